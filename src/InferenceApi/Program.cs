@@ -1,5 +1,35 @@
+using InferenceApi.Core.Models;
+using InferenceApi.Endpoints;
+using InferenceApi.Health;
+using InferenceApi.Hosting;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Serilog;
+
 var builder = WebApplication.CreateBuilder(args);
+
+builder.AddInferenceObservability();
+builder.Services.AddInferenceServer(builder.Configuration);
+builder.Services.AddInferenceApiDocs();
+
 var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseMiddleware<RequestBodyLimitMiddleware>();
+app.UseSerilogRequestLogging();
+app.UseMiddleware<RequestMetricsMiddleware>();
+app.UseSwagger();
+app.UseSwaggerUI();
+
+app.MapClassificationEndpoints();
+app.MapEmbeddingsEndpoints();
+app.MapOpenAiEndpoints();
+app.MapTokenizationEndpoints();
+app.MapModelsEndpoints();
+app.MapHealthChecks("/health/live", new() { Predicate = _ => false, ResponseWriter = HealthChecks.UI.Client.UIResponseWriter.WriteHealthCheckUIResponse });
+app.MapGet("/health/ready", ReadinessEndpoint.WriteAsync).WithTags("Operations").WithSummary("Readiness: per-model and Redis entries in the HealthChecks UI format.");
+app.MapPrometheusScrapingEndpoint("/metrics");
+app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
+
 app.Run();
 
 /// <summary>Entry point, public for WebApplicationFactory.</summary>

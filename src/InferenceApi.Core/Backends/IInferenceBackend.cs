@@ -1,0 +1,14 @@
+namespace InferenceApi.Core.Backends;
+
+/// <summary>
+/// The runtime behind the server (ONNX Runtime in production). Core asks it only for signatures and
+/// sessions; no runtime type crosses this line.
+/// </summary>
+public interface IInferenceBackend
+{
+    /// <summary>Reads a model file's inputs and outputs. Throws <see cref="BackendException"/> when the file is not a loadable model.</summary>
+    ModelSignature ReadSignature(string modelFile);
+
+    /// <summary>Opens a session for a BERT-family encoder. Throws <see cref="BackendException"/> on failure.</summary>
+    IEncoderSession OpenEncoder(string modelFile, string outputName, SessionSettings settings);
+}

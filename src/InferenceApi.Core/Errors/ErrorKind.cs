@@ -1,0 +1,38 @@
+namespace InferenceApi.Core.Errors;
+
+/// <summary>
+/// Every way a request can fail, as the API reports it. One table in the web host maps each kind to a
+/// status code; nothing else decides statuses.
+/// </summary>
+public enum ErrorKind
+{
+    /// <summary>A field is malformed or out of range (400).</summary>
+    Validation,
+
+    /// <summary>Unknown model or version (404).</summary>
+    NotFound,
+
+    /// <summary>The body or an item in it is over a size limit (413).</summary>
+    PayloadTooLarge,
+
+    /// <summary>The input is longer than the model accepts and the request did not ask to truncate (422).</summary>
+    InputTooLong,
+
+    /// <summary>The model's queue is full or a client's rate limit was hit (429, with Retry-After).</summary>
+    Overloaded,
+
+    /// <summary>The model exists but is not ready: loading, refused, or retiring (503).</summary>
+    ModelNotReady,
+
+    /// <summary>The server is shutting down and no longer admits work (503).</summary>
+    Draining,
+
+    /// <summary>The request's deadline passed before it ran (504).</summary>
+    DeadlineExceeded,
+
+    /// <summary>The client went away; nothing is sent, the status is only logged (499).</summary>
+    Cancelled,
+
+    /// <summary>The runtime failed while running a batch (500).</summary>
+    Backend,
+}

@@ -1,0 +1,26 @@
+namespace InferenceApi.Core.Errors;
+
+/// <summary>
+/// An expected failure, carried as a value rather than thrown. <see cref="Field"/>, <see cref="Limit"/>
+/// and <see cref="Received"/> say what to change, in the manner of "`top_k` must be between 1 and 3. Given: 9".
+/// </summary>
+public sealed record InferenceError(ErrorKind Kind, string Message)
+{
+    /// <summary>The request field at fault, as a JSON path (e.g. <c>inputs[3]</c>), when one is.</summary>
+    public string? Field { get; init; }
+
+    /// <summary>The limit that was crossed, when one was.</summary>
+    public object? Limit { get; init; }
+
+    /// <summary>The value received, when showing it helps (never a whole input text).</summary>
+    public object? Received { get; init; }
+
+    /// <summary>For <see cref="ErrorKind.Overloaded"/> and <see cref="ErrorKind.ModelNotReady"/>: when to try again.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    public static InferenceError Invalid(string field, string message, object? limit = null, object? received = null) =>
+        new(ErrorKind.Validation, message) { Field = field, Limit = limit, Received = received };
+
+    public static InferenceError ModelNotFound(string name) =>
+        new(ErrorKind.NotFound, $"Model '{name}' does not exist. GET /v1/models lists the models this server serves.") { Field = "model", Received = name };
+}

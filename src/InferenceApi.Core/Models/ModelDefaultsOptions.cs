@@ -1,0 +1,64 @@
+using System.ComponentModel.DataAnnotations;
+using InferenceApi.Core.Backends;
+
+namespace InferenceApi.Core.Models;
+
+/// <summary>
+/// Serving settings for every model (section <c>Models:Defaults</c>); a model's <c>inference.json</c>
+/// overrides any of them with the same name in camelCase.
+/// </summary>
+public sealed class ModelDefaultsOptions
+{
+    /// <summary>Most requests in one batch. Default 32. Larger batches raise throughput and the latency of each batch.</summary>
+    [Range(1, 1024)]
+    public int MaxBatchSize { get; set; } = 32;
+
+    /// <summary>Most padded tokens in one batch (size × longest). Default 16384. Bounds memory and step time; must cover the longest input.</summary>
+    [Range(1, 1 << 22)]
+    public int MaxBatchTokens { get; set; } = 16384;
+
+    /// <summary>How long the oldest request waits for company, in ms. Default 2. Higher fills batches under light load at the cost of latency.</summary>
+    [Range(0, 10_000)]
+    public int MaxQueueDelayMs { get; set; } = 2;
+
+    /// <summary>Most requests waiting per model version; one more gets 429. Default 1024. Bounds memory and the worst queueing delay.</summary>
+    [Range(1, 1_000_000)]
+    public int QueueCapacity { get; set; } = 1024;
+
+    /// <summary>Batches run at once per model version, each on its own session (Triton's instance count). Default 1: on a CPU one session already uses every core.</summary>
+    [Range(1, 64)]
+    public int Instances { get; set; } = 1;
+
+    /// <summary>Longest a request may wait in the queue before it is answered with 504, in ms. Default 30000.</summary>
+    [Range(1, 3_600_000)]
+    public int RequestTimeoutMs { get; set; } = 30_000;
+
+    /// <summary>Cpu, Cuda or Auto (default): Auto tries CUDA and logs why it fell back to the CPU.</summary>
+    public ExecutionProvider ExecutionProvider { get; set; } = ExecutionProvider.Auto;
+
+    /// <summary>Threads inside one operator; 0 (default) lets ONNX Runtime use the physical cores. Lower it when running several instances.</summary>
+    [Range(0, 1024)]
+    public int IntraOpThreads { get; set; }
+
+    /// <summary>Threads across independent operators; default 1 (sequential execution is fastest for transformer graphs).</summary>
+    [Range(0, 1024)]
+    public int InterOpThreads { get; set; } = 1;
+
+    /// <summary>The CUDA device for the Cuda and Auto providers. Default 0.</summary>
+    [Range(0, 64)]
+    public int CudaDeviceId { get; set; }
+
+    public ServingSettings ToSettings() => new()
+    {
+        MaxBatchSize = MaxBatchSize,
+        MaxBatchTokens = MaxBatchTokens,
+        MaxQueueDelay = TimeSpan.FromMilliseconds(MaxQueueDelayMs),
+        QueueCapacity = QueueCapacity,
+        Instances = Instances,
+        RequestTimeout = TimeSpan.FromMilliseconds(RequestTimeoutMs),
+        ExecutionProvider = ExecutionProvider,
+        IntraOpThreads = IntraOpThreads,
+        InterOpThreads = InterOpThreads,
+        CudaDeviceId = CudaDeviceId,
+    };
+}

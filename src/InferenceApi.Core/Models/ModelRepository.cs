@@ -1,0 +1,393 @@
+using InferenceApi.Core.Backends;
+using InferenceApi.Core.Errors;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace InferenceApi.Core.Models;
+
+/// <summary>
+/// The models this server serves, kept in step with the repository folder. Each rescan loads new and
+/// changed versions in the background; a loaded version starts serving once warmed up, and the one it
+/// replaces retires only after its in-flight requests finish. A model that fails to load is listed with
+/// its reason and never affects the others.
+/// </summary>
+public sealed class ModelRepository : IAsyncDisposable
+{
+    private readonly ModelRepositoryOptions _options;
+    private readonly IReadOnlyList<IModelLoader> _loaders;
+    private readonly IInferenceBackend _backend;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ModelRepository> _logger;
+    private readonly SemaphoreSlim _scanGate = new(1, 1);
+    private readonly Lock _state = new();
+    private readonly List<ModelVersion> _versions = [];
+    private readonly Dictionary<(string, long), string> _pendingFingerprints = [];
+    private readonly List<Task> _background = [];
+    private readonly CancellationTokenSource _shutdown = new();
+    private long _generation;
+    private bool _draining;
+
+    public ModelRepository(
+        IOptions<ModelRepositoryOptions> options,
+        IEnumerable<IModelLoader> loaders,
+        IInferenceBackend backend,
+        TimeProvider time,
+        ILogger<ModelRepository> logger)
+    {
+        _options = options.Value;
+        _loaders = loaders.ToList();
+        _backend = backend;
+        _time = time;
+        _logger = logger;
+        RootPath = System.IO.Path.GetFullPath(_options.Path);
+    }
+
+    public string RootPath { get; }
+
+    /// <summary>True once the first scan's models have all finished loading (or failed).</summary>
+    public bool InitialLoadComplete { get; private set; }
+
+    public bool IsDraining
+    {
+        get
+        {
+            lock (_state)
+            {
+                return _draining;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Brings the loaded set in line with the folder. On the first scan every version loads at once and the
+    /// call waits for them; later scans load a new or changed folder only once two scans saw it unchanged.
+    /// </summary>
+    public async Task ScanAsync(CancellationToken cancellationToken)
+    {
+        await _scanGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var initial = !InitialLoadComplete;
+            var skipped = new List<string>();
+            var discovered = ModelFolderScanner.Scan(RootPath, skipped);
+            foreach (var name in skipped)
+            {
+                _logger.LogWarning("Skipping model folder {Folder}: {Rule}", name, ModelName.Rule);
+            }
+
+            var loads = new List<Task>();
+            lock (_state)
+            {
+                if (_draining)
+                {
+                    return;
+                }
+
+                foreach (var found in SelectVersionsToServe(discovered))
+                {
+                    if (NeedsLoad(found, initial))
+                    {
+                        var version = new ModelVersion(found, ++_generation);
+                        _versions.Add(version);
+                        loads.Add(Task.Run(() => LoadAsync(version), CancellationToken.None));
+                    }
+                }
+
+                RetireVanished(discovered);
+                _background.RemoveAll(t => t.IsCompleted);
+                _background.AddRange(loads);
+            }
+
+            if (initial)
+            {
+                await Task.WhenAll(loads).ConfigureAwait(false);
+                InitialLoadComplete = true;
+                if (discovered.Count == 0)
+                {
+                    _logger.LogWarning("No models found in {ModelPath}; the server runs and serves models as they are added there", RootPath);
+                }
+            }
+        }
+        finally
+        {
+            _scanGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// A lease on the version that should answer: the pinned one, or the highest ready one.
+    /// </summary>
+    public Result<ModelLease> Acquire(string name, long? pinnedVersion, ModelTask? task)
+    {
+        if (!ModelName.IsValid(name))
+        {
+            return InferenceError.Invalid("model", $"'{Truncate(name)}' is not a valid model name: {ModelName.Rule}.", received: Truncate(name));
+        }
+
+        // A retiring version refuses leases; a retry sees the version that replaced it.
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            ModelVersion? chosen;
+            lock (_state)
+            {
+                if (_draining)
+                {
+                    return new InferenceError(ErrorKind.Draining, "The server is shutting down and admits no new requests.") { RetryAfter = TimeSpan.FromSeconds(1) };
+                }
+
+                var all = _versions.Where(v => v.Name == name).ToList();
+                if (all.Count == 0)
+                {
+                    return InferenceError.ModelNotFound(name);
+                }
+
+                var candidates = pinnedVersion is { } pinned ? all.Where(v => v.Version == pinned).ToList() : all;
+                if (candidates.Count == 0)
+                {
+                    return new InferenceError(ErrorKind.NotFound, $"Model '{name}' has no version {pinnedVersion}. Loaded versions: {string.Join(", ", all.Select(v => v.Version).Distinct().Order())}.")
+                    {
+                        Field = "version",
+                        Received = pinnedVersion,
+                    };
+                }
+
+                chosen = candidates.Where(v => v.Status == ModelStatus.Ready)
+                    .OrderByDescending(v => v.Version).ThenByDescending(v => v.Generation).FirstOrDefault();
+                if (chosen is null)
+                {
+                    return NotReady(name, candidates);
+                }
+            }
+
+            if (task is { } needed && chosen.Runtime!.Description.Task != needed)
+            {
+                return InferenceError.Invalid(
+                    "model",
+                    $"Model '{name}' is a {chosen.Runtime.Description.Task.ToName()} model; this endpoint needs a {needed.ToName()} model.",
+                    limit: needed.ToName(),
+                    received: chosen.Runtime.Description.Task.ToName());
+            }
+
+            if (chosen.TryAcquire())
+            {
+                return new ModelLease(chosen, chosen.Runtime!);
+            }
+        }
+
+        return new InferenceError(ErrorKind.ModelNotReady, $"Model '{name}' is switching versions; try again.") { RetryAfter = TimeSpan.FromSeconds(1) };
+    }
+
+    /// <summary>Every version known, grouped by model name in name order.</summary>
+    public IReadOnlyList<VersionSnapshot> Snapshot()
+    {
+        lock (_state)
+        {
+            return _versions
+                .OrderBy(v => v.Name, StringComparer.Ordinal).ThenByDescending(v => v.Version).ThenByDescending(v => v.Generation)
+                .Select(v => new VersionSnapshot(v.Name, v.Version, v.Status, v.Reason, v.Runtime?.Description, v.ReadySince, v.Runtime?.QueueDepth ?? 0))
+                .ToList();
+        }
+    }
+
+    /// <summary>Stops admitting requests, lets queued ones finish, and unloads everything.</summary>
+    public async Task DrainAsync()
+    {
+        List<ModelVersion> versions;
+        lock (_state)
+        {
+            if (_draining)
+            {
+                return;
+            }
+
+            _draining = true;
+            versions = [.. _versions];
+        }
+
+        await _shutdown.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(versions.Select(v => v.RetireAsync("server shutting down"))).ConfigureAwait(false);
+        Task[] background;
+        lock (_state)
+        {
+            background = [.. _background];
+        }
+
+        await Task.WhenAll(background).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await DrainAsync().ConfigureAwait(false);
+        _scanGate.Dispose();
+        _shutdown.Dispose();
+    }
+
+    private static string Truncate(string? value) => value is null ? string.Empty : value.Length <= 64 ? value : value[..64] + "…";
+
+    private static InferenceError NotReady(string name, List<ModelVersion> candidates)
+    {
+        var loading = candidates.Any(v => v.Status == ModelStatus.Loading);
+        var reasons = string.Join("; ", candidates.Where(v => v.Reason is not null).Select(v => $"version {v.Version}: {v.Reason}"));
+        var message = loading
+            ? $"Model '{name}' is loading and not ready yet."
+            : $"Model '{name}' has no ready version. {reasons}";
+        return new InferenceError(ErrorKind.ModelNotReady, message) { RetryAfter = TimeSpan.FromSeconds(loading ? 2 : 30) };
+    }
+
+    private IEnumerable<DiscoveredVersion> SelectVersionsToServe(IReadOnlyList<DiscoveredVersion> discovered) =>
+        discovered.GroupBy(d => d.Name).SelectMany(g => g.OrderByDescending(d => d.Version).Take(_options.VersionsToServe));
+
+    private bool NeedsLoad(DiscoveredVersion found, bool initial)
+    {
+        var key = (found.Name, found.Version);
+        var current = _versions.Where(v => v.Name == found.Name && v.Version == found.Version && v.Status != ModelStatus.Retiring)
+            .MaxBy(v => v.Generation);
+        if (current is not null && current.Source.Fingerprint == found.Fingerprint)
+        {
+            _pendingFingerprints.Remove(key);
+            return false;
+        }
+
+        // Outside the first scan, a folder must look the same twice in a row: a copy in progress keeps changing.
+        if (!initial && (!_pendingFingerprints.TryGetValue(key, out var seen) || seen != found.Fingerprint))
+        {
+            _pendingFingerprints[key] = found.Fingerprint;
+            return false;
+        }
+
+        _pendingFingerprints.Remove(key);
+        return true;
+    }
+
+    private void RetireVanished(IReadOnlyList<DiscoveredVersion> discovered)
+    {
+        var onDisk = discovered.Select(d => (d.Name, d.Version)).ToHashSet();
+        var served = SelectVersionsToServe(discovered).Select(d => (d.Name, d.Version)).ToHashSet();
+        foreach (var version in _versions.Where(v => v.Status != ModelStatus.Retiring).ToList())
+        {
+            var key = (version.Name, version.Version);
+            if (!onDisk.Contains(key))
+            {
+                Retire(version, "removed from the model repository");
+            }
+            else if (!served.Contains(key) && HasNewerReady(version))
+            {
+                Retire(version, "superseded by a newer version");
+            }
+        }
+    }
+
+    private bool HasNewerReady(ModelVersion version) =>
+        _versions.Any(v => v.Name == version.Name && v.Status == ModelStatus.Ready && v.Version > version.Version);
+
+    private async Task LoadAsync(ModelVersion version)
+    {
+        var source = version.Source;
+        var started = _time.GetTimestamp();
+        _logger.LogInformation("Loading model {Model} version {Version} from {Directory}", source.Name, source.Version, source.Directory);
+        try
+        {
+            var runtime = await LoadRuntimeAsync(source, _shutdown.Token).ConfigureAwait(false);
+            bool live;
+            lock (_state)
+            {
+                live = version.MarkReady(runtime, _time.GetUtcNow());
+                if (live)
+                {
+                    ApplyVersionPolicy(version);
+                }
+            }
+
+            if (!live)
+            {
+                await runtime.DisposeAsync().ConfigureAwait(false);
+                return;
+            }
+
+            _logger.LogInformation(
+                "Model {Model} version {Version} is ready: {Task} on {Placement}, loaded and warmed up in {ElapsedMs:0} ms",
+                source.Name,
+                source.Version,
+                runtime.Description.Task.ToName(),
+                runtime.Description.Placement,
+                _time.GetElapsedTime(started).TotalMilliseconds);
+        }
+        catch (Exception exception) when (exception is ModelFolderException or BackendException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            var reason = exception.Message;
+            lock (_state)
+            {
+                version.MarkFailed(reason);
+                _versions.RemoveAll(v => v != version && v.Name == version.Name && v.Version == version.Version && v.Status == ModelStatus.Failed);
+            }
+
+            _logger.LogError("Refused model {Model} version {Version}: {Reason}", source.Name, source.Version, reason);
+        }
+        catch (OperationCanceledException)
+        {
+            lock (_state)
+            {
+                version.MarkFailed("loading was cancelled: the server is shutting down");
+            }
+        }
+    }
+
+    private async Task<IModelRuntime> LoadRuntimeAsync(DiscoveredVersion source, CancellationToken cancellationToken)
+    {
+        var modelFile = System.IO.Path.Combine(source.Directory, ModelFolderScanner.ModelFileName);
+        if (!File.Exists(modelFile))
+        {
+            throw new ModelFolderException($"{ModelFolderScanner.ModelFileName} is missing from {source.Directory}");
+        }
+
+        var config = HfModelConfig.Load(System.IO.Path.Combine(source.Directory, "config.json"));
+        var settings = InferenceJson.Load(System.IO.Path.Combine(source.Directory, "inference.json")).ApplyTo(_options.Defaults.ToSettings());
+        var signature = _backend.ReadSignature(modelFile);
+        var task = settings.Task ?? ModelTaskDetector.Detect(config, signature)
+            ?? throw new ModelFolderException($"cannot tell the model's task from config.json or its inputs ({string.Join(", ", signature.Inputs)}); set \"task\" in inference.json");
+        var loader = _loaders.FirstOrDefault(l => l.Handles(task))
+            ?? throw new ModelFolderException($"this server does not serve {task.ToName()} models yet");
+        return await loader.LoadAsync(new ModelLoadContext(source, config, settings, task, signature, modelFile), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>After <paramref name="ready"/> went live: retire what it supersedes.</summary>
+    private void ApplyVersionPolicy(ModelVersion ready)
+    {
+        foreach (var older in _versions.Where(v => v.Name == ready.Name && v != ready && v.Status is ModelStatus.Ready or ModelStatus.Failed).ToList())
+        {
+            if (older.Version == ready.Version && older.Generation < ready.Generation)
+            {
+                Retire(older, $"replaced by a newer copy of version {ready.Version}");
+            }
+        }
+
+        var keep = _versions.Where(v => v.Name == ready.Name && v.Status == ModelStatus.Ready)
+            .Select(v => v.Version).Distinct().OrderDescending().Take(_options.VersionsToServe).ToHashSet();
+        foreach (var stale in _versions.Where(v => v.Name == ready.Name && v.Status is ModelStatus.Ready or ModelStatus.Failed && !keep.Contains(v.Version) && v.Version < ready.Version).ToList())
+        {
+            Retire(stale, $"superseded by version {ready.Version}");
+        }
+    }
+
+    private void Retire(ModelVersion version, string reason)
+    {
+        _logger.LogInformation("Retiring model {Model} version {Version}: {Reason}", version.Name, version.Version, reason);
+        if (version.Status == ModelStatus.Failed)
+        {
+            _versions.Remove(version);
+            return;
+        }
+
+        var retirement = Task.Run(async () =>
+        {
+            await version.RetireAsync(reason).ConfigureAwait(false);
+            lock (_state)
+            {
+                _versions.Remove(version);
+            }
+
+            _logger.LogInformation("Model {Model} version {Version} unloaded", version.Name, version.Version);
+        });
+        _background.Add(retirement);
+    }
+}

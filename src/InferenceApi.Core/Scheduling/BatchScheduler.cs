@@ -1,0 +1,283 @@
+using System.Threading.Channels;
+using InferenceApi.Core.Diagnostics;
+using InferenceApi.Core.Errors;
+using Microsoft.Extensions.Logging;
+
+namespace InferenceApi.Core.Scheduling;
+
+/// <summary>
+/// One model version's queue: a bounded channel, one loop that asks <see cref="BatchPolicy"/> what to run,
+/// and up to <see cref="BatchLimits.Instances"/> batches running at once. Admission is all-or-nothing per
+/// request and answers at once when the queue is full.
+/// </summary>
+public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
+{
+    private readonly Channel<WorkItem<TInput, TOutput>> _channel;
+    private readonly BatchPolicy _policy;
+    private readonly IBatchRunner<TInput, TOutput> _runner;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly InferenceMetrics _metrics;
+    private readonly SchedulerLabel _label;
+    private readonly SemaphoreSlim _freeInstances;
+    private readonly Stack<int> _instanceIds;
+    private readonly List<WorkItem<TInput, TOutput>> _pending = [];
+    private readonly List<Task> _running = [];
+    private readonly Task _loop;
+    private int _queued;
+    private int _draining;
+    private double _averageBatchSeconds = 0.05;
+
+    public BatchScheduler(
+        SchedulerLabel label,
+        BatchLimits limits,
+        IBatchRunner<TInput, TOutput> runner,
+        TimeProvider time,
+        InferenceMetrics metrics,
+        ILogger logger)
+    {
+        _label = label;
+        _policy = new BatchPolicy(limits);
+        _runner = runner;
+        _time = time;
+        _metrics = metrics;
+        _logger = logger;
+        _freeInstances = new SemaphoreSlim(limits.Instances, limits.Instances);
+        _instanceIds = new Stack<int>(Enumerable.Range(0, limits.Instances).Reverse());
+        _channel = Channel.CreateBounded<WorkItem<TInput, TOutput>>(new BoundedChannelOptions(limits.QueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _metrics.TrackQueue(label, () => Volatile.Read(ref _queued));
+        _loop = Task.Run(RunLoopAsync);
+    }
+
+    public BatchLimits Limits => _policy.Limits;
+
+    /// <summary>Requests admitted and not yet running.</summary>
+    public int QueueDepth => Volatile.Read(ref _queued);
+
+    /// <summary>
+    /// Admits all of <paramref name="items"/> or none: a request with ten inputs either gets ten places in the
+    /// queue or a 429 at once, never a partial run.
+    /// </summary>
+    public InferenceError? TryEnqueue(IReadOnlyList<WorkItem<TInput, TOutput>> items)
+    {
+        if (Volatile.Read(ref _draining) != 0)
+        {
+            return SchedulerRejection.Draining(_label.Model);
+        }
+
+        var capacity = Limits.QueueCapacity;
+        if (items.Count > capacity)
+        {
+            return SchedulerRejection.TooManyAtOnce(_label.Model, capacity, items.Count);
+        }
+
+        if (Interlocked.Add(ref _queued, items.Count) > capacity)
+        {
+            Interlocked.Add(ref _queued, -items.Count);
+            return SchedulerRejection.QueueFull(_label.Model, capacity, EstimateRetryAfter());
+        }
+
+        var now = _time.GetUtcNow();
+        foreach (var item in items)
+        {
+            item.EnqueuedAt = now;
+
+            // Cannot fail: _queued never exceeds the channel's capacity, and the writer completes only after draining is set.
+            if (!_channel.Writer.TryWrite(item))
+            {
+                Interlocked.Decrement(ref _queued);
+                item.Fail(SchedulerRejection.Draining(_label.Model));
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Stops admitting, runs everything already queued, and waits for running batches to finish.</summary>
+    public async Task DrainAsync()
+    {
+        if (Interlocked.Exchange(ref _draining, 1) == 0)
+        {
+            _channel.Writer.TryComplete();
+        }
+
+        await _loop.ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await DrainAsync().ConfigureAwait(false);
+        _metrics.UntrackQueue(_label);
+        _freeInstances.Dispose();
+    }
+
+    private TimeSpan EstimateRetryAfter()
+    {
+        var batchesAhead = Math.Ceiling((double)QueueDepth / (Limits.MaxBatchSize * Limits.Instances));
+        var seconds = Math.Ceiling(batchesAhead * Volatile.Read(ref _averageBatchSeconds));
+        return TimeSpan.FromSeconds(Math.Clamp(seconds, 1, 60));
+    }
+
+    private async Task RunLoopAsync()
+    {
+        var reader = _channel.Reader;
+        Task<bool>? waitToRead = null;
+        var channelOpen = true;
+        while (true)
+        {
+            await _freeInstances.WaitAsync().ConfigureAwait(false);
+            var dispatched = false;
+            while (!dispatched)
+            {
+                while (reader.TryRead(out var item))
+                {
+                    _pending.Add(item);
+                }
+
+                var plan = _policy.Plan(_pending, _time.GetUtcNow(), flush: !channelOpen);
+                ApplyDrops(plan);
+                if (plan.HasBatch)
+                {
+                    Dispatch(plan.Batch);
+                    dispatched = true;
+                    continue;
+                }
+
+                if (!channelOpen)
+                {
+                    // Flushing batches every live item, so an empty plan here means nothing is left.
+                    _freeInstances.Release();
+                    await Task.WhenAll(_running).ConfigureAwait(false);
+                    return;
+                }
+
+                waitToRead ??= reader.WaitToReadAsync().AsTask();
+                if (plan.WakeAt is { } wakeAt)
+                {
+                    using var timer = new CancellationTokenSource();
+                    var delay = Task.Delay(Max(wakeAt - _time.GetUtcNow(), TimeSpan.Zero), _time, timer.Token);
+                    var first = await Task.WhenAny(waitToRead, delay).ConfigureAwait(false);
+                    await timer.CancelAsync().ConfigureAwait(false);
+                    if (first == delay)
+                    {
+                        continue;
+                    }
+                }
+
+                channelOpen = await waitToRead.ConfigureAwait(false);
+                waitToRead = null;
+            }
+        }
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private void ApplyDrops(BatchPlan plan)
+    {
+        if (plan.Dropped.Count == 0)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        for (var i = plan.Dropped.Count - 1; i >= 0; i--)
+        {
+            var (index, reason) = plan.Dropped[i];
+            var item = _pending[index];
+            _pending.RemoveAt(index);
+            Interlocked.Decrement(ref _queued);
+            item.Fail(reason == DropReason.Cancelled ? SchedulerRejection.Cancelled() : SchedulerRejection.Expired(_label.Model, now - item.EnqueuedAt));
+            _metrics.RecordDropped(_label, reason);
+        }
+    }
+
+    private void Dispatch(IReadOnlyList<int> indices)
+    {
+        var batch = new WorkItem<TInput, TOutput>[indices.Count];
+        for (var i = 0; i < indices.Count; i++)
+        {
+            batch[i] = _pending[indices[i]];
+        }
+
+        // Remove from the back so earlier indices stay valid.
+        foreach (var index in indices.OrderDescending())
+        {
+            _pending.RemoveAt(index);
+        }
+
+        Interlocked.Add(ref _queued, -batch.Length);
+        int instance;
+        lock (_instanceIds)
+        {
+            instance = _instanceIds.Pop();
+        }
+
+        _running.RemoveAll(t => t.IsCompleted);
+        _running.Add(Task.Run(() => Execute(batch, instance)));
+    }
+
+    private void Execute(WorkItem<TInput, TOutput>[] batch, int instance)
+    {
+        var started = _time.GetUtcNow();
+        var startTimestamp = _time.GetTimestamp();
+        try
+        {
+            var inputs = new TInput[batch.Length];
+            var tokens = 0;
+            for (var i = 0; i < batch.Length; i++)
+            {
+                inputs[i] = batch[i].Input;
+                tokens = Math.Max(tokens, batch[i].Tokens);
+            }
+
+            var outputs = _runner.Run(inputs, instance);
+            var compute = _time.GetElapsedTime(startTimestamp);
+            UpdateAverage(compute);
+            _metrics.RecordBatch(_label, batch.Length, tokens * batch.Length, compute);
+            for (var i = 0; i < batch.Length; i++)
+            {
+                var queueTime = started - batch[i].EnqueuedAt;
+                _metrics.RecordQueueTime(_label, queueTime);
+                batch[i].Succeed(outputs[i], queueTime, compute, batch.Length);
+            }
+
+            _logger.LogDebug(
+                "Ran batch of {BatchSize} ({PaddedTokens} padded tokens) for {Model} v{Version} on instance {Instance} in {ComputeMs:0.0} ms",
+                batch.Length,
+                tokens * batch.Length,
+                _label.Model,
+                _label.Version,
+                instance,
+                compute.TotalMilliseconds);
+        }
+#pragma warning disable CA1031 // A failing batch must answer its requests, whatever the runtime threw.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            _logger.LogError(exception, "Batch of {BatchSize} failed for {Model} v{Version}", batch.Length, _label.Model, _label.Version);
+            foreach (var item in batch)
+            {
+                item.Fail(SchedulerRejection.BackendFailed(_label.Model, exception));
+            }
+        }
+        finally
+        {
+            lock (_instanceIds)
+            {
+                _instanceIds.Push(instance);
+            }
+
+            _freeInstances.Release();
+        }
+    }
+
+    private void UpdateAverage(TimeSpan compute)
+    {
+        var previous = Volatile.Read(ref _averageBatchSeconds);
+        Volatile.Write(ref _averageBatchSeconds, (previous * 0.9) + (compute.TotalSeconds * 0.1));
+    }
+}

@@ -1,0 +1,38 @@
+using InferenceApi.Core.Errors;
+
+namespace InferenceApi.Core.Scheduling;
+
+/// <summary>One request's input waiting in a scheduler, with its own reply.</summary>
+public sealed class WorkItem<TInput, TOutput> : IBatchCandidate
+{
+    private readonly TaskCompletionSource<Result<Timed<TOutput>>> _reply =
+        new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public WorkItem(TInput input, int tokens, DateTimeOffset deadline, CancellationToken cancellation)
+    {
+        Input = input;
+        Tokens = tokens;
+        Deadline = deadline;
+        Cancellation = cancellation;
+    }
+
+    public TInput Input { get; }
+
+    public int Tokens { get; }
+
+    public DateTimeOffset Deadline { get; }
+
+    public CancellationToken Cancellation { get; }
+
+    public DateTimeOffset EnqueuedAt { get; internal set; }
+
+    public bool IsCancelled => Cancellation.IsCancellationRequested;
+
+    /// <summary>Completes when the item ran, was dropped, or failed; never faults.</summary>
+    public Task<Result<Timed<TOutput>>> Completion => _reply.Task;
+
+    internal void Succeed(TOutput output, TimeSpan queueTime, TimeSpan computeTime, int batchSize) =>
+        _reply.TrySetResult(new Timed<TOutput>(output, queueTime, computeTime, batchSize));
+
+    internal void Fail(InferenceError error) => _reply.TrySetResult(error);
+}

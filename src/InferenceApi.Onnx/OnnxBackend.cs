@@ -1,0 +1,15 @@
+using InferenceApi.Core.Backends;
+
+namespace InferenceApi.Onnx;
+
+/// <summary>ONNX Runtime behind Core's <see cref="IInferenceBackend"/>.</summary>
+public sealed class OnnxBackend(OnnxSessionFactory sessions) : IInferenceBackend
+{
+    public ModelSignature ReadSignature(string modelFile) => OnnxSessionFactory.ReadSignature(modelFile);
+
+    public IEncoderSession OpenEncoder(string modelFile, string outputName, SessionSettings settings)
+    {
+        var (session, placement) = sessions.Open(modelFile, settings);
+        return new OnnxEncoderSession(session, placement, outputName);
+    }
+}

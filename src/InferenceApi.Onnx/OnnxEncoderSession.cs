@@ -1,0 +1,75 @@
+using InferenceApi.Core.Backends;
+using Microsoft.ML.OnnxRuntime;
+
+namespace InferenceApi.Onnx;
+
+/// <summary>
+/// A BERT-family encoder session. Inputs are wrapped as <see cref="OrtValue"/>s directly over the
+/// batch's pooled arrays (no copy); the one output is copied into a pooled buffer.
+/// </summary>
+internal sealed class OnnxEncoderSession : IEncoderSession
+{
+    private readonly InferenceSession _session;
+    private readonly RunOptions _runOptions = new();
+    private readonly string[] _outputNames;
+    private readonly bool _takesTokenTypes;
+    private readonly bool _takesAttentionMask;
+
+    public OnnxEncoderSession(InferenceSession session, string placement, string outputName)
+    {
+        _session = session;
+        Placement = placement;
+        _outputNames = [outputName];
+        _takesTokenTypes = session.InputMetadata.ContainsKey("token_type_ids");
+        _takesAttentionMask = session.InputMetadata.ContainsKey("attention_mask");
+    }
+
+    public string Placement { get; }
+
+    public EncoderOutput Run(EncoderBatch batch)
+    {
+        long[] shape = [batch.Size, batch.SequenceLength];
+        var names = new List<string>(3) { "input_ids" };
+        var values = new List<OrtValue>(3) { Wrap(batch.InputIds, batch.Count, shape) };
+        try
+        {
+            if (_takesAttentionMask)
+            {
+                names.Add("attention_mask");
+                values.Add(Wrap(batch.AttentionMask, batch.Count, shape));
+            }
+
+            if (_takesTokenTypes)
+            {
+                names.Add("token_type_ids");
+                values.Add(Wrap(batch.TokenTypeIds ?? throw new InvalidOperationException("The model takes token_type_ids but the batch has none."), batch.Count, shape));
+            }
+
+            using var outputs = _session.Run(_runOptions, names, values, _outputNames);
+            var tensor = outputs[0];
+            var result = new EncoderOutput(tensor.GetTensorTypeAndShape().Shape);
+            tensor.GetTensorDataAsSpan<float>().CopyTo(result.Data);
+            return result;
+        }
+        catch (OnnxRuntimeException exception)
+        {
+            throw new BackendException(exception.Message, exception);
+        }
+        finally
+        {
+            foreach (var value in values)
+            {
+                value.Dispose();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _runOptions.Dispose();
+        _session.Dispose();
+    }
+
+    private static OrtValue Wrap(long[] buffer, int count, long[] shape) =>
+        OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffer.AsMemory(0, count), shape);
+}

@@ -1,0 +1,114 @@
+using InferenceApi.Core.Backends;
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace InferenceApi.Onnx;
+
+/// <summary>
+/// Opens ONNX Runtime sessions on the configured provider. CUDA is tried only when this build has it
+/// (the GPU package, <c>-p:UseGpu=true</c>); any failure falls back to the CPU with the reason logged
+/// and kept in the session's placement, so a model never fails to load just because a GPU is missing.
+/// </summary>
+public sealed class OnnxSessionFactory(ILogger<OnnxSessionFactory> logger)
+{
+    private const string CudaProvider = "CUDAExecutionProvider";
+
+    /// <summary>Opens a session and says where it runs ("CPU", "CUDA:0", or "CPU (CUDA unavailable: …)").</summary>
+    public (InferenceSession Session, string Placement) Open(string modelFile, SessionSettings settings)
+    {
+        if (settings.Provider != ExecutionProvider.Cpu)
+        {
+            var reason = CudaUnavailableReason();
+            if (reason is null)
+            {
+                try
+                {
+                    using var cudaOptions = CreateOptions(settings);
+                    cudaOptions.AppendExecutionProvider_CUDA(settings.CudaDeviceId);
+                    return (new InferenceSession(modelFile, cudaOptions), $"CUDA:{settings.CudaDeviceId}");
+                }
+                catch (OnnxRuntimeException exception)
+                {
+                    reason = exception.Message;
+                }
+            }
+
+            logger.LogWarning(
+                "Execution provider {Provider} requested for {ModelFile} but CUDA is unavailable ({Reason}); running on the CPU",
+                settings.Provider,
+                modelFile,
+                reason);
+            using var cpuOptions = CreateOptions(settings);
+            return (OpenCpu(modelFile, cpuOptions), settings.Provider == ExecutionProvider.Auto ? "CPU" : $"CPU (CUDA unavailable: {reason})");
+        }
+
+        using var options = CreateOptions(settings);
+        return (OpenCpu(modelFile, options), "CPU");
+    }
+
+    /// <summary>Reads inputs and outputs with optimisations off: a quick look, not a serving session.</summary>
+    public static ModelSignature ReadSignature(string modelFile)
+    {
+        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+        using var session = OpenCpu(modelFile, options);
+        return new ModelSignature(
+            session.InputMetadata.Select(m => Describe(m.Key, m.Value)).ToList(),
+            session.OutputMetadata.Select(m => Describe(m.Key, m.Value)).ToList());
+    }
+
+    private static InferenceSession OpenCpu(string modelFile, SessionOptions options)
+    {
+        try
+        {
+            return new InferenceSession(modelFile, options);
+        }
+        catch (OnnxRuntimeException exception)
+        {
+            throw new BackendException($"ONNX Runtime cannot load {Path.GetFileName(modelFile)}: {exception.Message}", exception);
+        }
+    }
+
+    private static string? CudaUnavailableReason()
+    {
+        try
+        {
+            return OrtEnv.Instance().GetAvailableProviders().Contains(CudaProvider)
+                ? null
+                : "this build uses the CPU package of ONNX Runtime; publish with -p:UseGpu=true for CUDA";
+        }
+        catch (OnnxRuntimeException exception)
+        {
+            return exception.Message;
+        }
+    }
+
+    private static SessionOptions CreateOptions(SessionSettings settings) => new()
+    {
+        GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        ExecutionMode = settings.InterOpThreads > 1 ? ExecutionMode.ORT_PARALLEL : ExecutionMode.ORT_SEQUENTIAL,
+        IntraOpNumThreads = settings.IntraOpThreads,
+        InterOpNumThreads = settings.InterOpThreads,
+        LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+    };
+
+    private static TensorSpec Describe(string name, NodeMetadata metadata)
+    {
+        if (!metadata.IsTensor)
+        {
+            return new TensorSpec(name, TensorElement.Other, []);
+        }
+
+        var element = metadata.ElementDataType switch
+        {
+            TensorElementType.Float => TensorElement.Float32,
+            TensorElementType.Float16 => TensorElement.Float16,
+            TensorElementType.Int64 => TensorElement.Int64,
+            TensorElementType.Int32 => TensorElement.Int32,
+            TensorElementType.Bool => TensorElement.Bool,
+            TensorElementType.String => TensorElement.String,
+            _ => TensorElement.Other,
+        };
+        return new TensorSpec(name, element, metadata.Dimensions.Select(d => (long)d).ToArray());
+    }
+}

@@ -1,0 +1,69 @@
+using InferenceApi.Contracts;
+using InferenceApi.Core.Inference;
+using InferenceApi.Core.Models;
+using InferenceApi.Errors;
+using InferenceApi.Hosting;
+using InferenceApi.Inference;
+using InferenceApi.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace InferenceApi.Endpoints;
+
+/// <summary><c>POST /v1/embed</c>: one vector per text, mean-pooled over real tokens.</summary>
+public static class EmbeddingsEndpoints
+{
+    public static IEndpointRouteBuilder MapEmbeddingsEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGroup("/v1").WithTags("Embeddings")
+            .MapPost("/embed", EmbedAsync)
+            .WithName("Embed")
+            .WithSummary("Embed one text or a list of texts with a feature-extraction model.")
+            .WithDescription("Vectors are the mean of the last hidden states over real tokens, L2-normalised unless normalize is false.")
+            .Accepts<EmbedRequest>("application/json")
+            .WithRequestExample(new EmbedRequest("embedder", new TextInputs(["What is the capital of France?", "Paris is the capital of France."], false), true, false, null))
+            .ProducesInferenceProblems();
+        return app;
+    }
+
+    /// <summary>Applies the request's or the model's normalisation to the raw pooled vectors.</summary>
+    internal static float[][] Finish(EncoderRun run, bool? normalize)
+    {
+        var vectors = new float[run.Outputs.Count][];
+        var apply = normalize ?? run.Description.NormalizeByDefault;
+        for (var i = 0; i < vectors.Length; i++)
+        {
+            vectors[i] = apply ? Pooling.L2Normalize(run.Outputs[i]) : run.Outputs[i];
+        }
+
+        return vectors;
+    }
+
+    private static async Task<Results<Ok<EmbedResponse>, ProblemResult>> EmbedAsync(
+        EmbedRequest request,
+        RequestValidator validator,
+        TextEncoderGateway gateway,
+        HttpContext http,
+        CancellationToken cancellationToken)
+    {
+        var model = validator.Model(request.Model, request.Version);
+        if (!model.IsSuccess)
+        {
+            return new ProblemResult(model.Error);
+        }
+
+        var texts = validator.Texts(request.Inputs, "inputs");
+        if (!texts.IsSuccess)
+        {
+            return new ProblemResult(texts.Error);
+        }
+
+        var run = await gateway.RunAsync(model.Value, texts.Value, request.Truncate ?? false, ModelTask.FeatureExtraction, null, http, cancellationToken);
+        if (!run.IsSuccess)
+        {
+            return new ProblemResult(run.Error);
+        }
+
+        var vectors = Finish(run.Value, request.Normalize);
+        return TypedResults.Ok(new EmbedResponse(run.Value.Model, run.Value.Version, vectors[0].Length, vectors, new Usage(run.Value.PromptTokens, run.Value.PromptTokens)));
+    }
+}

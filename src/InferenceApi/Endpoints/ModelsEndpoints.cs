@@ -1,0 +1,84 @@
+using InferenceApi.Contracts;
+using InferenceApi.Core.Errors;
+using InferenceApi.Core.Models;
+using InferenceApi.Errors;
+using InferenceApi.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace InferenceApi.Endpoints;
+
+/// <summary>
+/// <c>GET /v1/models</c> and <c>GET /v1/models/{name}</c>: OpenAI's model list, with each model's task,
+/// versions, status and refusal reasons, labels and limits added.
+/// </summary>
+public static class ModelsEndpoints
+{
+    public static IEndpointRouteBuilder MapModelsEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/models").WithTags("Models");
+        group.MapGet("/", List)
+            .WithName("ListModels")
+            .WithSummary("List every model with its versions, status (and refusal reason), task, labels and limits; OpenAI clients read it too.");
+        group.MapGet("/{name}", Get)
+            .WithName("GetModel")
+            .WithSummary("One model's versions, status, task, labels and limits.")
+            .ProducesInferenceProblems();
+        return app;
+    }
+
+    private static Ok<ModelList> List(ModelRepository repository) =>
+        TypedResults.Ok(new ModelList(repository.Snapshot().GroupBy(v => v.Name).Select(ToInfo).ToList()));
+
+    private static Results<Ok<ModelInfo>, ProblemResult> Get(string name, ModelRepository repository)
+    {
+        if (!ModelName.IsValid(name))
+        {
+            var shown = name.Length <= 64 ? name : name[..64] + "…";
+            return new ProblemResult(InferenceError.Invalid("name", $"'{shown}' is not a valid model name: {ModelName.Rule}.", received: shown));
+        }
+
+        var versions = repository.Snapshot().Where(v => v.Name == name).ToList();
+        return versions.Count == 0
+            ? new ProblemResult(InferenceError.ModelNotFound(name))
+            : TypedResults.Ok(ToInfo(versions.GroupBy(v => v.Name).Single()));
+    }
+
+    private static ModelInfo ToInfo(IGrouping<string, VersionSnapshot> versions)
+    {
+        var serving = versions.Where(v => v.Status == ModelStatus.Ready).MaxBy(v => v.Version);
+        var status = serving is not null ? "ready"
+            : versions.Any(v => v.Status == ModelStatus.Loading) ? "loading"
+            : "unavailable";
+        var created = versions.Min(v => v.ReadySince)?.ToUnixTimeSeconds() ?? 0;
+        return new ModelInfo(
+            versions.Key,
+            created,
+            (serving ?? versions.First()).Description?.Task.ToName(),
+            status,
+            serving?.Version,
+            versions.Select(ToVersionInfo).ToList());
+    }
+
+    private static ModelVersionInfo ToVersionInfo(VersionSnapshot version)
+    {
+        var d = version.Description;
+        return new ModelVersionInfo(
+            version.Version,
+            version.Status.ToString().ToLowerInvariant(),
+            version.Reason,
+            d?.Task.ToName(),
+            d?.Task == ModelTask.TextClassification ? d.Labels : null,
+            d?.MaxSequenceLength,
+            d is null ? null : new BatchingInfo(
+                d.Limits.MaxBatchSize,
+                d.Limits.MaxBatchTokens,
+                d.Limits.MaxQueueDelay.TotalMilliseconds,
+                d.Limits.QueueCapacity,
+                d.Limits.Instances,
+                d.RequestTimeout.TotalMilliseconds,
+                version.QueueDepth),
+            d?.Placement,
+            d?.Signature.Inputs.Select(i => i.ToString()).ToList(),
+            d?.Signature.Outputs.Select(o => o.ToString()).ToList());
+    }
+}

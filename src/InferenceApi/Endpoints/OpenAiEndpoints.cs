@@ -1,0 +1,92 @@
+using InferenceApi.Contracts;
+using InferenceApi.Core.Errors;
+using InferenceApi.Core.Models;
+using InferenceApi.Errors;
+using InferenceApi.Hosting;
+using InferenceApi.Inference;
+using InferenceApi.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace InferenceApi.Endpoints;
+
+/// <summary>The OpenAI-compatible surface: <c>POST /v1/embeddings</c> (models are listed by <see cref="ModelsEndpoints"/>).</summary>
+public static class OpenAiEndpoints
+{
+    public static IEndpointRouteBuilder MapOpenAiEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGroup("/v1").WithTags("OpenAI compatible")
+            .MapPost("/embeddings", EmbeddingsAsync)
+            .WithName("OpenAiEmbeddings")
+            .WithSummary("OpenAI-compatible embeddings: the official OpenAI clients work against this server unchanged.")
+            .WithDescription("encoding_format is float (default) or base64 (little-endian float32, which the OpenAI .NET client asks for). Vectors are L2-normalised, as OpenAI's are.")
+            .Accepts<OpenAiEmbeddingsRequest>("application/json")
+            .WithRequestExample(new OpenAiEmbeddingsRequest("embedder", new TextInputs(["The food was delicious."], false), "float", null, null))
+            .ProducesInferenceProblems();
+        return app;
+    }
+
+    private static async Task<Results<Ok<OpenAiEmbeddingsResponse>, ProblemResult>> EmbeddingsAsync(
+        OpenAiEmbeddingsRequest request,
+        RequestValidator validator,
+        TextEncoderGateway gateway,
+        HttpContext http,
+        CancellationToken cancellationToken)
+    {
+        var model = validator.Model(request.Model, null);
+        if (!model.IsSuccess)
+        {
+            return new ProblemResult(model.Error);
+        }
+
+        var format = request.EncodingFormat ?? "float";
+        if (format is not ("float" or "base64"))
+        {
+            return new ProblemResult(InferenceError.Invalid("encoding_format", $"`encoding_format` must be \"float\" or \"base64\". Given: \"{format}\"", received: format));
+        }
+
+        var texts = validator.Texts(request.Input, "input");
+        if (!texts.IsSuccess)
+        {
+            return new ProblemResult(texts.Error);
+        }
+
+        var run = await gateway.RunAsync(
+            model.Value,
+            texts.Value,
+            truncate: false,
+            ModelTask.FeatureExtraction,
+            null,
+            http,
+            cancellationToken);
+        if (!run.IsSuccess)
+        {
+            return new ProblemResult(run.Error);
+        }
+
+        var vectors = EmbeddingsEndpoints.Finish(run.Value, normalize: true);
+        if (request.Dimensions is { } dimensions && dimensions != vectors[0].Length)
+        {
+            return new ProblemResult(InferenceError.Invalid(
+                "dimensions", $"`dimensions` must equal the model's {vectors[0].Length} (it cannot be reduced); omit it. Given: {dimensions}", vectors[0].Length, dimensions));
+        }
+
+        var data = new OpenAiEmbedding[vectors.Length];
+        for (var i = 0; i < vectors.Length; i++)
+        {
+            data[i] = new OpenAiEmbedding(i, format == "base64" ? ToBase64(vectors[i]) : vectors[i]);
+        }
+
+        return TypedResults.Ok(new OpenAiEmbeddingsResponse(data, run.Value.Model, new Usage(run.Value.PromptTokens, run.Value.PromptTokens)));
+    }
+
+    private static string ToBase64(float[] vector)
+    {
+        var bytes = new byte[vector.Length * sizeof(float)];
+        for (var i = 0; i < vector.Length; i++)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * sizeof(float)), vector[i]);
+        }
+
+        return Convert.ToBase64String(bytes);
+    }
+}

@@ -1,0 +1,22 @@
+using InferenceApi.Core.Errors;
+
+namespace InferenceApi.Errors;
+
+/// <summary>The one table from error kind to HTTP status, title and problem type; JSON and SSE responses both use it.</summary>
+public static class ErrorStatus
+{
+    public static (int Status, string Title, string Type) Of(ErrorKind kind) => kind switch
+    {
+        ErrorKind.Validation => (StatusCodes.Status400BadRequest, "Invalid request", "validation"),
+        ErrorKind.NotFound => (StatusCodes.Status404NotFound, "Not found", "not_found"),
+        ErrorKind.PayloadTooLarge => (StatusCodes.Status413PayloadTooLarge, "Payload too large", "payload_too_large"),
+        ErrorKind.InputTooLong => (StatusCodes.Status422UnprocessableEntity, "Input too long", "input_too_long"),
+        ErrorKind.Overloaded => (StatusCodes.Status429TooManyRequests, "Model overloaded", "overloaded"),
+        ErrorKind.ModelNotReady => (StatusCodes.Status503ServiceUnavailable, "Model not ready", "model_not_ready"),
+        ErrorKind.Draining => (StatusCodes.Status503ServiceUnavailable, "Server shutting down", "draining"),
+        ErrorKind.DeadlineExceeded => (StatusCodes.Status504GatewayTimeout, "Deadline exceeded", "deadline_exceeded"),
+        ErrorKind.Cancelled => (499, "Client closed request", "cancelled"),
+        ErrorKind.Backend => (StatusCodes.Status500InternalServerError, "Inference failed", "backend"),
+        _ => (StatusCodes.Status500InternalServerError, "Error", "internal"),
+    };
+}

@@ -1,0 +1,85 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using InferenceApi.Caching;
+using InferenceApi.Core.Backends;
+using InferenceApi.Core.Diagnostics;
+using InferenceApi.Core.Inference;
+using InferenceApi.Core.Models;
+using InferenceApi.Errors;
+using InferenceApi.Inference;
+using InferenceApi.Onnx;
+using InferenceApi.Validation;
+using OpenTelemetry.Metrics;
+using Serilog;
+
+namespace InferenceApi.Hosting;
+
+/// <summary>The server's service registrations, one call per concern, so Program.cs reads as a list.</summary>
+public static class InferenceServerExtensions
+{
+    /// <summary>Options, the model repository with its loaders, the ONNX Runtime backend, and the request pipeline.</summary>
+    public static IServiceCollection AddInferenceServer(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ModelRepositoryOptions>().BindConfiguration(ModelRepositoryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<InferenceMetrics>();
+        services.AddSingleton<OnnxSessionFactory>();
+        services.AddSingleton<IInferenceBackend, OnnxBackend>();
+        services.AddSingleton<IModelLoader, TextEncoderLoader>();
+        services.AddSingleton<ModelRepository>();
+        services.AddHostedService<ModelRepositoryService>();
+        services.AddSingleton<RequestValidator>();
+        services.AddSingleton<TextEncoderGateway>();
+        services.AddResultCache(configuration);
+        services.AddHealthChecks();
+        services.AddProblemDetails();
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+
+        // Binding failures (malformed JSON, wrong types) must reach the exception handler to get a problem body naming the field.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
+        return services;
+    }
+
+    /// <summary>Serilog request and batch logs (JSON on the console by default) and Prometheus metrics.</summary>
+    public static WebApplicationBuilder AddInferenceObservability(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSerilog((services, logger) => logger
+            .ReadFrom.Configuration(builder.Configuration)
+            .ReadFrom.Services(services)
+            .Enrich.FromLogContext());
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
+        {
+            metrics.AddMeter(InferenceMetrics.MeterName).AddPrometheusExporter();
+            foreach (var (instrument, buckets) in InferenceMetrics.Buckets)
+            {
+                metrics.AddView(instrument, new ExplicitBucketHistogramConfiguration { Boundaries = buckets });
+            }
+        });
+        return builder;
+    }
+
+    /// <summary>Swagger UI at /swagger with an example body for every endpoint.</summary>
+    public static IServiceCollection AddInferenceApiDocs(this IServiceCollection services)
+    {
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(options =>
+        {
+            options.SwaggerDoc("v1", new Microsoft.OpenApi.OpenApiInfo
+            {
+                Title = "InferenceApi",
+                Version = "v1",
+                Description = "Self-hosted ONNX model inference: classification, embeddings, tokenization; OpenAI-compatible embeddings.",
+            });
+            options.OperationFilter<RequestExamplesOperationFilter>();
+            options.CustomSchemaIds(type => type.FullName?.Replace('+', '.'));
+        });
+        return services;
+    }
+}
