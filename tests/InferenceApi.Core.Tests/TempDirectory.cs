@@ -1,7 +1,7 @@
 namespace InferenceApi.Core.Tests;
 
 /// <summary>A folder of its own for one test, deleted afterwards.</summary>
-internal sealed class TempDirectory : IDisposable
+public sealed class TempDirectory : IDisposable
 {
     public TempDirectory()
     {

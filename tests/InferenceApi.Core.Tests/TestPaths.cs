@@ -4,7 +4,7 @@ namespace InferenceApi.Core.Tests;
 /// Where shared test data lives: <c>shared/</c> is a sibling of the repository root (the folder holding
 /// <c>InferenceApi.sln</c>), so it is found the same way from any worktree and any build output folder.
 /// </summary>
-internal static class TestPaths
+public static class TestPaths
 {
     private static readonly Lazy<string> LazyRepositoryRoot = new(FindRepositoryRoot);
 

@@ -6,31 +6,62 @@ using Microsoft.Extensions.Options;
 namespace InferenceApi.Hosting;
 
 /// <summary>
-/// Enforces <see cref="ApiOptions.MaxRequestBodyBytes"/> for every server, the test host included: a
-/// declared length over the limit is refused before reading; a chunked body is cut off by the server's
-/// own limit, which surfaces as a 413 through <see cref="BadRequestExceptionHandler"/>.
+/// Enforces <see cref="ApiOptions.MaxRequestBodyBytes"/> with a 413 problem body on every server, the test
+/// host included: a declared length over the limit is refused before reading; a body of unknown length
+/// (chunked) is read up to the limit first, since a failure in the middle of JSON binding would otherwise
+/// reach the client as a bare status without a body.
 /// </summary>
 public sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<ApiOptions> options)
 {
     private readonly long _limit = options.Value.MaxRequestBodyBytes;
 
-    public Task InvokeAsync(HttpContext context)
+    public async Task InvokeAsync(HttpContext context)
     {
-        if (context.Request.ContentLength is { } length && length > _limit)
+        if (context.Request.ContentLength is { } length)
         {
-            var error = new InferenceError(ErrorKind.PayloadTooLarge, $"The request body has {length} bytes; at most {_limit} are allowed (Api:MaxRequestBodyBytes).")
+            if (length > _limit)
             {
-                Limit = _limit,
-                Received = length,
-            };
-            return new ProblemResult(error).ExecuteAsync(context);
+                await TooLarge(length).ExecuteAsync(context);
+                return;
+            }
         }
-
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        else if (HttpMethods.IsPost(context.Request.Method) || HttpMethods.IsPut(context.Request.Method))
         {
-            feature.MaxRequestBodySize = _limit;
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+            {
+                // Kestrel would also stop at the limit; the buffer below turns that into a problem body.
+                feature.MaxRequestBodySize = _limit + 1;
+            }
+
+            var buffered = new MemoryStream();
+            var chunk = new byte[16 * 1024];
+            int read;
+            while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+            {
+                if (buffered.Length + read > _limit)
+                {
+                    await TooLarge(null).ExecuteAsync(context);
+                    return;
+                }
+
+                buffered.Write(chunk, 0, read);
+            }
+
+            buffered.Position = 0;
+            context.Request.Body = buffered;
+            context.Response.RegisterForDispose(buffered);
         }
 
-        return next(context);
+        await next(context);
     }
+
+    private ProblemResult TooLarge(long? length) => new(new InferenceError(
+        ErrorKind.PayloadTooLarge,
+        length is { } declared
+            ? $"The request body has {declared} bytes; at most {_limit} are allowed (Api:MaxRequestBodyBytes)."
+            : $"The request body is larger than {_limit} bytes (Api:MaxRequestBodyBytes).")
+    {
+        Limit = _limit,
+        Received = length,
+    });
 }

@@ -5,7 +5,7 @@ namespace InferenceApi.Inference;
 
 /// <summary>
 /// Puts a request's model, timings and cache outcome where operators look: response headers
-/// (<c>x-queue-time</c>, <c>x-inference-time</c> in ms, <c>X-Cache</c>, <c>x-model-version</c>), the
+/// (<c>x-queue-time</c>, <c>x-inference-time</c> in ms, <c>x-batch-size</c> of the largest batch the request joined, <c>X-Cache</c>, <c>x-model-version</c>), the
 /// request log line, and the request metric's model tag.
 /// </summary>
 public static class InferenceTelemetry
@@ -28,6 +28,7 @@ public static class InferenceTelemetry
         var headers = http.Response.Headers;
         headers["x-queue-time"] = run.QueueTime.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture);
         headers["x-inference-time"] = run.ComputeTime.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture);
+        headers["x-batch-size"] = run.LargestBatch.ToString(CultureInfo.InvariantCulture);
         headers["x-cache"] = run.CacheHits == run.Outputs.Count ? "hit" : run.CacheHits == 0 ? "miss" : "partial";
         if (http.RequestServices.GetService<IDiagnosticContext>() is { } log)
         {

@@ -1,0 +1,27 @@
+using System.Text.Json;
+
+namespace InferenceApi.Tests.Infrastructure;
+
+/// <summary>The independent ONNX fixtures and PyTorch's reference results for them.</summary>
+public static class Fixtures
+{
+    public static string OnnxDirectory => Path.Combine(TestPaths.FixturesDirectory, "onnx");
+
+    public static string TinyBertCls => Path.Combine(OnnxDirectory, "tiny-bert-cls");
+
+    public static IReadOnlyList<ClassifierCase> ClassifierCases { get; } = LoadClassifierCases();
+
+    private static List<ClassifierCase> LoadClassifierCases()
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(OnnxDirectory, "expected.json")));
+        return doc.RootElement.GetProperty("tiny-bert-cls").EnumerateArray()
+            .Select(c => new ClassifierCase(
+                c.GetProperty("text").GetString()!,
+                c.GetProperty("ids").EnumerateArray().Select(i => i.GetInt32()).ToArray(),
+                c.GetProperty("scores").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble())))
+            .ToList();
+    }
+}
+
+/// <summary>One text with PyTorch's token ids and softmax scores.</summary>
+public sealed record ClassifierCase(string Text, int[] Ids, IReadOnlyDictionary<string, double> Scores);

@@ -1,0 +1,115 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+
+namespace InferenceApi.Tests.Infrastructure;
+
+/// <summary>
+/// The real server in-process, over a model repository folder of its own. Settings are the server's
+/// configuration keys ("Models:Defaults:MaxBatchSize"); defaults here make hot reload quick.
+/// </summary>
+public class InferenceApiFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings = new()
+    {
+        ["Models:PollIntervalMs"] = "100",
+        ["Models:Defaults:IntraOpThreads"] = "1",
+        ["Serilog:MinimumLevel:Default"] = "Warning",
+    };
+
+    public InferenceApiFactory()
+    {
+        _settings["Models:Path"] = Models.Path;
+    }
+
+    public TempDirectory Models { get; } = new();
+
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public InferenceApiFactory With(string key, string? value)
+    {
+        _settings[key] = value;
+        return this;
+    }
+
+    /// <summary>Copies a fixture model folder into the repository as <paramref name="name"/> (flat, or as a numbered version).</summary>
+    public string AddModel(string fixtureFolder, string name, long? version = null)
+    {
+        var target = version is { } v ? System.IO.Path.Combine(Models.Path, name, v.ToString(System.Globalization.CultureInfo.InvariantCulture)) : System.IO.Path.Combine(Models.Path, name);
+        CopyDirectory(fixtureFolder, target);
+        return target;
+    }
+
+    public static void CopyDirectory(string source, string target)
+    {
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.EnumerateFiles(source))
+        {
+            var destination = System.IO.Path.Combine(target, System.IO.Path.GetFileName(file));
+            File.Copy(file, destination, overwrite: true);
+            File.SetAttributes(destination, FileAttributes.Normal);
+        }
+    }
+
+    /// <summary>Starts the server and waits until every model has loaded (ready or refused).</summary>
+    public async Task<HttpClient> StartAsync()
+    {
+        var client = CreateClient();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            using var response = await client.GetAsync("/health/ready");
+            if (response.IsSuccessStatusCode)
+            {
+                return client;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The server was not ready after 60 s: {await response.Content.ReadAsStringAsync()}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Polls <c>GET /v1/models/{name}</c> until <paramref name="condition"/> holds for its JSON.</summary>
+    public static async Task<JsonElement> WaitForModelAsync(HttpClient client, string name, Func<JsonElement, bool> condition, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        JsonElement last = default;
+        while (DateTime.UtcNow < deadline)
+        {
+            using var response = await client.GetAsync($"/v1/models/{name}");
+            if (response.IsSuccessStatusCode)
+            {
+                last = await response.Content.ReadFromJsonAsync<JsonElement>();
+                if (condition(last))
+                {
+                    return last;
+                }
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"Model {name} did not reach the expected state; last seen: {last}");
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(_settings));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            Models.Dispose();
+        }
+    }
+}
