@@ -1,0 +1,33 @@
+namespace InferenceApi.Onnx.Tests;
+
+/// <summary>
+/// Where shared test data lives: <c>shared/</c> is a sibling of the repository root (the folder holding
+/// <c>InferenceApi.sln</c>), so it is found the same way from any worktree and any build output folder.
+/// </summary>
+internal static class TestPaths
+{
+    private static readonly Lazy<string> LazyRepositoryRoot = new(FindRepositoryRoot);
+
+    public static string RepositoryRoot => LazyRepositoryRoot.Value;
+
+    public static string OnnxFixturesDirectory => Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "fixtures", "onnx"));
+
+    public static string TinyBertClsDirectory => Path.Combine(OnnxFixturesDirectory, "tiny-bert-cls");
+
+    public static string TinyVitDirectory => Path.Combine(OnnxFixturesDirectory, "tiny-vit");
+
+    public static string ExpectedJson => Path.Combine(OnnxFixturesDirectory, "expected.json");
+
+    private static string FindRepositoryRoot()
+    {
+        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "InferenceApi.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No folder above {AppContext.BaseDirectory} contains InferenceApi.sln.");
+    }
+}
