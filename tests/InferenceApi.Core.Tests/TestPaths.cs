@@ -18,7 +18,13 @@ public static class TestPaths
 
     public static string BertBaseUncasedDirectory => Path.Combine(DataDirectory, "tokenizers", "bert-base-uncased");
 
-    public static string TinyBertClsDirectory => Path.Combine(FixturesDirectory, "onnx", "tiny-bert-cls");
+    public static string OnnxFixturesDirectory => Path.Combine(FixturesDirectory, "onnx");
+
+    public static string TinyBertClsDirectory => Path.Combine(OnnxFixturesDirectory, "tiny-bert-cls");
+
+    public static string TinyVitDirectory => Path.Combine(OnnxFixturesDirectory, "tiny-vit");
+
+    public static string ExpectedJson => Path.Combine(OnnxFixturesDirectory, "expected.json");
 
     private static string FindRepositoryRoot()
     {

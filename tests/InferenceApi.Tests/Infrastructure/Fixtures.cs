@@ -5,15 +5,13 @@ namespace InferenceApi.Tests.Infrastructure;
 /// <summary>The independent ONNX fixtures and PyTorch's reference results for them.</summary>
 public static class Fixtures
 {
-    public static string OnnxDirectory => Path.Combine(TestPaths.FixturesDirectory, "onnx");
-
-    public static string TinyBertCls => Path.Combine(OnnxDirectory, "tiny-bert-cls");
+    public static string TinyBertCls => TestPaths.TinyBertClsDirectory;
 
     public static IReadOnlyList<ClassifierCase> ClassifierCases { get; } = LoadClassifierCases();
 
     private static List<ClassifierCase> LoadClassifierCases()
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(OnnxDirectory, "expected.json")));
+        using var doc = JsonDocument.Parse(File.ReadAllText(TestPaths.ExpectedJson));
         return doc.RootElement.GetProperty("tiny-bert-cls").EnumerateArray()
             .Select(c => new ClassifierCase(
                 c.GetProperty("text").GetString()!,
