@@ -1,0 +1,314 @@
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace InferenceApi.Caching;
+
+/// <summary>
+/// L1: a size-limited in-process <see cref="MemoryCache"/>. L2: Redis through <see cref="RedisCache"/>, when configured.
+/// Redis is treated as optional and untrusted for latency: each operation is bounded by
+/// <see cref="CacheOptions.RedisOperationTimeout"/>, and after a failure a circuit breaker skips Redis for
+/// <see cref="CacheOptions.RedisRetryAfter"/>, then lets a single request probe it again.
+/// </summary>
+public sealed partial class TwoLevelResultCache : IResultCache, IDisposable
+{
+    /// <summary>Background Redis writes allowed in flight; past it a write is dropped (memory still has the value).</summary>
+    internal const int MaxPendingRedisWrites = 1024;
+
+    private readonly CacheOptions _options;
+    private readonly RedisConnectionProvider _connection;
+    private readonly CacheMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly MemoryCache _memory;
+    private readonly IDistributedCache? _redis;
+    private readonly DistributedCacheEntryOptions _redisEntryOptions;
+    private readonly Lock _statusGate = new();
+    private volatile DistributedCacheStatus _status;
+
+    // 0: breaker closed, Redis is used. Otherwise the UTC ticks from which one request may probe Redis again.
+    private long _retryAtTicks;
+    private int _pendingWrites;
+
+    public TwoLevelResultCache(
+        IOptions<CacheOptions> options,
+        RedisConnectionProvider connection,
+        CacheMetrics metrics,
+        ILogger<TwoLevelResultCache> logger,
+        TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+
+        _options = options.Value;
+        _connection = connection;
+        _metrics = metrics;
+        _logger = logger;
+        _time = timeProvider;
+
+        // A private MemoryCache, not the shared IMemoryCache: SizeLimit requires every entry to declare a size,
+        // which other users of a shared instance would not do.
+        _memory = new MemoryCache(new MemoryCacheOptions { SizeLimit = _options.MemoryCacheSizeLimitBytes });
+        _redisEntryOptions = new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = _options.Expiration };
+
+        if (connection.IsConfigured)
+        {
+            _redis = new RedisCache(
+                Options.Create(new RedisCacheOptions
+                {
+                    InstanceName = _options.RedisInstanceName,
+                    ConnectionMultiplexerFactory = connection.GetConnectionAsync,
+                }));
+            _status = new DistributedCacheStatus(DistributedCacheState.Connecting, _time.GetUtcNow());
+
+            // Start connecting now, in the background, so the first requests find the connection made.
+            _ = connection.TryGetConnection(out _);
+        }
+        else
+        {
+            _status = new DistributedCacheStatus(DistributedCacheState.NotConfigured, _time.GetUtcNow());
+        }
+    }
+
+    /// <inheritdoc />
+    public DistributedCacheStatus DistributedStatus => _status;
+
+    /// <inheritdoc />
+    public async ValueTask<CacheLookup> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (!_options.Enabled)
+        {
+            return CacheLookup.Miss;
+        }
+
+        if (_memory.TryGetValue(key, out byte[]? cached) && cached is not null)
+        {
+            _metrics.Hit(CacheTier.Memory);
+            return CacheLookup.Hit(CacheTier.Memory, cached);
+        }
+
+        var fromRedis = await GetFromRedisAsync(key, cancellationToken).ConfigureAwait(false);
+        if (fromRedis is null)
+        {
+            _metrics.Miss();
+            return CacheLookup.Miss;
+        }
+
+        SetMemory(key, fromRedis);
+        _metrics.Hit(CacheTier.Redis);
+        return CacheLookup.Hit(CacheTier.Redis, fromRedis);
+    }
+
+    /// <inheritdoc />
+    public void Set(string key, ReadOnlyMemory<byte> value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (!_options.Enabled)
+        {
+            return;
+        }
+
+        // Copied: the caller may reuse its buffer, and readers share this array.
+        var bytes = value.ToArray();
+        SetMemory(key, bytes);
+
+        if (_redis is null)
+        {
+            return;
+        }
+
+        if (Interlocked.Increment(ref _pendingWrites) > MaxPendingRedisWrites || !TryEnterRedis())
+        {
+            Interlocked.Decrement(ref _pendingWrites);
+            return;
+        }
+
+        _ = WriteToRedisAsync(_redis, key, bytes);
+    }
+
+    public void Dispose()
+    {
+        // The RedisCache is deliberately not disposed: it would close the multiplexer that
+        // RedisConnectionProvider owns and shares with the health check.
+        _memory.Dispose();
+    }
+
+    private void SetMemory(string key, byte[] value)
+    {
+        // MemoryCache would refuse it anyway, after compacting other entries for nothing.
+        if (value.Length > _options.MemoryCacheSizeLimitBytes)
+        {
+            return;
+        }
+
+        _memory.Set(key, value, new MemoryCacheEntryOptions
+        {
+            // At least 1 so that empty values still count towards the limit and cannot pile up unbounded.
+            Size = Math.Max(1, value.Length),
+            AbsoluteExpirationRelativeToNow = _options.Expiration,
+        });
+    }
+
+    private async Task<byte[]?> GetFromRedisAsync(string key, CancellationToken cancellationToken)
+    {
+        if (_redis is null || !TryEnterRedis())
+        {
+            return null;
+        }
+
+        Task<byte[]?> read;
+        try
+        {
+            read = _redis.GetAsync(key, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            OnRedisFailure(ex);
+            return null;
+        }
+
+        try
+        {
+            var value = await read.WaitAsync(_options.RedisOperationTimeout, _time, cancellationToken).ConfigureAwait(false);
+            OnRedisSuccess();
+            return value;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            AbandonedTasks.Observe(read);
+            throw;
+        }
+        catch (Exception ex)
+        {
+            AbandonedTasks.Observe(read);
+            OnRedisFailure(ex);
+            return null;
+        }
+    }
+
+    private async Task WriteToRedisAsync(IDistributedCache redis, string key, byte[] value)
+    {
+        try
+        {
+            // Leave the caller's thread at once, whatever RedisCache does before its first await.
+            await Task.Yield();
+            var write = redis.SetAsync(key, value, _redisEntryOptions, CancellationToken.None);
+            try
+            {
+                await write.WaitAsync(_options.RedisOperationTimeout, _time).ConfigureAwait(false);
+            }
+            catch
+            {
+                AbandonedTasks.Observe(write);
+                throw;
+            }
+
+            OnRedisSuccess();
+        }
+        catch (Exception ex)
+        {
+            OnRedisFailure(ex);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _pendingWrites);
+        }
+    }
+
+    /// <summary>Whether this operation may use Redis now: connected, and the breaker closed or this caller chosen as its probe.</summary>
+    private bool TryEnterRedis()
+    {
+        // Still making the first connection: skip Redis rather than make a request wait for it.
+        if (!_connection.TryGetConnection(out _))
+        {
+            return false;
+        }
+
+        var retryAt = Interlocked.Read(ref _retryAtTicks);
+        if (retryAt == 0)
+        {
+            return true;
+        }
+
+        var now = _time.GetUtcNow().UtcTicks;
+        if (now < retryAt)
+        {
+            return false;
+        }
+
+        // Half-open: the caller that moves the retry time forward probes; the others keep skipping until it answers.
+        return Interlocked.CompareExchange(ref _retryAtTicks, now + _options.RedisRetryAfter.Ticks, retryAt) == retryAt;
+    }
+
+    private void OnRedisSuccess()
+    {
+        if (Interlocked.Read(ref _retryAtTicks) != 0)
+        {
+            Interlocked.Exchange(ref _retryAtTicks, 0);
+        }
+
+        if (_status.State == DistributedCacheState.Connected)
+        {
+            return;
+        }
+
+        DistributedCacheStatus previous;
+        var now = _time.GetUtcNow();
+        lock (_statusGate)
+        {
+            previous = _status;
+            if (previous.State == DistributedCacheState.Connected)
+            {
+                return;
+            }
+
+            _status = new DistributedCacheStatus(DistributedCacheState.Connected, now);
+        }
+
+        if (previous.State == DistributedCacheState.Unavailable)
+        {
+            LogRecovered(now - previous.Since);
+        }
+    }
+
+    private void OnRedisFailure(Exception exception)
+    {
+        var now = _time.GetUtcNow();
+        Interlocked.Exchange(ref _retryAtTicks, now.UtcTicks + _options.RedisRetryAfter.Ticks);
+        var reason = Describe(exception);
+
+        lock (_statusGate)
+        {
+            if (_status.State == DistributedCacheState.Unavailable)
+            {
+                // Same outage: keep its start time, refresh the reason, and do not log a warning per request.
+                _status = _status with { LastError = reason };
+                LogStillUnavailable(reason);
+                return;
+            }
+
+            _status = new DistributedCacheStatus(DistributedCacheState.Unavailable, now, reason);
+        }
+
+        LogUnavailable(exception, reason, _options.RedisRetryAfter);
+    }
+
+    private string Describe(Exception exception) => RedisErrors.Describe(exception, _options.RedisOperationTimeout,
+        $"{CacheOptions.SectionName}:{nameof(CacheOptions.RedisOperationTimeout)}");
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Redis cache tier unavailable, serving from memory only and retrying after {RetryAfter}: {Reason}")]
+    private partial void LogUnavailable(Exception exception, string reason, TimeSpan retryAfter);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Redis cache tier still unavailable: {Reason}")]
+    private partial void LogStillUnavailable(string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Redis cache tier available again after {Outage}")]
+    private partial void LogRecovered(TimeSpan outage);
+}
