@@ -16,9 +16,16 @@ rm -rf "$results"
 mkdir -p "$results"
 
 status=0
-dotnet test InferenceApi.sln --configuration Release \
-  --logger "trx" --logger "console;verbosity=minimal" \
-  --results-directory "$results" "$@" || status=$?
+dotnet build InferenceApi.sln --configuration Release -nologo -v quiet || status=$?
+if [ "$status" -eq 0 ]; then
+  # One project at a time, each with its own results file: the HTTP tests already load both cores.
+  for project in tests/*/*.csproj; do
+    name=$(basename "$project" .csproj)
+    dotnet test "$project" --configuration Release --no-build \
+      --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" \
+      --results-directory "$results" "$@" || status=$?
+  done
+fi
 
 passed=0
 failed=0
