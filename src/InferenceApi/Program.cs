@@ -15,7 +15,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseMiddleware<RequestBodyLimitMiddleware>();
-app.UseSerilogRequestLogging();
+app.UseSerilogRequestLogging(options => options.EnrichDiagnosticContext = (log, http) => log.Set("RequestId", http.TraceIdentifier));
 app.UseMiddleware<RequestMetricsMiddleware>();
 app.UseSwagger();
 app.UseSwaggerUI();

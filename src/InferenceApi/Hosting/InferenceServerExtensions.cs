@@ -11,6 +11,7 @@ using InferenceApi.Onnx;
 using InferenceApi.Validation;
 using OpenTelemetry.Metrics;
 using Serilog;
+using Serilog.Formatting.Compact;
 
 namespace InferenceApi.Hosting;
 
@@ -20,7 +21,8 @@ public static class InferenceServerExtensions
     /// <summary>Options, the model repository with its loaders, the ONNX Runtime backend, and the request pipeline.</summary>
     public static IServiceCollection AddInferenceServer(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ModelRepositoryOptions>().BindConfiguration(ModelRepositoryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ModelRepositoryOptions>().BindConfiguration(ModelRepositoryOptions.Section).ValidateDataAnnotations().ValidateOnStart()
+            .PostConfigure<IHostEnvironment>((options, host) => options.Path = Path.GetFullPath(options.Path, host.ContentRootPath));
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<InferenceMetrics>();
@@ -50,10 +52,16 @@ public static class InferenceServerExtensions
     /// <summary>Serilog request and batch logs (JSON on the console by default) and Prometheus metrics.</summary>
     public static WebApplicationBuilder AddInferenceObservability(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSerilog((services, logger) => logger
-            .ReadFrom.Configuration(builder.Configuration)
-            .ReadFrom.Services(services)
-            .Enrich.FromLogContext());
+        builder.Services.AddSerilog((services, logger) =>
+        {
+            logger.ReadFrom.Configuration(builder.Configuration).ReadFrom.Services(services).Enrich.FromLogContext();
+
+            // A server started without the repository's appsettings.json must still log somewhere.
+            if (!builder.Configuration.GetSection("Serilog:WriteTo").Exists())
+            {
+                logger.WriteTo.Console(new RenderedCompactJsonFormatter());
+            }
+        });
         builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
         {
             metrics.AddMeter(InferenceMetrics.MeterName).AddPrometheusExporter();
