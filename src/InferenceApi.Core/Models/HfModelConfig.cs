@@ -27,8 +27,15 @@ public sealed record HfModelConfig
 
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            // A stream, not the bytes: the stream overloads skip a UTF-8 byte order mark, which editors on Windows write.
+            using var stream = File.OpenRead(path);
+            using var doc = JsonDocument.Parse(stream);
             var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new ModelFolderException($"{Path.GetFileName(path)} must hold a JSON object; it holds {root.ValueKind}");
+            }
+
             return new HfModelConfig
             {
                 ModelType = root.TryGetProperty("model_type", out var type) && type.ValueKind == JsonValueKind.String ? type.GetString() : null,

@@ -55,7 +55,9 @@ public sealed record InferenceJson
 
         try
         {
-            return JsonSerializer.Deserialize<InferenceJson>(File.ReadAllBytes(path), Json) ?? new InferenceJson();
+            // A stream, not the bytes: the stream overloads skip a UTF-8 byte order mark, which editors on Windows write.
+            using var stream = File.OpenRead(path);
+            return JsonSerializer.Deserialize<InferenceJson>(stream, Json) ?? new InferenceJson();
         }
         catch (JsonException exception)
         {

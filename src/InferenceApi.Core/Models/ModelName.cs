@@ -17,6 +17,7 @@ public static partial class ModelName
     public static string Rule =>
         $"a model name has 1 to {MaxLength} letters, digits, '.', '_' or '-', starts with a letter or digit, and has no '..'";
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$", RegexOptions.CultureInvariant)]
+    // \z, not $: "$" also matches before a final '\n', which would let "bert\n" through.
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]*\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 }

@@ -139,10 +139,12 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
                 }
 
                 var plan = _policy.Plan(_pending, _time.GetUtcNow(), flush: !channelOpen);
+                var batch = plan.Batch.Select(index => _pending[index]).ToArray();
                 ApplyDrops(plan);
-                if (plan.HasBatch)
+                RemovePlanned(plan);
+                if (batch.Length > 0)
                 {
-                    Dispatch(plan.Batch);
+                    Dispatch(batch);
                     dispatched = true;
                     continue;
                 }
@@ -188,27 +190,32 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
         {
             var (index, reason) = plan.Dropped[i];
             var item = _pending[index];
-            _pending.RemoveAt(index);
             Interlocked.Decrement(ref _queued);
             item.Fail(reason == DropReason.Cancelled ? SchedulerRejection.Cancelled() : SchedulerRejection.Expired(_label.Model, now - item.EnqueuedAt));
             _metrics.RecordDropped(_label, reason);
         }
     }
 
-    private void Dispatch(IReadOnlyList<int> indices)
+    /// <summary>
+    /// Takes the dropped and the batched items out of the pending list in one pass: the plan's indices all refer
+    /// to the list as planned, so removing one group before reading the other would shift it.
+    /// </summary>
+    private void RemovePlanned(BatchPlan plan)
     {
-        var batch = new WorkItem<TInput, TOutput>[indices.Count];
-        for (var i = 0; i < indices.Count; i++)
+        if (plan.Dropped.Count == 0 && plan.Batch.Count == 0)
         {
-            batch[i] = _pending[indices[i]];
+            return;
         }
 
         // Remove from the back so earlier indices stay valid.
-        foreach (var index in indices.OrderDescending())
+        foreach (var index in plan.Dropped.Select(d => d.Index).Concat(plan.Batch).OrderDescending())
         {
             _pending.RemoveAt(index);
         }
+    }
 
+    private void Dispatch(WorkItem<TInput, TOutput>[] batch)
+    {
         Interlocked.Add(ref _queued, -batch.Length);
         int instance;
         lock (_instanceIds)
