@@ -35,7 +35,7 @@ foreach (var (label, maxBatch) in new[] { ("batching on", "32"), ("batching off"
     {
         ["Models__Path"] = models,
         ["Models__Defaults__MaxBatchSize"] = maxBatch,
-        ["Models__Defaults__MaxQueueDelayMs"] = Environment.GetEnvironmentVariable("BENCH_DELAY_MS") ?? "2",
+        ["Models__Defaults__MaxQueueDelayMs"] = Environment.GetEnvironmentVariable("BENCH_DELAY_MS") ?? "0",
         ["Cache__Enabled"] = "false",
     });
     using var client = new HttpClient { BaseAddress = server.BaseAddress };

@@ -17,9 +17,14 @@ public sealed class ModelDefaultsOptions
     [Range(1, 1 << 22)]
     public int MaxBatchTokens { get; set; } = 16384;
 
-    /// <summary>How long the oldest request waits for company, in ms. Default 2. Higher fills batches under light load at the cost of latency.</summary>
+    /// <summary>
+    /// How long the oldest request waits for company before a partial batch runs, in ms. Default 0: a batch
+    /// takes whatever queued while the instance was busy, so batches grow with load and an idle server adds
+    /// no delay. Above 0 fills batches under moderate load at the cost of latency (timers on virtual machines
+    /// often fire 2–4 ms late, so small values cost more than they say).
+    /// </summary>
     [Range(0, 10_000)]
-    public int MaxQueueDelayMs { get; set; } = 2;
+    public int MaxQueueDelayMs { get; set; }
 
     /// <summary>Most requests waiting per model version; one more gets 429. Default 1024. Bounds memory and the worst queueing delay.</summary>
     [Range(1, 1_000_000)]

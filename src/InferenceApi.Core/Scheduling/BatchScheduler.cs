@@ -161,7 +161,8 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
                 if (plan.WakeAt is { } wakeAt)
                 {
                     using var timer = new CancellationTokenSource();
-                    var delay = Task.Delay(Max(wakeAt - _time.GetUtcNow(), TimeSpan.Zero), _time, timer.Token);
+                    // At least 1 ms: a shorter timer rounds to zero and would spin the loop until the instant passes.
+                    var delay = Task.Delay(Max(wakeAt - _time.GetUtcNow(), MinimumWait), _time, timer.Token);
                     var first = await Task.WhenAny(waitToRead, delay).ConfigureAwait(false);
                     await timer.CancelAsync().ConfigureAwait(false);
                     if (first == delay)
@@ -175,6 +176,8 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
             }
         }
     }
+
+    private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(1);
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 

@@ -45,8 +45,10 @@ public static class BertTokenizerLoader
 
         try
         {
+            // Skip a UTF-8 byte order mark (Windows editors write one); the byte overload would reject it.
+            ReadOnlyMemory<byte> json = bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? bytes.AsMemory(3) : bytes;
             using JsonDocument document = JsonDocument.Parse(
-                bytes, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+                json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
             return ReadOptions(path, document.RootElement);
         }
         catch (JsonException ex)

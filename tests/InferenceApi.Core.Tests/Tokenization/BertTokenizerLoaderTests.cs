@@ -54,6 +54,18 @@ public sealed class BertTokenizerLoaderTests
     }
 
     [Fact]
+    public void ReadOptions_ConfigWithUtf8ByteOrderMark_IsRead()
+    {
+        using var folder = new TempDirectory();
+        File.WriteAllText(Path.Combine(folder.Path, "tokenizer_config.json"), "{ \"do_lower_case\": false, \"model_max_length\": 128 }", new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+
+        BertTokenizerOptions options = BertTokenizerLoader.ReadOptions(folder.Path);
+
+        Assert.False(options.DoLowerCase);
+        Assert.Equal(128, options.ModelMaxLength);
+    }
+
+    [Fact]
     public void ReadOptions_ExplicitSettings_OverrideDefaults()
     {
         using var folder = new TempDirectory();

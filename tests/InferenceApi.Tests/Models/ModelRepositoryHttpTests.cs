@@ -35,6 +35,9 @@ public sealed class ModelRepositoryHttpTests : IAsyncLifetime
         var badSettings = _factory.AddModel(Fixtures.TinyBertCls, "bad-settings");
         File.WriteAllText(Path.Combine(badSettings, "inference.json"), """{ "task": "translation" }""");
 
+        var cuda = _factory.AddModel(Fixtures.TinyBertCls, "wants-cuda");
+        File.WriteAllText(Path.Combine(cuda, "inference.json"), """{ "executionProvider": "Cuda" }""");
+
         Directory.CreateDirectory(Path.Combine(_factory.Models.Path, "bad name!"));
         _client = await _factory.StartAsync();
     }
@@ -52,7 +55,7 @@ public sealed class ModelRepositoryHttpTests : IAsyncLifetime
 
         Assert.Equal("list", list.GetProperty("object").GetString());
         var models = list.GetProperty("data").EnumerateArray().ToDictionary(m => m.GetProperty("id").GetString()!);
-        Assert.Equal(new[] { "bad-settings", "corrupt", "good", "no-onnx", "no-vocab", "wrong-labels" }, models.Keys.Order().ToArray());
+        Assert.Equal(new[] { "bad-settings", "corrupt", "good", "no-onnx", "no-vocab", "wants-cuda", "wrong-labels" }, models.Keys.Order().ToArray());
         var good = models["good"];
         Assert.Equal("model", good.GetProperty("object").GetString());
         Assert.Equal("ready", good.GetProperty("status").GetString());
@@ -132,6 +135,17 @@ public sealed class ModelRepositoryHttpTests : IAsyncLifetime
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "validation", "model");
         Assert.Contains("text-classification", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task CudaRequested_OnACpuOnlyBuild_FallsBackToTheCpuAndSaysWhy()
+    {
+        var model = await (await _client.GetAsync("/v1/models/wants-cuda")).ReadJsonAsync();
+        using var response = await _client.PostJsonAsync("/v1/classify", new { model = "wants-cuda", inputs = "good" });
+
+        Assert.Equal("ready", model.GetProperty("status").GetString());
+        Assert.StartsWith("CPU (CUDA unavailable: ", model.GetProperty("versions")[0].GetProperty("placement").GetString());
+        await response.ReadJsonAsync();
     }
 
     internal static JsonElement Version(JsonElement model, long version) =>
