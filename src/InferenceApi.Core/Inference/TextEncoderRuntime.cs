@@ -50,7 +50,7 @@ public sealed class TextEncoderRuntime : ITextModelRuntime
             var encoded = Tokenizer.Encode(texts[i], max, truncate);
             if (encoded.Length > max)
             {
-                var path = texts.Count == 1 && field == "inputs" ? field : $"{field}[{i}]";
+                var path = texts.Count == 1 ? field : $"{field}[{i}]";
                 return new InferenceError(
                     ErrorKind.InputTooLong,
                     $"`{path}` has {encoded.OriginalLength} tokens but the model takes at most {max}. Shorten it or send \"truncate\": true.")

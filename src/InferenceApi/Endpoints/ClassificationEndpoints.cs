@@ -32,24 +32,15 @@ public static class ClassificationEndpoints
         HttpContext http,
         CancellationToken cancellationToken)
     {
-        var model = validator.Model(request.Model, request.Version);
-        if (!model.IsSuccess)
-        {
-            return new ProblemResult(model.Error);
-        }
-
-        var texts = validator.Texts(request.Inputs, "inputs");
-        if (!texts.IsSuccess)
-        {
-            return new ProblemResult(texts.Error);
-        }
-
         var run = await gateway.RunAsync(
-            model.Value,
-            texts.Value,
-            request.Truncate ?? false,
-            ModelTask.TextClassification,
-            description => validator.TopK(request.TopK, description.Labels.Count),
+            new EncoderRequest(
+                request.Model,
+                request.Version,
+                request.Inputs,
+                "inputs",
+                request.Truncate ?? false,
+                ModelTask.TextClassification,
+                description => validator.TopK(request.TopK, description.Labels.Count)),
             http,
             cancellationToken);
         if (!run.IsSuccess)

@@ -4,7 +4,6 @@ using InferenceApi.Core.Models;
 using InferenceApi.Errors;
 using InferenceApi.Hosting;
 using InferenceApi.Inference;
-using InferenceApi.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InferenceApi.Endpoints;
@@ -40,24 +39,14 @@ public static class EmbeddingsEndpoints
 
     private static async Task<Results<Ok<EmbedResponse>, ProblemResult>> EmbedAsync(
         EmbedRequest request,
-        RequestValidator validator,
         TextEncoderGateway gateway,
         HttpContext http,
         CancellationToken cancellationToken)
     {
-        var model = validator.Model(request.Model, request.Version);
-        if (!model.IsSuccess)
-        {
-            return new ProblemResult(model.Error);
-        }
-
-        var texts = validator.Texts(request.Inputs, "inputs");
-        if (!texts.IsSuccess)
-        {
-            return new ProblemResult(texts.Error);
-        }
-
-        var run = await gateway.RunAsync(model.Value, texts.Value, request.Truncate ?? false, ModelTask.FeatureExtraction, null, http, cancellationToken);
+        var run = await gateway.RunAsync(
+            new EncoderRequest(request.Model, request.Version, request.Inputs, "inputs", request.Truncate ?? false, ModelTask.FeatureExtraction),
+            http,
+            cancellationToken);
         if (!run.IsSuccess)
         {
             return new ProblemResult(run.Error);

@@ -4,7 +4,6 @@ using InferenceApi.Core.Models;
 using InferenceApi.Errors;
 using InferenceApi.Hosting;
 using InferenceApi.Inference;
-using InferenceApi.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InferenceApi.Endpoints;
@@ -27,35 +26,18 @@ public static class OpenAiEndpoints
 
     private static async Task<Results<Ok<OpenAiEmbeddingsResponse>, ProblemResult>> EmbeddingsAsync(
         OpenAiEmbeddingsRequest request,
-        RequestValidator validator,
         TextEncoderGateway gateway,
         HttpContext http,
         CancellationToken cancellationToken)
     {
-        var model = validator.Model(request.Model, null);
-        if (!model.IsSuccess)
-        {
-            return new ProblemResult(model.Error);
-        }
-
         var format = request.EncodingFormat ?? "float";
         if (format is not ("float" or "base64"))
         {
             return new ProblemResult(InferenceError.Invalid("encoding_format", $"`encoding_format` must be \"float\" or \"base64\". Given: \"{format}\"", received: format));
         }
 
-        var texts = validator.Texts(request.Input, "input");
-        if (!texts.IsSuccess)
-        {
-            return new ProblemResult(texts.Error);
-        }
-
         var run = await gateway.RunAsync(
-            model.Value,
-            texts.Value,
-            truncate: false,
-            ModelTask.FeatureExtraction,
-            null,
+            new EncoderRequest(request.Model, null, request.Input, "input", Truncate: false, ModelTask.FeatureExtraction),
             http,
             cancellationToken);
         if (!run.IsSuccess)

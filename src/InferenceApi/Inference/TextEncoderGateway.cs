@@ -9,23 +9,28 @@ using InferenceApi.Validation;
 namespace InferenceApi.Inference;
 
 /// <summary>
-/// The path every encoder endpoint shares: lease the model version, tokenize, answer from the cache what
-/// it has, queue the rest, cache what comes back. Each endpoint only validates its own fields and shapes
-/// the answer.
+/// The path every encoder endpoint shares: validate the model and texts, lease the model version,
+/// tokenize, answer from the cache what it has, queue the rest, cache what comes back. Each endpoint
+/// only checks its own extra fields and shapes the answer.
 /// </summary>
-public sealed class TextEncoderGateway(ModelRepository repository, IResultCache cache)
+public sealed class TextEncoderGateway(ModelRepository repository, IResultCache cache, RequestValidator validator)
 {
-    /// <param name="precheck">Checks that need the model (e.g. top_k against the label count), before any work is queued.</param>
-    public async Task<Result<EncoderRun>> RunAsync(
-        ModelSelector selector,
-        IReadOnlyList<string> texts,
-        bool truncate,
-        ModelTask task,
-        Func<ModelDescription, InferenceError?>? precheck,
-        HttpContext http,
-        CancellationToken cancellationToken)
+    public async Task<Result<EncoderRun>> RunAsync(EncoderRequest request, HttpContext http, CancellationToken cancellationToken)
     {
-        var acquired = repository.Acquire(selector.Name, selector.Version, task);
+        var selector = validator.Model(request.Model, request.Version);
+        if (!selector.IsSuccess)
+        {
+            return selector.Error;
+        }
+
+        var texts = validator.Texts(request.Inputs, request.InputsField);
+        if (!texts.IsSuccess)
+        {
+            return texts.Error;
+        }
+
+        var task = request.Task;
+        var acquired = repository.Acquire(selector.Value.Name, selector.Value.Version, task);
         if (!acquired.IsSuccess)
         {
             return acquired.Error;
@@ -35,12 +40,12 @@ public sealed class TextEncoderGateway(ModelRepository repository, IResultCache 
         var runtime = (TextEncoderRuntime)lease.Runtime;
         var description = runtime.Description;
         InferenceTelemetry.Tag(http, lease.Model.Name, lease.Model.Version);
-        if (precheck?.Invoke(description) is { } rejected)
+        if (request.Precheck?.Invoke(description) is { } rejected)
         {
             return rejected;
         }
 
-        var encoded = runtime.Encode(texts, truncate);
+        var encoded = runtime.Encode(texts.Value, request.Truncate, request.InputsField);
         if (!encoded.IsSuccess)
         {
             return encoded.Error;

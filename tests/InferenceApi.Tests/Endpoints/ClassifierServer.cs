@@ -2,27 +2,9 @@ using InferenceApi.Tests.Infrastructure;
 
 namespace InferenceApi.Tests.Endpoints;
 
-/// <summary>One server for a test class, serving the independent BERT fixture as "tiny-bert-cls".</summary>
-public class ClassifierServer : IAsyncLifetime
-{
-    public InferenceApiFactory Factory { get; } = new InferenceApiFactory()
-        .With("Models:Defaults:MaxQueueDelayMs", "10")
-        .With("Api:MaxInputsPerRequest", "16")
-        .With("Api:MaxRequestBodyBytes", "65536")
-        .With("Api:MaxInputCharacters", "20000")
-        .With("Api:MaxDetokenizeIds", "1000");
-
-    public HttpClient Client { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        Factory.AddModel(Fixtures.TinyBertCls, "tiny-bert-cls");
-        Client = await Factory.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        Client.Dispose();
-        await Factory.DisposeAsync();
-    }
-}
+/// <summary>One server for a test class, serving the independent BERT fixture with small API limits to cross.</summary>
+public class ClassifierServer() : SingleModelServer(
+    ("Api:MaxInputsPerRequest", "16"),
+    ("Api:MaxRequestBodyBytes", "65536"),
+    ("Api:MaxInputCharacters", "20000"),
+    ("Api:MaxDetokenizeIds", "1000"));
