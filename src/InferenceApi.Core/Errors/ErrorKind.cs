@@ -15,6 +15,12 @@ public enum ErrorKind
     /// <summary>The body or an item in it is over a size limit (413).</summary>
     PayloadTooLarge,
 
+    /// <summary>The media type or image format is not one the server decodes (415).</summary>
+    UnsupportedMediaType,
+
+    /// <summary>The content is well-formed as a request but cannot be used: a corrupt image, a tensor that does not fit the model (422).</summary>
+    Unprocessable,
+
     /// <summary>The input is longer than the model accepts and the request did not ask to truncate (422).</summary>
     InputTooLong,
 

@@ -10,6 +10,8 @@ public static class ErrorStatus
         ErrorKind.Validation => (StatusCodes.Status400BadRequest, "Invalid request", "validation"),
         ErrorKind.NotFound => (StatusCodes.Status404NotFound, "Not found", "not_found"),
         ErrorKind.PayloadTooLarge => (StatusCodes.Status413PayloadTooLarge, "Payload too large", "payload_too_large"),
+        ErrorKind.UnsupportedMediaType => (StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "unsupported_media_type"),
+        ErrorKind.Unprocessable => (StatusCodes.Status422UnprocessableEntity, "Unprocessable content", "unprocessable"),
         ErrorKind.InputTooLong => (StatusCodes.Status422UnprocessableEntity, "Input too long", "input_too_long"),
         ErrorKind.Overloaded => (StatusCodes.Status429TooManyRequests, "Model overloaded", "overloaded"),
         ErrorKind.ModelNotReady => (StatusCodes.Status503ServiceUnavailable, "Model not ready", "model_not_ready"),
