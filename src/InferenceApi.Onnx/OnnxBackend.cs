@@ -12,4 +12,10 @@ public sealed class OnnxBackend(OnnxSessionFactory sessions) : IInferenceBackend
         var (session, placement) = sessions.Open(modelFile, settings);
         return new OnnxEncoderSession(session, placement, outputName);
     }
+
+    public IImageSession OpenImageClassifier(string modelFile, SessionSettings settings)
+    {
+        var (session, placement) = sessions.Open(modelFile, settings);
+        return new OnnxImageSession(session, placement);
+    }
 }

@@ -14,6 +14,9 @@ builder.Services.AddInferenceApiDocs();
 var app = builder.Build();
 
 app.UseExceptionHandler();
+
+// Statuses the framework answers itself (unknown route, wrong method or media type) get a problem body too.
+app.UseStatusCodePages();
 app.UseMiddleware<RequestBodyLimitMiddleware>();
 app.UseSerilogRequestLogging(options => options.EnrichDiagnosticContext = (log, http) => log.Set("RequestId", http.TraceIdentifier));
 app.UseMiddleware<RequestMetricsMiddleware>();
@@ -23,6 +26,7 @@ app.UseSwaggerUI();
 app.MapClassificationEndpoints();
 app.MapEmbeddingsEndpoints();
 app.MapOpenAiEndpoints();
+app.MapVisionEndpoints();
 app.MapTokenizationEndpoints();
 app.MapModelsEndpoints();
 app.MapHealthChecks("/health/live", new() { Predicate = _ => false, ResponseWriter = HealthChecks.UI.Client.UIResponseWriter.WriteHealthCheckUIResponse });

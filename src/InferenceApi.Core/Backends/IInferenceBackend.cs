@@ -11,4 +11,7 @@ public interface IInferenceBackend
 
     /// <summary>Opens a session for a BERT-family encoder. Throws <see cref="BackendException"/> on failure.</summary>
     IEncoderSession OpenEncoder(string modelFile, string outputName, SessionSettings settings);
+
+    /// <summary>Opens a session for a ViT-style image classifier. Throws <see cref="BackendException"/> on failure.</summary>
+    IImageSession OpenImageClassifier(string modelFile, SessionSettings settings);
 }

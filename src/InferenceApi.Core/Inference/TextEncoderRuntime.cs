@@ -68,34 +68,8 @@ public sealed class TextEncoderRuntime : ITextModelRuntime
     }
 
     /// <summary>Queues the sequences, all or none, and waits for their results in input order.</summary>
-    public async Task<Result<Timed<float[]>[]>> RunAsync(IReadOnlyList<int[]> sequences, CancellationToken cancellationToken)
-    {
-        var deadline = _time.GetUtcNow() + Description.RequestTimeout;
-        var items = new WorkItem<int[], float[]>[sequences.Count];
-        for (var i = 0; i < items.Length; i++)
-        {
-            items[i] = new WorkItem<int[], float[]>(sequences[i], sequences[i].Length, deadline, cancellationToken);
-        }
-
-        if (Scheduler.TryEnqueue(items) is { } rejected)
-        {
-            return rejected;
-        }
-
-        var results = new Timed<float[]>[items.Length];
-        for (var i = 0; i < items.Length; i++)
-        {
-            var outcome = await items[i].Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
-            if (!outcome.IsSuccess)
-            {
-                return outcome.Error;
-            }
-
-            results[i] = outcome.Value;
-        }
-
-        return results;
-    }
+    public Task<Result<Timed<float[]>[]>> RunAsync(IReadOnlyList<int[]> sequences, CancellationToken cancellationToken) =>
+        Scheduler.RunAsync(sequences, static ids => ids.Length, _time.GetUtcNow() + Description.RequestTimeout, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

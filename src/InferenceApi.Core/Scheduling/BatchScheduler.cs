@@ -97,6 +97,40 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
         return null;
     }
 
+    /// <summary>
+    /// Queues one item per input, all or none, and waits for their results in input order; the first
+    /// failure (queue full, deadline, cancellation, backend) is the answer.
+    /// </summary>
+    /// <param name="cost">An input's length for the token budget (1 for inputs of fixed size).</param>
+    public async Task<Result<Timed<TOutput>[]>> RunAsync(
+        IReadOnlyList<TInput> inputs, Func<TInput, int> cost, DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        var items = new WorkItem<TInput, TOutput>[inputs.Count];
+        for (var i = 0; i < items.Length; i++)
+        {
+            items[i] = new WorkItem<TInput, TOutput>(inputs[i], cost(inputs[i]), deadline, cancellationToken);
+        }
+
+        if (TryEnqueue(items) is { } rejected)
+        {
+            return rejected;
+        }
+
+        var results = new Timed<TOutput>[items.Length];
+        for (var i = 0; i < items.Length; i++)
+        {
+            var outcome = await items[i].Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (!outcome.IsSuccess)
+            {
+                return outcome.Error;
+            }
+
+            results[i] = outcome.Value;
+        }
+
+        return results;
+    }
+
     /// <summary>Stops admitting, runs everything already queued, and waits for running batches to finish.</summary>
     public async Task DrainAsync()
     {

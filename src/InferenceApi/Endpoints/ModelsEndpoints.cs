@@ -67,7 +67,7 @@ public static class ModelsEndpoints
             version.Status.ToString().ToLowerInvariant(),
             version.Reason,
             d?.Task.ToName(),
-            d?.Task == ModelTask.TextClassification ? d.Labels : null,
+            d?.Labels is { Count: > 0 } labels ? labels : null,
             d?.MaxSequenceLength,
             d is null ? null : new BatchingInfo(
                 d.Limits.MaxBatchSize,

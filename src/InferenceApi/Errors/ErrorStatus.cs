@@ -21,4 +21,17 @@ public static class ErrorStatus
         ErrorKind.Backend => (StatusCodes.Status500InternalServerError, "Inference failed", "backend"),
         _ => (StatusCodes.Status500InternalServerError, "Error", "internal"),
     };
+
+    /// <summary>The <c>errorType</c> for a status the framework produced itself (unknown route, wrong method, media type).</summary>
+    public static string TypeFor(int? status) => status switch
+    {
+        StatusCodes.Status400BadRequest => "validation",
+        StatusCodes.Status404NotFound => "not_found",
+        StatusCodes.Status405MethodNotAllowed => "method_not_allowed",
+        StatusCodes.Status413PayloadTooLarge => "payload_too_large",
+        StatusCodes.Status415UnsupportedMediaType => "unsupported_media_type",
+        StatusCodes.Status429TooManyRequests => "overloaded",
+        StatusCodes.Status503ServiceUnavailable => "unavailable",
+        _ => "internal",
+    };
 }

@@ -22,4 +22,24 @@ public sealed class ApiOptions
     /// <summary>Most token ids in one detokenize request. Default 100000.</summary>
     [Range(1, 10_000_000)]
     public int MaxDetokenizeIds { get; set; } = 100_000;
+
+    /// <summary>Largest body for image endpoints, in bytes. Default 32 MiB: several photos in one multipart upload.</summary>
+    [Range(1024, 1L << 31)]
+    public long MaxImageRequestBytes { get; set; } = 32 * 1024 * 1024;
+
+    /// <summary>Largest single image file, in bytes. Default 10 MiB.</summary>
+    [Range(64, 1L << 30)]
+    public int MaxImageBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>Most pixels in one decoded image (width × height), checked from the header before decoding: stops decompression bombs. Default 40 million.</summary>
+    [Range(1, 1L << 31)]
+    public long MaxImagePixels { get; set; } = 40_000_000;
+
+    /// <summary>Longest side of an image, in pixels. Default 16384.</summary>
+    [Range(1, 1 << 20)]
+    public int MaxImageSide { get; set; } = 16384;
+
+    /// <summary>Most images in one request. Default 32.</summary>
+    [Range(1, 10_000)]
+    public int MaxImagesPerRequest { get; set; } = 32;
 }

@@ -29,13 +29,28 @@ public static class InferenceServerExtensions
         services.AddSingleton<OnnxSessionFactory>();
         services.AddSingleton<IInferenceBackend, OnnxBackend>();
         services.AddSingleton<IModelLoader, TextEncoderLoader>();
+        services.AddSingleton<IModelLoader, ImageClassifierLoader>();
         services.AddSingleton<ModelRepository>();
         services.AddHostedService<ModelRepositoryService>();
         services.AddSingleton<RequestValidator>();
+        services.AddSingleton<CachedRunner>();
         services.AddSingleton<TextEncoderGateway>();
+        services.AddSingleton<ImageClassificationGateway>();
         services.AddResultCache(configuration);
         services.AddHealthChecks();
-        services.AddProblemDetails();
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            var problem = context.ProblemDetails;
+            problem.Extensions.TryAdd("errorType", ErrorStatus.TypeFor(problem.Status));
+            var request = context.HttpContext.Request;
+            problem.Detail ??= problem.Status switch
+            {
+                StatusCodes.Status404NotFound => $"Nothing is served at {request.Path}; /swagger lists the endpoints.",
+                StatusCodes.Status405MethodNotAllowed => $"{request.Method} is not allowed on {request.Path}; /swagger lists the methods.",
+                StatusCodes.Status415UnsupportedMediaType => $"Content type '{request.ContentType ?? "none"}' is not accepted by {request.Path}; /swagger shows what it takes.",
+                _ => problem.Title,
+            };
+        });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
 
         // Binding failures (malformed JSON, wrong types) must reach the exception handler to get a problem body naming the field.

@@ -13,34 +13,34 @@ namespace InferenceApi.Hosting;
 /// </summary>
 public sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<ApiOptions> options)
 {
-    private readonly long _limit = options.Value.MaxRequestBodyBytes;
-
     public async Task InvokeAsync(HttpContext context)
     {
+        // Routing has run (WebApplication routes first), so an endpoint's own limit is known here.
+        var limit = context.GetEndpoint()?.Metadata.GetMetadata<BodySizeLimit>()?.Bytes(options.Value) ?? options.Value.MaxRequestBodyBytes;
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        {
+            // Kestrel's own limit (30 MB by default) must not undercut an endpoint's larger one.
+            feature.MaxRequestBodySize = limit + 1;
+        }
+
         if (context.Request.ContentLength is { } length)
         {
-            if (length > _limit)
+            if (length > limit)
             {
-                await TooLarge(length).ExecuteAsync(context);
+                await TooLarge(limit, length).ExecuteAsync(context);
                 return;
             }
         }
         else if (HttpMethods.IsPost(context.Request.Method) || HttpMethods.IsPut(context.Request.Method))
         {
-            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
-            {
-                // Kestrel would also stop at the limit; the buffer below turns that into a problem body.
-                feature.MaxRequestBodySize = _limit + 1;
-            }
-
             var buffered = new MemoryStream();
             var chunk = new byte[16 * 1024];
             int read;
             while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
             {
-                if (buffered.Length + read > _limit)
+                if (buffered.Length + read > limit)
                 {
-                    await TooLarge(null).ExecuteAsync(context);
+                    await TooLarge(limit, null).ExecuteAsync(context);
                     return;
                 }
 
@@ -55,13 +55,13 @@ public sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<Ap
         await next(context);
     }
 
-    private ProblemResult TooLarge(long? length) => new(new InferenceError(
+    private static ProblemResult TooLarge(long limit, long? length) => new(new InferenceError(
         ErrorKind.PayloadTooLarge,
         length is { } declared
-            ? $"The request body has {declared} bytes; at most {_limit} are allowed (Api:MaxRequestBodyBytes)."
-            : $"The request body is larger than {_limit} bytes (Api:MaxRequestBodyBytes).")
+            ? $"The request body has {declared} bytes; at most {limit} are allowed here (Api:MaxRequestBodyBytes, or Api:MaxImageRequestBytes for images)."
+            : $"The request body is larger than {limit} bytes (Api:MaxRequestBodyBytes, or Api:MaxImageRequestBytes for images).")
     {
-        Limit = _limit,
+        Limit = limit,
         Received = length,
     });
 }

@@ -23,7 +23,7 @@ public static class InferenceTelemetry
         }
     }
 
-    public static void Report(HttpContext http, EncoderRun run)
+    public static void Report(HttpContext http, CachedBatch run)
     {
         var headers = http.Response.Headers;
         headers["x-queue-time"] = run.QueueTime.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture);

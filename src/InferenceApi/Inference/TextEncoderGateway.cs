@@ -1,6 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
-using InferenceApi.Caching;
 using InferenceApi.Core.Errors;
 using InferenceApi.Core.Inference;
 using InferenceApi.Core.Models;
@@ -13,7 +11,7 @@ namespace InferenceApi.Inference;
 /// tokenize, answer from the cache what it has, queue the rest, cache what comes back. Each endpoint
 /// only checks its own extra fields and shapes the answer.
 /// </summary>
-public sealed class TextEncoderGateway(ModelRepository repository, IResultCache cache, RequestValidator validator)
+public sealed class TextEncoderGateway(ModelRepository repository, CachedRunner runner, RequestValidator validator)
 {
     public async Task<Result<EncoderRun>> RunAsync(EncoderRequest request, HttpContext http, CancellationToken cancellationToken)
     {
@@ -52,73 +50,33 @@ public sealed class TextEncoderGateway(ModelRepository repository, IResultCache 
         }
 
         var items = encoded.Value.Items;
-        var outputs = new float[items.Count][];
         var keys = new string[items.Count];
-        var misses = new List<int>(items.Count);
         for (var i = 0; i < items.Count; i++)
         {
-            keys[i] = CacheKey(lease.Model, task, items[i].Ids);
-            var lookup = await cache.GetAsync(keys[i], cancellationToken).ConfigureAwait(false);
-            if (lookup.IsHit && lookup.Value.Length % sizeof(float) == 0)
-            {
-                outputs[i] = MemoryMarshal.Cast<byte, float>(lookup.Value.Span).ToArray();
-            }
-            else
-            {
-                misses.Add(i);
-            }
+            keys[i] = CachedRunner.Key(lease.Model, task, MemoryMarshal.AsBytes(items[i].Ids.AsSpan()));
         }
 
-        TimeSpan queueTime = default, computeTime = default;
-        var largestBatch = 0;
-        if (misses.Count > 0)
+        var batch = await runner.RunAsync(
+            keys,
+            (misses, ct) => runtime.RunAsync(misses.Select(i => items[i].Ids).ToArray(), ct),
+            cancellationToken).ConfigureAwait(false);
+        if (!batch.IsSuccess)
         {
-            var sequences = new int[misses.Count][];
-            for (var m = 0; m < misses.Count; m++)
-            {
-                sequences[m] = items[misses[m]].Ids;
-            }
-
-            var run = await runtime.RunAsync(sequences, cancellationToken).ConfigureAwait(false);
-            if (!run.IsSuccess)
-            {
-                return run.Error;
-            }
-
-            for (var m = 0; m < misses.Count; m++)
-            {
-                var timed = run.Value[m];
-                outputs[misses[m]] = timed.Value;
-                cache.Set(keys[misses[m]], MemoryMarshal.AsBytes(timed.Value.AsSpan()).ToArray());
-                queueTime = timed.QueueTime > queueTime ? timed.QueueTime : queueTime;
-                computeTime = timed.ComputeTime > computeTime ? timed.ComputeTime : computeTime;
-                largestBatch = Math.Max(largestBatch, timed.BatchSize);
-            }
+            return batch.Error;
         }
 
         var result = new EncoderRun(
             lease.Model.Name,
             lease.Model.Version,
             description,
-            outputs,
+            batch.Value.Outputs,
             items.Select(i => i.WasTruncated).ToArray(),
             encoded.Value.TotalTokens,
-            items.Count - misses.Count,
-            queueTime,
-            computeTime,
-            largestBatch);
-        InferenceTelemetry.Report(http, result);
+            batch.Value.CacheHits,
+            batch.Value.QueueTime,
+            batch.Value.ComputeTime,
+            batch.Value.LargestBatch);
+        InferenceTelemetry.Report(http, batch.Value);
         return result;
-    }
-
-    /// <summary>
-    /// Keyed by the token ids, not the text: inputs that tokenize alike (case, spacing, accents on an
-    /// uncased model) share an entry. The fingerprint keeps a reloaded copy of a version from reading
-    /// results of the copy it replaced.
-    /// </summary>
-    private static string CacheKey(ModelVersion model, ModelTask task, int[] ids)
-    {
-        var hash = SHA256.HashData(MemoryMarshal.AsBytes(ids.AsSpan()));
-        return $"{task.ToName()}:{model.Name}:{model.Version}:{model.Source.Fingerprint}:{Convert.ToBase64String(hash)}";
     }
 }

@@ -7,7 +7,21 @@ public static class Fixtures
 {
     public static string TinyBertCls => TestPaths.TinyBertClsDirectory;
 
+    public static string TinyVit => TestPaths.TinyVitDirectory;
+
     public static IReadOnlyList<ClassifierCase> ClassifierCases { get; } = LoadClassifierCases();
+
+    public static IReadOnlyList<ImageCase> ImageCases { get; } = LoadImageCases();
+
+    private static List<ImageCase> LoadImageCases()
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(TestPaths.ExpectedJson));
+        return doc.RootElement.GetProperty("tiny-vit").EnumerateArray()
+            .Select(c => new ImageCase(
+                Path.Combine(TestPaths.OnnxFixturesDirectory, c.GetProperty("image").GetString()!),
+                c.GetProperty("scores").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble())))
+            .ToList();
+    }
 
     private static List<ClassifierCase> LoadClassifierCases()
     {
@@ -23,3 +37,6 @@ public static class Fixtures
 
 /// <summary>One text with PyTorch's token ids and softmax scores.</summary>
 public sealed record ClassifierCase(string Text, int[] Ids, IReadOnlyDictionary<string, double> Scores);
+
+/// <summary>One fixture image (already at model size) with PyTorch's softmax scores.</summary>
+public sealed record ImageCase(string Path, IReadOnlyDictionary<string, double> Scores);

@@ -49,6 +49,16 @@ public sealed class OperationsTests(ClassifierServer server) : IClassFixture<Cla
     }
 
     [Fact]
+    public async Task UnknownRouteAndWrongMethod_AnswerProblemDetails()
+    {
+        using var unknown = await _client.GetAsync("/v1/no-such-endpoint");
+        using var wrongMethod = await _client.GetAsync("/v1/classify");
+
+        await unknown.AssertProblemAsync(System.Net.HttpStatusCode.NotFound, "not_found");
+        await wrongMethod.AssertProblemAsync(System.Net.HttpStatusCode.MethodNotAllowed, "method_not_allowed");
+    }
+
+    [Fact]
     public async Task Metrics_ExportRequestsQueueBatchComputeAndCacheInstruments()
     {
         using (await _client.PostJsonAsync("/v1/classify", new { model = "tiny-bert-cls", inputs = "fun plot " + Guid.NewGuid().ToString("N")[..4] }))

@@ -1,0 +1,95 @@
+using InferenceApi.Core.Errors;
+using InferenceApi.Core.Imaging;
+using InferenceApi.Core.Inference;
+using InferenceApi.Core.Models;
+using InferenceApi.Core.Scheduling;
+using InferenceApi.Validation;
+
+namespace InferenceApi.Inference;
+
+/// <summary>
+/// The image endpoint's path: validate, lease the model, answer from the cache by image content hash,
+/// decode and preprocess only the misses, and queue them with everyone else's images.
+/// </summary>
+public sealed class ImageClassificationGateway(ModelRepository repository, CachedRunner runner, RequestValidator validator)
+{
+    public async Task<Result<(ModelVersion Model, ModelDescription Description, CachedBatch Batch)>> RunAsync(
+        string? model,
+        long? version,
+        IReadOnlyList<ImageInput> images,
+        int? topK,
+        HttpContext http,
+        CancellationToken cancellationToken)
+    {
+        var selector = validator.Model(model, version);
+        if (!selector.IsSuccess)
+        {
+            return selector.Error;
+        }
+
+        var limits = validator.Limits;
+        if (images.Count == 0)
+        {
+            return InferenceError.Invalid("images", "No image was sent: upload files as multipart/form-data, or send `images` as base64 strings.", limits.MaxImagesPerRequest, 0);
+        }
+
+        if (images.Count > limits.MaxImagesPerRequest)
+        {
+            return InferenceError.Invalid("images", $"{images.Count} images were sent; at most {limits.MaxImagesPerRequest} are allowed per request.", limits.MaxImagesPerRequest, images.Count);
+        }
+
+        foreach (var image in images.Where(i => i.Bytes.Length > limits.MaxImageBytes))
+        {
+            return new InferenceError(ErrorKind.PayloadTooLarge, $"`{image.Field}` has {image.Bytes.Length} bytes; at most {limits.MaxImageBytes} are allowed per image.")
+            {
+                Field = image.Field,
+                Limit = limits.MaxImageBytes,
+                Received = image.Bytes.Length,
+            };
+        }
+
+        var acquired = repository.Acquire(selector.Value.Name, selector.Value.Version, ModelTask.ImageClassification);
+        if (!acquired.IsSuccess)
+        {
+            return acquired.Error;
+        }
+
+        using var lease = acquired.Value;
+        var runtime = (ImageClassifierRuntime)lease.Runtime;
+        InferenceTelemetry.Tag(http, lease.Model.Name, lease.Model.Version);
+        if (validator.TopK(topK, runtime.Description.Labels.Count) is { } badTopK)
+        {
+            return badTopK;
+        }
+
+        var keys = images.Select(i => CachedRunner.Key(lease.Model, ModelTask.ImageClassification, i.Bytes.Span)).ToArray();
+        var imageLimits = new ImageLimits(limits.MaxImageBytes, limits.MaxImagePixels, limits.MaxImageSide, limits.MaxImageSide);
+        var batch = await runner.RunAsync(
+            keys,
+            (misses, ct) =>
+            {
+                var tensors = new float[misses.Count][];
+                for (var m = 0; m < misses.Count; m++)
+                {
+                    var image = images[misses[m]];
+                    var prepared = runtime.Prepare(image.Bytes.Span, imageLimits, image.Field);
+                    if (!prepared.IsSuccess)
+                    {
+                        return Task.FromResult(Result<Timed<float[]>[]>.Fail(prepared.Error));
+                    }
+
+                    tensors[m] = prepared.Value;
+                }
+
+                return runtime.RunAsync(tensors, ct);
+            },
+            cancellationToken);
+        if (!batch.IsSuccess)
+        {
+            return batch.Error;
+        }
+
+        InferenceTelemetry.Report(http, batch.Value);
+        return (lease.Model, runtime.Description, batch.Value);
+    }
+}
