@@ -72,6 +72,29 @@ public sealed class VisionEndpointsTests(ImageServer server) : IClassFixture<Ima
         Assert.Equal(new[] { "cat", "dog", "car", "tree" }, model.GetProperty("versions")[0].GetProperty("labels").EnumerateArray().Select(l => l.GetString()!).ToArray());
     }
 
+    [Fact]
+    public async Task ModelWithPreprocessingTheGraphCannotTake_IsRefusedWithTheSizes()
+    {
+        var model = await (await _client.GetAsync("/v1/models/vit-wrong-size")).ReadJsonAsync();
+
+        Assert.Equal("failed", model.GetProperty("versions")[0].GetProperty("status").GetString());
+        Assert.Contains("produces 64×64 images", model.GetProperty("versions")[0].GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task ModelWithOtherNormalisation_UsesItsOwnMeanAndStd()
+    {
+        var expected = Fixtures.ImageCases[0];
+
+        using var fixture = await _client.PostAsync("/v1/images/classify", Multipart("tiny-vit", expected.Path));
+        using var other = await _client.PostAsync("/v1/images/classify", Multipart("vit-imagenet-norm", expected.Path));
+
+        var fixtureScores = (await fixture.ReadJsonAsync()).GetProperty("results")[0].GetProperty("labels").EnumerateArray().ToDictionary(l => l.GetProperty("label").GetString()!, l => l.GetProperty("score").GetDouble());
+        var otherScores = (await other.ReadJsonAsync()).GetProperty("results")[0].GetProperty("labels").EnumerateArray().ToDictionary(l => l.GetProperty("label").GetString()!, l => l.GetProperty("score").GetDouble());
+        Assert.Equal(1.0, otherScores.Values.Sum(), 4);
+        Assert.Contains(otherScores, s => Math.Abs(s.Value - fixtureScores[s.Key]) > 1e-3);
+    }
+
     [Theory]
     [InlineData("""{"model":"tiny-vit","images":["not base64!"]}""", HttpStatusCode.BadRequest, "validation", "images[0]")]
     [InlineData("""{"model":"tiny-vit","images":["aGVsbG8gd29ybGQ="]}""", HttpStatusCode.UnsupportedMediaType, "unsupported_media_type", "images[0]")]
