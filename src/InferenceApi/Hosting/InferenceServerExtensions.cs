@@ -7,6 +7,7 @@ using InferenceApi.Core.Inference;
 using InferenceApi.Core.Models;
 using InferenceApi.Errors;
 using InferenceApi.Inference;
+using InferenceApi.Inference.KServe;
 using InferenceApi.Onnx;
 using InferenceApi.Validation;
 using OpenTelemetry.Metrics;
@@ -33,6 +34,11 @@ public static class InferenceServerExtensions
         services.AddHostedService<ModelRepositoryService>();
         services.AddSingleton<RequestValidator>();
         services.AddSingleton<TextEncoderGateway>();
+
+        // KServe v2: one adapter per kind of model runtime; add the image-classification adapter here.
+        services.AddSingleton<KServeRequestValidator>();
+        services.AddSingleton<KServeAdapterRegistry>();
+        services.AddSingleton<IKServeModelAdapter, TextEncoderKServeAdapter>();
         services.AddResultCache(configuration);
         services.AddHealthChecks();
         services.AddProblemDetails();

@@ -21,7 +21,7 @@ public sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<Ap
         {
             if (length > _limit)
             {
-                await TooLarge(length).ExecuteAsync(context);
+                await KServeErrorResult.For(context, TooLarge(length)).ExecuteAsync(context);
                 return;
             }
         }
@@ -40,7 +40,7 @@ public sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<Ap
             {
                 if (buffered.Length + read > _limit)
                 {
-                    await TooLarge(null).ExecuteAsync(context);
+                    await KServeErrorResult.For(context, TooLarge(null)).ExecuteAsync(context);
                     return;
                 }
 
@@ -55,7 +55,7 @@ public sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<Ap
         await next(context);
     }
 
-    private ProblemResult TooLarge(long? length) => new(new InferenceError(
+    private InferenceError TooLarge(long? length) => new(
         ErrorKind.PayloadTooLarge,
         length is { } declared
             ? $"The request body has {declared} bytes; at most {_limit} are allowed (Api:MaxRequestBodyBytes)."
@@ -63,5 +63,5 @@ public sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<Ap
     {
         Limit = _limit,
         Received = length,
-    });
+    };
 }

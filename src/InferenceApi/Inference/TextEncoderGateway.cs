@@ -51,7 +51,20 @@ public sealed class TextEncoderGateway(ModelRepository repository, IResultCache 
             return encoded.Error;
         }
 
-        var items = encoded.Value.Items;
+        return await RunAsync(lease, encoded.Value, http, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The shared tail for inputs already tokenized and validated against the leased model (the KServe v2
+    /// adapter enters here with client-sent token ids): cache lookups, the scheduler, cache writes, telemetry.
+    /// The lease must hold a <see cref="TextEncoderRuntime"/>; the caller keeps it until the answer is written.
+    /// </summary>
+    public async Task<Result<EncoderRun>> RunAsync(ModelLease lease, EncodedInputs encoded, HttpContext http, CancellationToken cancellationToken)
+    {
+        var runtime = (TextEncoderRuntime)lease.Runtime;
+        var description = runtime.Description;
+        var task = description.Task;
+        var items = encoded.Items;
         var outputs = new float[items.Count][];
         var keys = new string[items.Count];
         var misses = new List<int>(items.Count);
@@ -102,7 +115,7 @@ public sealed class TextEncoderGateway(ModelRepository repository, IResultCache 
             description,
             outputs,
             items.Select(i => i.WasTruncated).ToArray(),
-            encoded.Value.TotalTokens,
+            encoded.TotalTokens,
             items.Count - misses.Count,
             queueTime,
             computeTime,
