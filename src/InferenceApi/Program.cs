@@ -29,6 +29,7 @@ app.MapOpenAiEndpoints();
 app.MapVisionEndpoints();
 app.MapTokenizationEndpoints();
 app.MapModelsEndpoints();
+app.MapKServeV2Endpoints();
 app.MapHealthChecks("/health/live", new() { Predicate = _ => false, ResponseWriter = HealthChecks.UI.Client.UIResponseWriter.WriteHealthCheckUIResponse });
 app.MapGet("/health/ready", ReadinessEndpoint.WriteAsync).WithTags("Operations").WithSummary("Readiness: per-model and Redis entries in the HealthChecks UI format.");
 app.MapPrometheusScrapingEndpoint("/metrics");

@@ -7,7 +7,7 @@ namespace InferenceApi.Errors;
 /// <summary>
 /// Turns what the framework throws for bad bodies into the same problem details as everything else:
 /// malformed JSON or a wrong type names the JSON path, a body over the limit says the limit, and any
-/// other failure is a 500 without a stack trace.
+/// other failure is a 500 without a stack trace. Under <c>/v2</c> the body is KServe's <c>{"error": …}</c> instead.
 /// </summary>
 public sealed partial class BadRequestExceptionHandler(ILogger<BadRequestExceptionHandler> logger) : IExceptionHandler
 {
@@ -29,7 +29,7 @@ public sealed partial class BadRequestExceptionHandler(ILogger<BadRequestExcepti
             error = new InferenceError(ErrorKind.Backend, "An unexpected error occurred; the server log has the details under this trace id.");
         }
 
-        await new ProblemResult(error).ExecuteAsync(httpContext).ConfigureAwait(false);
+        await KServeErrorResult.For(httpContext, error).ExecuteAsync(httpContext).ConfigureAwait(false);
         return true;
     }
 

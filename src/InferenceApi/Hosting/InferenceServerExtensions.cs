@@ -7,6 +7,7 @@ using InferenceApi.Core.Inference;
 using InferenceApi.Core.Models;
 using InferenceApi.Errors;
 using InferenceApi.Inference;
+using InferenceApi.Inference.KServe;
 using InferenceApi.Onnx;
 using InferenceApi.Validation;
 using OpenTelemetry.Metrics;
@@ -36,6 +37,11 @@ public static class InferenceServerExtensions
         services.AddSingleton<CachedRunner>();
         services.AddSingleton<TextEncoderGateway>();
         services.AddSingleton<ImageClassificationGateway>();
+
+        // KServe v2: one adapter per kind of model runtime.
+        services.AddSingleton<KServeRequestValidator>();
+        services.AddSingleton<KServeAdapterRegistry>();
+        services.AddSingleton<IKServeModelAdapter, TextEncoderKServeAdapter>();
         services.AddResultCache(configuration);
         services.AddHealthChecks();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>

@@ -27,7 +27,7 @@ public sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<Ap
         {
             if (length > limit)
             {
-                await TooLarge(limit, length).ExecuteAsync(context);
+                await KServeErrorResult.For(context, TooLarge(limit, length)).ExecuteAsync(context);
                 return;
             }
         }
@@ -40,7 +40,7 @@ public sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<Ap
             {
                 if (buffered.Length + read > limit)
                 {
-                    await TooLarge(limit, null).ExecuteAsync(context);
+                    await KServeErrorResult.For(context, TooLarge(limit, null)).ExecuteAsync(context);
                     return;
                 }
 
@@ -55,7 +55,7 @@ public sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<Ap
         await next(context);
     }
 
-    private static ProblemResult TooLarge(long limit, long? length) => new(new InferenceError(
+    private static InferenceError TooLarge(long limit, long? length) => new(
         ErrorKind.PayloadTooLarge,
         length is { } declared
             ? $"The request body has {declared} bytes; at most {limit} are allowed here (Api:MaxRequestBodyBytes, or Api:MaxImageRequestBytes for images)."
@@ -63,5 +63,5 @@ public sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<Ap
     {
         Limit = limit,
         Received = length,
-    });
+    };
 }

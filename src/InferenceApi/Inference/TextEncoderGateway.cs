@@ -49,7 +49,20 @@ public sealed class TextEncoderGateway(ModelRepository repository, CachedRunner 
             return encoded.Error;
         }
 
-        var items = encoded.Value.Items;
+        return await RunAsync(lease, encoded.Value, http, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The shared tail for inputs already tokenized and validated against the leased model (the KServe v2
+    /// adapter enters here with client-sent token ids): cache lookups, the scheduler, cache writes, telemetry.
+    /// The lease must hold a <see cref="TextEncoderRuntime"/>; the caller keeps it until the answer is written.
+    /// </summary>
+    public async Task<Result<EncoderRun>> RunAsync(ModelLease lease, EncodedInputs encoded, HttpContext http, CancellationToken cancellationToken)
+    {
+        var runtime = (TextEncoderRuntime)lease.Runtime;
+        var description = runtime.Description;
+        var task = description.Task;
+        var items = encoded.Items;
         var keys = new string[items.Count];
         for (var i = 0; i < items.Count; i++)
         {
@@ -71,7 +84,7 @@ public sealed class TextEncoderGateway(ModelRepository repository, CachedRunner 
             description,
             batch.Value.Outputs,
             items.Select(i => i.WasTruncated).ToArray(),
-            encoded.Value.TotalTokens,
+            encoded.TotalTokens,
             batch.Value.CacheHits,
             batch.Value.QueueTime,
             batch.Value.ComputeTime,
