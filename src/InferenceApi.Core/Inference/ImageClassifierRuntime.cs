@@ -39,6 +39,12 @@ public sealed class ImageClassifierRuntime : IModelRuntime
     /// <summary>The [3, H, W] tensor length the model takes, for callers that bring tensors of their own (KServe).</summary>
     public int PixelCount => _preprocessor.OutputLength;
 
+    /// <summary>The image height the model takes (after preprocessing).</summary>
+    public int Height => _preprocessor.OutputHeight;
+
+    /// <summary>The image width the model takes (after preprocessing).</summary>
+    public int Width => _preprocessor.OutputWidth;
+
     /// <summary>Decodes one image and turns it into the model's input, or says what is wrong with it.</summary>
     public Result<float[]> Prepare(ReadOnlySpan<byte> image, ImageLimits limits, string field)
     {

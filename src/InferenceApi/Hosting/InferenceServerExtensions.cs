@@ -42,6 +42,7 @@ public static class InferenceServerExtensions
         services.AddSingleton<KServeRequestValidator>();
         services.AddSingleton<KServeAdapterRegistry>();
         services.AddSingleton<IKServeModelAdapter, TextEncoderKServeAdapter>();
+        services.AddSingleton<IKServeModelAdapter, ImageClassifierKServeAdapter>();
         services.AddResultCache(configuration);
         services.AddHealthChecks();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>

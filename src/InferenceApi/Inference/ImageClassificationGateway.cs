@@ -64,6 +64,24 @@ public sealed class ImageClassificationGateway(ModelRepository repository, Cache
 
         var keys = images.Select(i => CachedRunner.Key(lease.Model, ModelTask.ImageClassification, i.Bytes.Span)).ToArray();
         var imageLimits = new ImageLimits(limits.MaxImageBytes, limits.MaxImagePixels, limits.MaxImageSide, limits.MaxImageSide);
+        var batch = await RunAsync(lease, keys, i => runtime.Prepare(images[i].Bytes.Span, imageLimits, images[i].Field), http, cancellationToken);
+        if (!batch.IsSuccess)
+        {
+            return batch.Error;
+        }
+
+        return (lease.Model, runtime.Description, batch.Value);
+    }
+
+    /// <summary>
+    /// The shared tail for inputs already tied to a leased image model (the KServe v2 adapter enters here with
+    /// client-sent tensors): cache lookups, <paramref name="prepare"/> for the misses only, the scheduler, telemetry.
+    /// </summary>
+    /// <param name="prepare">Turns input i into the model's [3, H, W] tensor, or says what is wrong with it.</param>
+    public async Task<Result<CachedBatch>> RunAsync(
+        ModelLease lease, IReadOnlyList<string> keys, Func<int, Result<float[]>> prepare, HttpContext http, CancellationToken cancellationToken)
+    {
+        var runtime = (ImageClassifierRuntime)lease.Runtime;
         var batch = await runner.RunAsync(
             keys,
             (misses, ct) =>
@@ -71,8 +89,7 @@ public sealed class ImageClassificationGateway(ModelRepository repository, Cache
                 var tensors = new float[misses.Count][];
                 for (var m = 0; m < misses.Count; m++)
                 {
-                    var image = images[misses[m]];
-                    var prepared = runtime.Prepare(image.Bytes.Span, imageLimits, image.Field);
+                    var prepared = prepare(misses[m]);
                     if (!prepared.IsSuccess)
                     {
                         return Task.FromResult(Result<Timed<float[]>[]>.Fail(prepared.Error));
@@ -84,12 +101,11 @@ public sealed class ImageClassificationGateway(ModelRepository repository, Cache
                 return runtime.RunAsync(tensors, ct);
             },
             cancellationToken);
-        if (!batch.IsSuccess)
+        if (batch.IsSuccess)
         {
-            return batch.Error;
+            InferenceTelemetry.Report(http, batch.Value);
         }
 
-        InferenceTelemetry.Report(http, batch.Value);
-        return (lease.Model, runtime.Description, batch.Value);
+        return batch;
     }
 }

@@ -281,4 +281,14 @@ public sealed class KServeRequestValidator(RequestValidator limits)
         into[index] = value;
         return true;
     }
+
+    /// <summary>An error naming the input when its datatype is not <paramref name="datatype"/>.</summary>
+    public static InferenceError? RequireDatatype(KServeTensor tensor, string datatype) =>
+        tensor.Datatype == datatype
+            ? null
+            : InferenceError.Invalid(
+                $"{tensor.Field}.datatype",
+                $"Input '{tensor.Name}' must be {datatype}; it is {tensor.Datatype}.",
+                limit: datatype,
+                received: tensor.Datatype);
 }

@@ -101,7 +101,7 @@ public sealed class TextEncoderKServeAdapter(TextEncoderGateway gateway, KServeR
                 received: other.Name);
         }
 
-        if (RequireDatatype(text, KServeDatatype.Bytes) is { } wrongType)
+        if (KServeRequestValidator.RequireDatatype(text, KServeDatatype.Bytes) is { } wrongType)
         {
             return wrongType;
         }
@@ -161,7 +161,7 @@ public sealed class TextEncoderKServeAdapter(TextEncoderGateway gateway, KServeR
         KServeTensor[] present = [.. new[] { ids, mask, types }.OfType<KServeTensor>()];
         foreach (var tensor in present)
         {
-            if (RequireDatatype(tensor, KServeDatatype.Int64) is { } wrongType)
+            if (KServeRequestValidator.RequireDatatype(tensor, KServeDatatype.Int64) is { } wrongType)
             {
                 return wrongType;
             }
@@ -262,13 +262,4 @@ public sealed class TextEncoderKServeAdapter(TextEncoderGateway gateway, KServeR
 
         return new EncodedInputs(items);
     }
-
-    private static InferenceError? RequireDatatype(KServeTensor tensor, string datatype) =>
-        tensor.Datatype == datatype
-            ? null
-            : InferenceError.Invalid(
-                $"{tensor.Field}.datatype",
-                $"Input '{tensor.Name}' must be {datatype}; it is {tensor.Datatype}.",
-                limit: datatype,
-                received: tensor.Datatype);
 }
