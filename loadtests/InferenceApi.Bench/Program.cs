@@ -3,87 +3,106 @@ using System.Globalization;
 using System.Net.Http.Json;
 using InferenceApi.Bench;
 
-// Usage: dotnet run -c Release --project loadtests/InferenceApi.Bench -- [model folder] [seconds per phase]
-// Starts the real server (a child process on loopback) twice, batching on and off, with the cache off, and
-// measures the idle latency of one classify and the throughput of 32 concurrent clients in each.
+// Usage: dotnet run -c Release --project loadtests/InferenceApi.Bench -- [seconds per phase]
+// For each scenario, starts the real server (a child process on loopback) twice, batching on and off, with the
+// cache off, and measures the idle latency of one request and the throughput of N concurrent clients.
 var repositoryRoot = FindRepositoryRoot();
-var modelFolder = Path.GetFullPath(args.Length > 0 && args[0].Length > 0 ? args[0] : Path.Combine(repositoryRoot, "..", "shared", "fixtures", "onnx", "tiny-bert-cls"));
-var seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 10;
-var serverDll = Path.Combine(AppContext.BaseDirectory, "server", "InferenceApi.dll");
-if (!File.Exists(serverDll))
-{
-    serverDll = Directory.EnumerateFiles(Path.Combine(repositoryRoot, "src", "InferenceApi", "bin"), "InferenceApi.dll", SearchOption.AllDirectories)
-        .Where(p => p.Contains("Release", StringComparison.Ordinal)).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
-        ?? throw new FileNotFoundException("Build the server first: dotnet build -c Release src/InferenceApi");
-}
+var fixtures = Path.GetFullPath(Path.Combine(repositoryRoot, "..", "shared", "fixtures", "onnx"));
+var seconds = args.Length > 0 && args[0].Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 10;
+var only = args.Length > 1 ? args[1] : null;
+var serverDll = Directory.EnumerateFiles(Path.Combine(repositoryRoot, "src", "InferenceApi", "bin"), "InferenceApi.dll", SearchOption.AllDirectories)
+    .Where(p => p.Contains("Release", StringComparison.Ordinal)).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
+    ?? throw new FileNotFoundException("Build the server first: dotnet build -c Release src/InferenceApi");
 
-var models = Path.Combine(Path.GetTempPath(), "inferenceapi-bench-" + Guid.NewGuid().ToString("N"));
-var modelName = Path.GetFileName(modelFolder.TrimEnd('/'));
-CopyDirectory(modelFolder, Path.Combine(models, modelName));
 string[] texts =
 [
     "The movie was great!", "I hated this film, really boring.", "It is a film.",
     "the plot was not very good and the acting was awful", "a wonderful story and i loved the acting",
     "this was a terrible and boring film", "really fun", "the story was good but the plot was not",
 ];
+var images = Directory.EnumerateFiles(fixtures, "image*.png").Order().Select(File.ReadAllBytes).ToArray();
+Scenario[] scenarios =
+[
+    new("classify", Path.Combine(fixtures, "tiny-bert-cls"), "/v1/classify", 32, (model, i) => JsonContent.Create(new { model, inputs = texts[i % texts.Length] })),
+    new("image", Path.Combine(fixtures, "tiny-vit"), "/v1/images/classify", 16, (model, i) =>
+    {
+        var content = new MultipartFormDataContent { { new StringContent(model), "model" } };
+        content.Add(new ByteArrayContent(images[i % images.Length]), "images", $"image{i % images.Length}.png");
+        return content;
+    }),
+];
 
-Console.WriteLine($"Model {modelName} from {modelFolder}; {Environment.ProcessorCount} cores; {seconds} s per phase; cache off");
-var results = new Dictionary<string, (double P50, double P99, double Throughput, double MeanBatch)>();
-foreach (var (label, maxBatch) in new[] { ("batching on", "32"), ("batching off", "1") })
+Console.WriteLine($"{Environment.ProcessorCount} cores; {seconds} s per phase; cache off; server {serverDll}");
+var ratios = new List<string>();
+foreach (var scenario in scenarios.Where(s => only is null || s.Name == only))
 {
-    await using var server = await ServerProcess.StartAsync(serverDll, new Dictionary<string, string>
+    var results = new Dictionary<string, Measurement>();
+    foreach (var (label, maxBatch) in new[] { ("batching on", "32"), ("batching off", "1") })
     {
-        ["Models__Path"] = models,
-        ["Models__Defaults__MaxBatchSize"] = maxBatch,
-        ["Models__Defaults__MaxQueueDelayMs"] = Environment.GetEnvironmentVariable("BENCH_DELAY_MS") ?? "0",
-        ["Cache__Enabled"] = "false",
-    });
-    using var client = new HttpClient { BaseAddress = server.BaseAddress };
-    await Classify(client, modelName, texts[0]);
-
-    var latencies = new List<double>();
-    var idleUntil = Stopwatch.StartNew();
-    while (idleUntil.Elapsed.TotalSeconds < Math.Min(5, seconds / 2) || latencies.Count < 50)
-    {
-        var start = Stopwatch.GetTimestamp();
-        await Classify(client, modelName, texts[latencies.Count % texts.Length]);
-        latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        results[label] = await MeasureAsync(scenario, serverDll, maxBatch, seconds);
+        var m = results[label];
+        Console.WriteLine($"{scenario.Name,-9} {label,-13} idle p50 {m.P50,7:0.000} ms  p99 {m.P99,7:0.000} ms  |  {scenario.Clients} clients: {m.Throughput,8:0} req/s, mean batch {m.MeanBatch:0.0}");
     }
 
-    latencies.Sort();
-    var (count, batchSum) = await Saturate(client, modelName, texts, clients: 32, TimeSpan.FromSeconds(seconds));
-    results[label] = (Percentile(latencies, 0.50), Percentile(latencies, 0.99), count / seconds, batchSum / (double)count);
-    Console.WriteLine($"{label,-13} idle p50 {results[label].P50,7:0.000} ms  p99 {results[label].P99,7:0.000} ms  |  32 clients: {results[label].Throughput,8:0} req/s, mean batch {results[label].MeanBatch:0.0}");
+    var on = results["batching on"];
+    var off = results["batching off"];
+    ratios.Add($"{scenario.Name}@{scenario.Clients} batching on/off {on.Throughput / off.Throughput:0.00}x (idle p50 {on.P50:0.000} ms)");
 }
 
-Directory.Delete(models, recursive: true);
-var on = results["batching on"];
-var off = results["batching off"];
-Console.WriteLine($"RATIOS classify@32 batching on/off throughput {on.Throughput / off.Throughput:0.00}x; idle p50 {on.P50:0.000} ms (on) vs {off.P50:0.000} ms (off)");
+Console.WriteLine($"RATIOS {string.Join("; ", ratios)}");
 
-static async Task Classify(HttpClient client, string model, string text)
+static async Task<Measurement> MeasureAsync(Scenario scenario, string serverDll, string maxBatch, double seconds)
 {
-    using var response = await client.PostAsJsonAsync("/v1/classify", new { model, inputs = text });
-    response.EnsureSuccessStatusCode();
-}
-
-static async Task<(long Count, long BatchSum)> Saturate(HttpClient client, string model, string[] texts, int clients, TimeSpan duration)
-{
-    long count = 0, batchSum = 0;
-    var stopAt = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-    var workers = Enumerable.Range(0, clients).Select(async worker =>
+    var models = Path.Combine(Path.GetTempPath(), "inferenceapi-bench-" + Guid.NewGuid().ToString("N"));
+    var model = Path.GetFileName(scenario.ModelFolder.TrimEnd('/'));
+    CopyDirectory(scenario.ModelFolder, Path.Combine(models, model));
+    try
     {
-        var i = worker;
-        while (Stopwatch.GetTimestamp() < stopAt)
+        await using var server = await ServerProcess.StartAsync(serverDll, new Dictionary<string, string>
         {
-            using var response = await client.PostAsJsonAsync("/v1/classify", new { model, inputs = texts[i++ % texts.Length] });
-            response.EnsureSuccessStatusCode();
-            Interlocked.Increment(ref count);
-            Interlocked.Add(ref batchSum, int.Parse(response.Headers.GetValues("x-batch-size").First(), CultureInfo.InvariantCulture));
+            ["Models__Path"] = models,
+            ["Models__Defaults__MaxBatchSize"] = maxBatch,
+            ["Models__Defaults__MaxQueueDelayMs"] = Environment.GetEnvironmentVariable("BENCH_DELAY_MS") ?? "0",
+            ["Cache__Enabled"] = "false",
+        });
+        using var client = new HttpClient { BaseAddress = server.BaseAddress };
+        await SendAsync(client, scenario, model, 0);
+
+        var latencies = new List<double>();
+        var idle = Stopwatch.StartNew();
+        while (idle.Elapsed.TotalSeconds < Math.Min(5, seconds / 2) || latencies.Count < 50)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await SendAsync(client, scenario, model, latencies.Count);
+            latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
-    });
-    await Task.WhenAll(workers);
-    return (count, batchSum);
+
+        latencies.Sort();
+        long count = 0, batchSum = 0;
+        var stopAt = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
+        await Task.WhenAll(Enumerable.Range(0, scenario.Clients).Select(async worker =>
+        {
+            var i = worker;
+            while (Stopwatch.GetTimestamp() < stopAt)
+            {
+                var batch = await SendAsync(client, scenario, model, i++);
+                Interlocked.Increment(ref count);
+                Interlocked.Add(ref batchSum, batch);
+            }
+        }));
+        return new Measurement(Percentile(latencies, 0.50), Percentile(latencies, 0.99), count / seconds, batchSum / (double)Math.Max(1, count));
+    }
+    finally
+    {
+        Directory.Delete(models, recursive: true);
+    }
+}
+
+static async Task<int> SendAsync(HttpClient client, Scenario scenario, string model, int i)
+{
+    using var response = await client.PostAsync(scenario.Path, scenario.Request(model, i));
+    response.EnsureSuccessStatusCode();
+    return int.Parse(response.Headers.GetValues("x-batch-size").First(), CultureInfo.InvariantCulture);
 }
 
 static double Percentile(List<double> sorted, double q) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
@@ -109,3 +128,5 @@ static string FindRepositoryRoot()
 
     return Directory.GetCurrentDirectory();
 }
+
+internal sealed record Measurement(double P50, double P99, double Throughput, double MeanBatch);
