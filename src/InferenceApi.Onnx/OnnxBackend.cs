@@ -18,4 +18,11 @@ public sealed class OnnxBackend(OnnxSessionFactory sessions) : IInferenceBackend
         var (session, placement) = sessions.Open(modelFile, settings);
         return new OnnxImageSession(session, placement);
     }
+
+    public IDecoderSession OpenDecoder(string modelFile, SessionSettings settings)
+    {
+        var shape = Core.Generation.DecoderSignature.Read(ReadSignature(modelFile));
+        var (session, placement) = sessions.Open(modelFile, settings);
+        return new OnnxDecoderSession(session, placement, shape);
+    }
 }

@@ -1,0 +1,91 @@
+using InferenceApi.Core.Backends;
+using Microsoft.ML.OnnxRuntime;
+
+namespace InferenceApi.Onnx;
+
+/// <summary>
+/// A GPT-style decoder session. Inputs are wrapped as <see cref="OrtValue"/>s over the step's pooled arrays
+/// (no copy); the last position's logits and the presents are copied back into the step.
+/// </summary>
+internal sealed class OnnxDecoderSession : IDecoderSession
+{
+    private readonly InferenceSession _session;
+    private readonly RunOptions _runOptions = new();
+    private readonly string[] _outputNames;
+    private readonly string[] _pastNames;
+
+    public OnnxDecoderSession(InferenceSession session, string placement, DecoderShape shape)
+    {
+        _session = session;
+        Placement = placement;
+        Shape = shape;
+        _pastNames = shape.HasPast
+            ? Enumerable.Range(0, shape.Layers).SelectMany(l => new[] { $"past_key_values.{l}.key", $"past_key_values.{l}.value" }).ToArray()
+            : [];
+        _outputNames = ["logits", .. shape.HasPast ? Enumerable.Range(0, shape.Layers).SelectMany(l => new[] { $"present.{l}.key", $"present.{l}.value" }) : []];
+    }
+
+    public string Placement { get; }
+
+    public DecoderShape Shape { get; }
+
+    public void Run(DecoderStep step)
+    {
+        var names = new List<string>(3 + _pastNames.Length) { "input_ids", "attention_mask" };
+        var values = new List<OrtValue>(3 + _pastNames.Length)
+        {
+            Wrap(step.InputIds, step.Batch * step.NewTokens, [step.Batch, step.NewTokens]),
+            Wrap(step.AttentionMask, step.Batch * step.TotalLength, [step.Batch, step.TotalLength]),
+        };
+        try
+        {
+            if (Shape.HasPositionIds)
+            {
+                names.Add("position_ids");
+                values.Add(Wrap(step.PositionIds, step.Batch * step.NewTokens, [step.Batch, step.NewTokens]));
+            }
+
+            long[] pastShape = [step.Batch, Shape.Heads, step.PastLength, Shape.HeadDim];
+            var pastCount = step.Batch * Shape.PositionWidth * step.PastLength;
+            for (var i = 0; i < _pastNames.Length; i++)
+            {
+                names.Add(_pastNames[i]);
+                values.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, step.Past[i].AsMemory(0, pastCount), pastShape));
+            }
+
+            using var outputs = _session.Run(_runOptions, names, values, _outputNames);
+            var logits = outputs[0].GetTensorDataAsSpan<float>();
+            var vocabulary = Shape.VocabularySize;
+            for (var row = 0; row < step.Batch; row++)
+            {
+                // Rows are right-aligned, so every row's last token sits at the last position.
+                logits.Slice(((row * step.NewTokens) + step.NewTokens - 1) * vocabulary, vocabulary).CopyTo(step.LastLogits.AsSpan(row * vocabulary));
+            }
+
+            for (var i = 1; i < outputs.Count; i++)
+            {
+                outputs[i].GetTensorDataAsSpan<float>().CopyTo(step.Present[i - 1]);
+            }
+        }
+        catch (OnnxRuntimeException exception)
+        {
+            throw new BackendException(exception.Message, exception);
+        }
+        finally
+        {
+            foreach (var value in values)
+            {
+                value.Dispose();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _runOptions.Dispose();
+        _session.Dispose();
+    }
+
+    private static OrtValue Wrap(long[] buffer, int count, long[] shape) =>
+        OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffer.AsMemory(0, count), shape);
+}
