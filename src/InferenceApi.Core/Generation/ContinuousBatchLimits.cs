@@ -1,0 +1,9 @@
+namespace InferenceApi.Core.Generation;
+
+/// <summary>
+/// The limits of one generation model's continuous batching.
+/// </summary>
+/// <param name="MaxRunning">Most sequences in the running batch.</param>
+/// <param name="MaxBatchTokens">Most tokens the running sequences may hold together (each counted at prompt + max new tokens, so admitted work never outgrows it).</param>
+/// <param name="QueueCapacity">Most sequences waiting to join; one more gets 429.</param>
+public sealed record ContinuousBatchLimits(int MaxRunning, int MaxBatchTokens, int QueueCapacity);

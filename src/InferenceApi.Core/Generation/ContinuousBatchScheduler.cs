@@ -1,0 +1,202 @@
+using System.Threading.Channels;
+using InferenceApi.Core.Backends;
+using InferenceApi.Core.Diagnostics;
+using InferenceApi.Core.Errors;
+using InferenceApi.Core.Scheduling;
+using Microsoft.Extensions.Logging;
+
+namespace InferenceApi.Core.Generation;
+
+/// <summary>
+/// Iteration-level (continuous) batching for one generation model: waiting sequences join the running batch
+/// between decode steps (their prefill shares the step with everyone else's next token), finished, cancelled
+/// and expired ones leave at the next step, so a long generation never holds up short ones. One loop owns the
+/// session; admission answers at once when the waiting queue is full.
+/// </summary>
+public sealed class ContinuousBatchScheduler : IAsyncDisposable
+{
+    private readonly Channel<IGeneratingSequence> _waiting;
+    private readonly ContinuousBatchPolicy _policy;
+    private readonly IDecoderSession _session;
+    private readonly int _padTokenId;
+    private readonly InferenceMetrics _metrics;
+    private readonly SchedulerLabel _label;
+    private readonly ILogger _logger;
+    private readonly List<IGeneratingSequence> _running = [];
+    private readonly Task _loop;
+    private IGeneratingSequence? _held;
+    private int _queued;
+    private int _runningCount;
+    private int _draining;
+
+    public ContinuousBatchScheduler(
+        SchedulerLabel label, ContinuousBatchLimits limits, IDecoderSession session, int padTokenId, InferenceMetrics metrics, ILogger logger)
+    {
+        _label = label;
+        _policy = new ContinuousBatchPolicy(limits);
+        _session = session;
+        _padTokenId = padTokenId;
+        _metrics = metrics;
+        _logger = logger;
+        _waiting = Channel.CreateBounded<IGeneratingSequence>(new BoundedChannelOptions(limits.QueueCapacity) { SingleReader = true });
+        _metrics.TrackQueue(label, () => Volatile.Read(ref _queued));
+        _metrics.TrackGeneration(label, () => Volatile.Read(ref _runningCount), () => Volatile.Read(ref _queued));
+        _loop = Task.Run(RunLoopAsync);
+    }
+
+    public ContinuousBatchLimits Limits => _policy.Limits;
+
+    public int Waiting => Volatile.Read(ref _queued);
+
+    public int Running => Volatile.Read(ref _runningCount);
+
+    /// <summary>Queues a sequence to join the running batch, or says why not (full queue: 429; draining: 503).</summary>
+    public InferenceError? TryEnqueue(IGeneratingSequence sequence)
+    {
+        if (Volatile.Read(ref _draining) != 0)
+        {
+            return new InferenceError(ErrorKind.Draining, $"Model '{_label.Model}' is shutting down and admits no new requests.") { RetryAfter = TimeSpan.FromSeconds(1) };
+        }
+
+        if (Interlocked.Increment(ref _queued) > Limits.QueueCapacity || !_waiting.Writer.TryWrite(sequence))
+        {
+            Interlocked.Decrement(ref _queued);
+            return new InferenceError(
+                ErrorKind.Overloaded,
+                $"Model '{_label.Model}' is overloaded: {Limits.QueueCapacity} generations are already waiting to join its running batch of {Limits.MaxRunning}.")
+            {
+                Limit = Limits.QueueCapacity,
+                RetryAfter = TimeSpan.FromSeconds(1),
+            };
+        }
+
+        return null;
+    }
+
+    /// <summary>Stops admitting, lets running and waiting sequences finish, then returns.</summary>
+    public async Task DrainAsync()
+    {
+        if (Interlocked.Exchange(ref _draining, 1) == 0)
+        {
+            _waiting.Writer.TryComplete();
+        }
+
+        await _loop.ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await DrainAsync().ConfigureAwait(false);
+        _metrics.UntrackQueue(_label);
+        _metrics.UntrackGeneration(_label);
+    }
+
+    private async Task RunLoopAsync()
+    {
+        var reader = _waiting.Reader;
+        while (true)
+        {
+            if (_running.Count == 0 && _held is null && !await reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                return;
+            }
+
+            var joining = Admit(reader);
+            _running.RemoveAll(Abandoned);
+            joining.RemoveAll(Abandoned);
+            if (_running.Count + joining.Count == 0)
+            {
+                continue;
+            }
+
+            Step(joining);
+            _running.AddRange(joining);
+            Volatile.Write(ref _runningCount, _running.Count);
+        }
+    }
+
+    private List<IGeneratingSequence> Admit(ChannelReader<IGeneratingSequence> reader)
+    {
+        var joining = new List<IGeneratingSequence>();
+        var reserved = 0;
+        foreach (var sequence in _running)
+        {
+            reserved += sequence.MaxTotalTokens;
+        }
+
+        // A sequence read but not admitted is held, in order, for the next step.
+        while (_held is not null || reader.TryRead(out _held))
+        {
+            var candidate = _held;
+            if (!_policy.CanAdmit(_running.Count + joining.Count, reserved, candidate.MaxTotalTokens))
+            {
+                break;
+            }
+
+            _held = null;
+            Interlocked.Decrement(ref _queued);
+            joining.Add(candidate);
+            reserved += candidate.MaxTotalTokens;
+        }
+
+        return joining;
+    }
+
+    private bool Abandoned(IGeneratingSequence sequence)
+    {
+        if (!sequence.IsAbandoned)
+        {
+            return false;
+        }
+
+        sequence.Fail(new InferenceError(ErrorKind.Cancelled, "The client cancelled the request or its deadline passed."));
+        _metrics.RecordDropped(_label, DropReason.Cancelled);
+        return true;
+    }
+
+    private void Step(List<IGeneratingSequence> joining)
+    {
+        var sequences = new List<IGeneratingSequence>(_running.Count + joining.Count);
+        sequences.AddRange(_running);
+        sequences.AddRange(joining);
+        var rows = new DecoderRow[sequences.Count];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            rows[i] = new DecoderRow(sequences[i].Cache, sequences[i].NextInput, sequences[i].NextPosition);
+        }
+
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            using var step = DecoderBatchAssembler.Assemble(_session.Shape, rows, _padTokenId);
+            _session.Run(step);
+            DecoderBatchAssembler.Absorb(step, rows);
+            var vocabulary = _session.Shape.VocabularySize;
+            var finished = new HashSet<IGeneratingSequence>();
+            for (var i = 0; i < sequences.Count; i++)
+            {
+                if (sequences[i].Advance(step.LastLogits.AsSpan(i * vocabulary, vocabulary)))
+                {
+                    finished.Add(sequences[i]);
+                }
+            }
+
+            _running.RemoveAll(finished.Contains);
+            joining.RemoveAll(finished.Contains);
+            _metrics.RecordBatch(_label, sequences.Count, step.Batch * step.TotalLength, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        }
+#pragma warning disable CA1031 // A failing step must answer every sequence in it, whatever the runtime threw.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            _logger.LogError(exception, "Decode step of {BatchSize} failed for {Model} v{Version}", sequences.Count, _label.Model, _label.Version);
+            foreach (var sequence in sequences)
+            {
+                sequence.Fail(new InferenceError(ErrorKind.Backend, $"Model '{_label.Model}' failed during generation: {exception.Message}"));
+            }
+
+            _running.Clear();
+            joining.Clear();
+        }
+    }
+}
