@@ -1,0 +1,29 @@
+namespace InferenceApi.Core.Generation;
+
+/// <summary>
+/// Decoding parameters as a client sent them, unchecked; <c>null</c> means "not given". Only
+/// <see cref="SamplingValidator"/> turns one into the <see cref="SamplingParameters"/> the decoder accepts.
+/// </summary>
+public sealed record SamplingRequest
+{
+    /// <summary>0 means greedy; absent means 1.</summary>
+    public float? Temperature { get; init; }
+
+    /// <summary>Absent means no top-k filter.</summary>
+    public int? TopK { get; init; }
+
+    /// <summary>Absent means 1 (no nucleus filter).</summary>
+    public float? TopP { get; init; }
+
+    /// <summary>Absent means 1 (no penalty).</summary>
+    public float? RepetitionPenalty { get; init; }
+
+    public ulong? Seed { get; init; }
+
+    /// <summary>Absent means <see cref="SamplingLimits.DefaultMaxNewTokens"/>, cut to what the context leaves.</summary>
+    public int? MaxNewTokens { get; init; }
+
+    public IReadOnlyList<string>? StopSequences { get; init; }
+
+    public bool ReturnLogprobs { get; init; }
+}
