@@ -27,6 +27,7 @@ app.MapClassificationEndpoints();
 app.MapEmbeddingsEndpoints();
 app.MapOpenAiEndpoints();
 app.MapVisionEndpoints();
+app.MapGenerationEndpoints();
 app.MapTokenizationEndpoints();
 app.MapModelsEndpoints();
 app.MapKServeV2Endpoints();

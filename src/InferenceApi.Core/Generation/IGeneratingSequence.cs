@@ -23,8 +23,11 @@ public interface IGeneratingSequence
     /// <summary>True once the client has gone away or its deadline passed: it leaves at the next step.</summary>
     bool IsAbandoned { get; }
 
-    /// <summary>Takes the logits of its last position, picks and emits the next token; true when the sequence is finished.</summary>
-    bool Advance(ReadOnlySpan<float> logits);
+    /// <summary>
+    /// Takes the logits of its last position (a scratch row it may modify in place), picks and emits the next
+    /// token; true when the sequence is finished.
+    /// </summary>
+    bool Advance(Span<float> logits);
 
     /// <summary>Ends the sequence with an error (backend failure, shutdown, abandonment).</summary>
     void Fail(InferenceError error);

@@ -13,7 +13,7 @@ public sealed record GenerateResponse(
 public sealed record GenerationUsage(int PromptTokens, int CompletionTokens, int TotalTokens);
 
 /// <summary>One generated token: id, the text it released, and its log-probability.</summary>
-public sealed record GeneratedTokenInfo(int Id, string Text, float Logprob);
+public sealed record GeneratedTokenInfo(int Id, string Text, float? Logprob);
 
 /// <summary>A streamed token event.</summary>
 public sealed record GenerateStreamToken(int Index, GeneratedTokenInfo Token);

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using InferenceApi.Caching;
 using InferenceApi.Core.Backends;
 using InferenceApi.Core.Diagnostics;
+using InferenceApi.Core.Generation;
 using InferenceApi.Core.Inference;
 using InferenceApi.Core.Models;
 using InferenceApi.Errors;
@@ -31,6 +32,7 @@ public static class InferenceServerExtensions
         services.AddSingleton<IInferenceBackend, OnnxBackend>();
         services.AddSingleton<IModelLoader, TextEncoderLoader>();
         services.AddSingleton<IModelLoader, ImageClassifierLoader>();
+        services.AddSingleton<IModelLoader, TextGenerationLoader>();
         services.AddSingleton<ModelRepository>();
         services.AddHostedService<ModelRepositoryService>();
         services.AddSingleton<RequestValidator>();

@@ -9,6 +9,23 @@ public static class Fixtures
 
     public static string TinyVit => TestPaths.TinyVitDirectory;
 
+    public static string TinyGpt => Path.Combine(TestPaths.OnnxFixturesDirectory, "tiny-gpt");
+
+    public static IReadOnlyList<GenerationCase> GenerationCases { get; } = LoadGenerationCases();
+
+    private static List<GenerationCase> LoadGenerationCases()
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(TestPaths.ExpectedJson));
+        return doc.RootElement.GetProperty("tiny-gpt").EnumerateArray()
+            .Select(c => new GenerationCase(
+                c.GetProperty("prompt").GetString()!,
+                c.GetProperty("prompt_ids").EnumerateArray().Select(i => i.GetInt32()).ToArray(),
+                c.GetProperty("greedy_ids").EnumerateArray().Select(i => i.GetInt32()).ToArray(),
+                c.GetProperty("greedy_logprobs").EnumerateArray().Select(i => i.GetDouble()).ToArray(),
+                c.GetProperty("greedy_text").GetString()!))
+            .ToList();
+    }
+
     public static IReadOnlyList<ClassifierCase> ClassifierCases { get; } = LoadClassifierCases();
 
     public static IReadOnlyList<ImageCase> ImageCases { get; } = LoadImageCases();
@@ -40,3 +57,6 @@ public sealed record ClassifierCase(string Text, int[] Ids, IReadOnlyDictionary<
 
 /// <summary>One fixture image (already at model size) with PyTorch's softmax scores.</summary>
 public sealed record ImageCase(string Path, IReadOnlyDictionary<string, double> Scores);
+
+/// <summary>One prompt with PyTorch's prompt ids, 12 greedy ids, their logprobs and the decoded text.</summary>
+public sealed record GenerationCase(string Prompt, int[] PromptIds, int[] GreedyIds, double[] GreedyLogprobs, string GreedyText);
