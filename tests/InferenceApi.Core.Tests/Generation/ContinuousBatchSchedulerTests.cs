@@ -1,0 +1,168 @@
+using InferenceApi.Core.Diagnostics;
+using InferenceApi.Core.Errors;
+using InferenceApi.Core.Generation;
+using InferenceApi.Core.Scheduling;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace InferenceApi.Core.Tests.Generation;
+
+public sealed class ContinuousBatchSchedulerTests : IAsyncLifetime
+{
+    private readonly GatedDecoderSession _session = new();
+    private ContinuousBatchScheduler _scheduler = null!;
+
+    public Task InitializeAsync()
+    {
+        _scheduler = Create(new ContinuousBatchLimits(MaxRunning: 4, MaxBatchTokens: 64, QueueCapacity: 2));
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        _session.Dispose();
+        await _scheduler.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task ShortSequence_JoiningALongOne_FinishesWhileTheLongOneStillRuns()
+    {
+        var longOne = new ScriptedSequence([1, 2, 3], tokensToGenerate: 50);
+        var shortOne = new ScriptedSequence([1], tokensToGenerate: 3);
+        Assert.Null(_scheduler.TryEnqueue(longOne));
+        await _session.StepAsync();
+        await _session.StepAsync();
+
+        // The loop has already assembled its third step (it waits at the gate), so the short one joins the fourth.
+        Assert.Null(_scheduler.TryEnqueue(shortOne));
+        for (var step = 0; step < 4; step++)
+        {
+            await _session.StepAsync();
+        }
+
+        Assert.Null(await shortOne.Done.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(3, shortOne.Advances);
+        Assert.Equal(6, longOne.Advances);
+        Assert.False(longOne.Done.IsCompleted);
+        Assert.Equal([1, 1, 1, 2, 2, 2], _session.BatchSizes);
+    }
+
+    [Fact]
+    public async Task RunningCap_HoldsTheRestUntilASeatFrees()
+    {
+        await using var scheduler = Create(new ContinuousBatchLimits(MaxRunning: 2, MaxBatchTokens: 64, QueueCapacity: 4));
+        var sequences = new[] { new ScriptedSequence([1], 1), new ScriptedSequence([1], 3), new ScriptedSequence([1], 1) };
+        foreach (var sequence in sequences)
+        {
+            Assert.Null(scheduler.TryEnqueue(sequence));
+        }
+
+        await _session.StepAsync();
+        await _session.StepAsync();
+        await _session.StepAsync();
+        await sequences[1].Done.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // First step: two seats; the first sequence finishes, so the third takes its seat in the second step.
+        Assert.Equal([2, 2, 1], _session.BatchSizes);
+        Assert.Equal(1, sequences[2].Advances);
+    }
+
+    [Fact]
+    public async Task TokenBudget_AdmitsOnlyWhatFits_ButNeverStarvesAnEmptyBatch()
+    {
+        await using var scheduler = Create(new ContinuousBatchLimits(MaxRunning: 8, MaxBatchTokens: 10, QueueCapacity: 4));
+        var big = new ScriptedSequence([1], tokensToGenerate: 2, maxTotalTokens: 12);
+        var next = new ScriptedSequence([1], tokensToGenerate: 1, maxTotalTokens: 6);
+        Assert.Null(scheduler.TryEnqueue(big));
+        Assert.Null(scheduler.TryEnqueue(next));
+
+        await _session.StepAsync();
+        await _session.StepAsync();
+        await _session.StepAsync();
+        await next.Done.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // The oversized sequence runs alone (the batch was empty); the next joins only after it leaves.
+        Assert.Equal([1, 1, 1], _session.BatchSizes);
+    }
+
+    [Fact]
+    public async Task FullWaitingQueue_AnswersOverloadedAtOnce()
+    {
+        var running = new ScriptedSequence([1], 10);
+        Assert.Null(_scheduler.TryEnqueue(running));
+        await _session.StepAsync();
+        Assert.Null(_scheduler.TryEnqueue(new ScriptedSequence([1], 1)));
+        Assert.Null(_scheduler.TryEnqueue(new ScriptedSequence([1], 1)));
+
+        var refused = _scheduler.TryEnqueue(new ScriptedSequence([1], 1));
+
+        Assert.Equal(ErrorKind.Overloaded, refused?.Kind);
+        Assert.Equal(2, refused?.Limit);
+        Assert.NotNull(refused?.RetryAfter);
+    }
+
+    [Fact]
+    public async Task AbandonedSequences_LeaveBeforeTheirNextStep()
+    {
+        var stays = new ScriptedSequence([1], 5);
+        var leaves = new ScriptedSequence([1], 5);
+        Assert.Null(_scheduler.TryEnqueue(stays));
+        Assert.Null(_scheduler.TryEnqueue(leaves));
+        await _session.StepAsync();
+
+        // The second step is already assembled (waiting at the gate); the sequence leaves before the third.
+        leaves.IsAbandoned = true;
+        await _session.StepAsync();
+        await _session.StepAsync();
+
+        Assert.Equal(ErrorKind.Cancelled, (await leaves.Done.WaitAsync(TimeSpan.FromSeconds(10)))?.Kind);
+        Assert.Equal(2, leaves.Advances);
+        Assert.Equal([2, 2, 1], _session.BatchSizes);
+    }
+
+    [Fact]
+    public async Task FailingStep_FailsItsSequences_AndTheNextOnesStillRun()
+    {
+        var failed = new ScriptedSequence([1], 5);
+        Assert.Null(_scheduler.TryEnqueue(failed));
+        _session.FailNext = true;
+        await _session.StepAsync();
+        Assert.Equal(ErrorKind.Backend, (await failed.Done.WaitAsync(TimeSpan.FromSeconds(10)))?.Kind);
+
+        var next = new ScriptedSequence([1], 1);
+        Assert.Null(_scheduler.TryEnqueue(next));
+        await _session.StepAsync();
+
+        Assert.Null(await next.Done.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task Drain_FinishesRunningSequencesAndRefusesNewOnes()
+    {
+        var running = new ScriptedSequence([1], 2);
+        Assert.Null(_scheduler.TryEnqueue(running));
+        await _session.StepAsync();
+
+        var draining = _scheduler.DrainAsync();
+        Assert.Equal(ErrorKind.Draining, _scheduler.TryEnqueue(new ScriptedSequence([1], 1))?.Kind);
+        await _session.StepAsync();
+        await draining.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Null(await running.Done);
+        Assert.Equal(2, running.Advances);
+    }
+
+    [Theory]
+    [InlineData(0, 0, 100, true)]
+    [InlineData(1, 10, 54, true)]
+    [InlineData(1, 10, 55, false)]
+    [InlineData(4, 0, 1, false)]
+    public void Policy_AdmitsWithinCountAndTokenBudget(int running, int reserved, int candidate, bool admitted)
+    {
+        var policy = new ContinuousBatchPolicy(new ContinuousBatchLimits(MaxRunning: 4, MaxBatchTokens: 64, QueueCapacity: 8));
+
+        Assert.Equal(admitted, policy.CanAdmit(running, reserved, candidate));
+    }
+
+    private ContinuousBatchScheduler Create(ContinuousBatchLimits limits) =>
+        new(new SchedulerLabel("gpt", 1), limits, _session, 0, new InferenceMetrics(new TestMeterFactory()), NullLogger.Instance);
+}

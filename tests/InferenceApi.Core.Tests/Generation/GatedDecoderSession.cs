@@ -1,0 +1,59 @@
+using InferenceApi.Core.Backends;
+
+namespace InferenceApi.Core.Tests.Generation;
+
+/// <summary>
+/// A decoder session that runs one step each time the test allows it and records each step's batch size,
+/// so scheduling can be checked step by step without timing. It can also be told to fail the next step.
+/// </summary>
+internal sealed class GatedDecoderSession : IDecoderSession
+{
+    private readonly SemaphoreSlim _gate = new(0);
+    private readonly SemaphoreSlim _stepped = new(0);
+
+    public string Placement => "test";
+
+    public DecoderShape Shape { get; } = new(1, 1, 1, 4, HasPast: true, HasPositionIds: true);
+
+    public List<int> BatchSizes { get; } = [];
+
+    public bool FailNext { get; set; }
+
+    public void Run(DecoderStep step)
+    {
+        _gate.Wait(TimeSpan.FromSeconds(10));
+        try
+        {
+            if (FailNext)
+            {
+                FailNext = false;
+                throw new BackendException("injected failure");
+            }
+
+            lock (BatchSizes)
+            {
+                BatchSizes.Add(step.Batch);
+            }
+
+            Array.Clear(step.LastLogits, 0, step.Batch * Shape.VocabularySize);
+        }
+        finally
+        {
+            _stepped.Release();
+        }
+    }
+
+    /// <summary>Lets one step run and waits until it has.</summary>
+    public async Task StepAsync()
+    {
+        _gate.Release();
+        Assert.True(await _stepped.WaitAsync(TimeSpan.FromSeconds(10)), "The scheduler did not run a step.");
+    }
+
+    public void Dispose()
+    {
+        _gate.Release(1000);
+        _gate.Dispose();
+        _stepped.Dispose();
+    }
+}
