@@ -49,6 +49,11 @@ foreach (var scenario in scenarios.Where(s => only is null || s.Name == only))
     ratios.Add($"{scenario.Name}@{scenario.Clients} batching on/off {on.Throughput / off.Throughput:0.00}x (idle p50 {on.P50:0.000} ms)");
 }
 
+if (only is null || only == "generate")
+{
+    ratios.Add(await GenerationBenchmark.RunAsync(serverDll, Path.Combine(fixtures, "tiny-gpt"), seconds));
+}
+
 Console.WriteLine($"RATIOS {string.Join("; ", ratios)}");
 
 static async Task<Measurement> MeasureAsync(Scenario scenario, string serverDll, string maxBatch, double seconds)
