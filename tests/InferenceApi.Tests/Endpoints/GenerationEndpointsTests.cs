@@ -93,6 +93,23 @@ public sealed class GenerationEndpointsTests(GenerationServer server) : IClassFi
         AssertGreedy(Fixtures.GenerationCases[2], await next.ReadJsonAsync());
     }
 
+    [Fact]
+    public async Task Metrics_ExportTimeToFirstTokenInterTokenLatencyTokensAndSequences()
+    {
+        using (var response = await _client.PostJsonAsync("/v1/generate", new { model = "tiny-gpt", prompt = "Once upon a time", max_new_tokens = 5 }))
+        {
+            await response.ReadJsonAsync();
+        }
+
+        var metrics = await _client.GetStringAsync("/metrics");
+
+        Assert.Contains("inference_time_to_first_token_seconds_bucket{", metrics);
+        Assert.Contains("inference_inter_token_latency_seconds_bucket{", metrics);
+        Assert.Contains("inference_generated_tokens_total{otel_scope_name=\"InferenceApi\",model=\"tiny-gpt\"}", metrics);
+        Assert.Contains("inference_running_sequences{", metrics);
+        Assert.Contains("inference_waiting_sequences{", metrics);
+    }
+
     [Theory]
     [InlineData("""{"model":"tiny-gpt","prompt":""}""", HttpStatusCode.BadRequest, "validation", "prompt")]
     [InlineData("""{"model":"tiny-gpt"}""", HttpStatusCode.BadRequest, "validation", "prompt")]
