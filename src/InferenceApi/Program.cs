@@ -26,6 +26,7 @@ app.UseSwaggerUI();
 app.MapClassificationEndpoints();
 app.MapEmbeddingsEndpoints();
 app.MapOpenAiEndpoints();
+app.MapOpenAiGenerationEndpoints();
 app.MapVisionEndpoints();
 app.MapGenerationEndpoints();
 app.MapTokenizationEndpoints();

@@ -4,6 +4,9 @@ namespace InferenceApi.Core.Generation;
 /// <param name="VocabularySize">The model's vocabulary size; <c>top_k</c> may not exceed it.</param>
 public sealed record SamplingLimits(int VocabularySize)
 {
+    /// <summary>The default of <see cref="MaxStopSequences"/>, for APIs that add stop sequences of their own.</summary>
+    public const int DefaultMaxStopSequences = 4;
+
     /// <summary>Largest accepted <c>temperature</c>. Default 100: beyond it every distribution is uniform in practice.</summary>
     public float MaxTemperature { get; init; } = 100f;
 
@@ -11,7 +14,7 @@ public sealed record SamplingLimits(int VocabularySize)
     /// Most stop sequences per request. Default 4 (OpenAI's limit): each one is checked against every text piece,
     /// so more of them cost time per token.
     /// </summary>
-    public int MaxStopSequences { get; init; } = 4;
+    public int MaxStopSequences { get; init; } = DefaultMaxStopSequences;
 
     /// <summary>Longest stop sequence in characters. Default 64: the matcher holds back up to this much text.</summary>
     public int MaxStopSequenceLength { get; init; } = 64;

@@ -1,13 +1,10 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using InferenceApi.Contracts;
-using InferenceApi.Core.Errors;
 using InferenceApi.Core.Generation;
-using InferenceApi.Core.Models;
 using InferenceApi.Errors;
 using InferenceApi.Hosting;
 using InferenceApi.Inference;
-using InferenceApi.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InferenceApi.Endpoints;
@@ -30,90 +27,60 @@ public static class GenerationEndpoints
     }
 
     private static async Task<IResult> GenerateAsync(
-        GenerateRequest request, RequestValidator validator, ModelRepository repository, HttpContext http, CancellationToken cancellationToken)
+        GenerateRequest request, GenerationGateway gateway, HttpContext http, CancellationToken cancellationToken)
     {
-        var model = validator.Model(request.Model, request.Version);
-        if (!model.IsSuccess)
-        {
-            return new ProblemResult(model.Error);
-        }
-
-        if (string.IsNullOrEmpty(request.Prompt))
-        {
-            return new ProblemResult(InferenceError.Invalid("prompt", "`prompt` is required and must not be empty."));
-        }
-
-        if (request.Prompt.Length > validator.Limits.MaxInputCharacters)
-        {
-            return new ProblemResult(new InferenceError(ErrorKind.PayloadTooLarge, $"`prompt` has {request.Prompt.Length} characters; at most {validator.Limits.MaxInputCharacters} are allowed.")
-            {
-                Field = "prompt",
-                Limit = validator.Limits.MaxInputCharacters,
-                Received = request.Prompt.Length,
-            });
-        }
-
-        var acquired = repository.Acquire(model.Value.Name, model.Value.Version, ModelTask.TextGeneration);
-        if (!acquired.IsSuccess)
-        {
-            return new ProblemResult(acquired.Error);
-        }
-
-        // The lease is held until the answer or the stream is complete: a version never retires under a running generation.
-        var lease = acquired.Value;
-        http.Response.RegisterForDispose(lease);
-        InferenceTelemetry.Tag(http, lease.Model.Name, lease.Model.Version);
-        var runtime = (TextGenerationRuntime)lease.Runtime;
-        var started = runtime.Start(request.Prompt, ToSampling(request), cancellationToken);
+        var started = gateway.Start(
+            new GenerationStart(request.Model, request.Version, request.Prompt is null ? [] : [request.Prompt], ToSampling(request)),
+            http,
+            cancellationToken);
         if (!started.IsSuccess)
         {
-            return new ProblemResult(started.Error);
+            return new ProblemResult(started.Error!);
         }
 
-        var sequence = started.Value;
+        var batch = started.Value!;
         if (request.Stream == true)
         {
-            return TypedResults.ServerSentEvents(StreamAsync(sequence, http, cancellationToken));
+            return TypedResults.ServerSentEvents(StreamAsync(batch, http, cancellationToken));
         }
 
-        var outcome = await sequence.Outcome.WaitAsync(cancellationToken);
+        var outcome = await batch.CompleteAsync(cancellationToken);
         if (!outcome.IsSuccess)
         {
-            return new ProblemResult(outcome.Error);
+            return new ProblemResult(outcome.Error!);
         }
 
-        var done = outcome.Value;
+        var done = outcome.Value![0];
         return TypedResults.Ok(new GenerateResponse(
-            lease.Model.Name,
-            lease.Model.Version,
+            batch.Model,
+            batch.Version,
             done.Text,
             done.FinishReason.ToApiName(),
-            Usage(done),
+            batch.Usage([done]),
             done.Tokens?.Select(t => new GeneratedTokenInfo(t.Id, t.Text, t.Logprob)).ToArray()));
     }
 
     /// <summary>Token events as they come, then the final event; an error after the stream began is an <c>error</c> event with the same problem body.</summary>
     private static async IAsyncEnumerable<SseItem<object>> StreamAsync(
-        GenerationSequence sequence, HttpContext http, [EnumeratorCancellation] CancellationToken cancellationToken)
+        GenerationBatch batch, HttpContext http, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var logprobs = sequence.Parameters.ReturnLogprobs;
-        await foreach (var token in sequence.Tokens.ReadAllAsync(cancellationToken))
+        var logprobs = batch.Sequences[0].Parameters.ReturnLogprobs;
+        await foreach (var step in batch.StreamAsync(cancellationToken))
         {
-            yield return new SseItem<object>(new GenerateStreamToken(token.Index, new GeneratedTokenInfo(token.Id, token.Text, logprobs ? token.Logprob : null)), "token");
+            if (step.Token is { } token)
+            {
+                yield return new SseItem<object>(new GenerateStreamToken(token.Index, new GeneratedTokenInfo(token.Id, token.Text, logprobs ? token.Logprob : null)), "token");
+            }
+            else if (step.Error is { } error)
+            {
+                yield return new SseItem<object>(ProblemResult.ToProblemDetails(error, http), "error");
+            }
+            else
+            {
+                yield return new SseItem<object>(new GenerateStreamEnd(step.Outcome!.Text, step.Outcome.FinishReason.ToApiName(), batch.Usage([step.Outcome])), "end");
+            }
         }
-
-        var outcome = await sequence.Outcome;
-        if (!outcome.IsSuccess)
-        {
-            yield return new SseItem<object>(ProblemResult.ToProblemDetails(outcome.Error, http), "error");
-            yield break;
-        }
-
-        yield return new SseItem<object>(new GenerateStreamEnd(outcome.Value.Text, outcome.Value.FinishReason.ToApiName(), Usage(outcome.Value)), "end");
     }
-
-    private static GenerationUsage Usage(GenerationOutcome outcome) =>
-        new(outcome.PromptTokens, outcome.CompletionTokens, outcome.PromptTokens + outcome.CompletionTokens);
 
     private static SamplingRequest ToSampling(GenerateRequest request) => new()
     {

@@ -38,6 +38,7 @@ public static class InferenceServerExtensions
         services.AddSingleton<RequestValidator>();
         services.AddSingleton<CachedRunner>();
         services.AddSingleton<TextEncoderGateway>();
+        services.AddSingleton<GenerationGateway>();
         services.AddSingleton<ImageClassificationGateway>();
 
         // KServe v2: one adapter per kind of model runtime.

@@ -1,0 +1,17 @@
+using InferenceApi.Core.Generation;
+
+namespace InferenceApi.Inference;
+
+/// <summary>
+/// What every generation endpoint asks of <see cref="GenerationGateway"/>: a model, one or more prompts, the sampling
+/// settings as sent, and how many samples per prompt. <see cref="PromptField"/> and <see cref="MaxTokensField"/> are
+/// the names this API's clients use, so that errors from the shared validator name fields the client actually sent.
+/// </summary>
+public sealed record GenerationStart(
+    string? Model,
+    long? Version,
+    IReadOnlyList<string> Prompts,
+    SamplingRequest Sampling,
+    int SamplesPerPrompt = 1,
+    string PromptField = "prompt",
+    string MaxTokensField = "max_new_tokens");
