@@ -27,8 +27,15 @@ public static class GenerationEndpoints
     }
 
     private static async Task<IResult> GenerateAsync(
-        GenerateRequest request, GenerationGateway gateway, HttpContext http, CancellationToken cancellationToken)
+        GenerateRequest request, GenerationGateway gateway, GenerationCache cache, HttpContext http, CancellationToken cancellationToken)
     {
+        var key = cache.Key(request);
+        if (key is not null && await cache.GetAsync(key, cancellationToken) is { } cached)
+        {
+            http.Response.Headers["x-cache"] = "hit";
+            return TypedResults.Ok(cached);
+        }
+
         var started = gateway.Start(
             new GenerationStart(request.Model, request.Version, request.Prompt is null ? [] : [request.Prompt], ToSampling(request)),
             http,
@@ -51,13 +58,20 @@ public static class GenerationEndpoints
         }
 
         var done = outcome.Value![0];
-        return TypedResults.Ok(new GenerateResponse(
+        var response = new GenerateResponse(
             batch.Model,
             batch.Version,
             done.Text,
             done.FinishReason.ToApiName(),
             batch.Usage([done]),
-            done.Tokens?.Select(t => new GeneratedTokenInfo(t.Id, t.Text, t.Logprob)).ToArray()));
+            done.Tokens?.Select(t => new GeneratedTokenInfo(t.Id, t.Text, t.Logprob)).ToArray());
+        if (key is not null)
+        {
+            cache.Set(key, response);
+            http.Response.Headers["x-cache"] = "miss";
+        }
+
+        return TypedResults.Ok(response);
     }
 
     /// <summary>Token events as they come, then the final event; an error after the stream began is an <c>error</c> event with the same problem body.</summary>

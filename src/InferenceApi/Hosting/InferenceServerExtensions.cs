@@ -40,6 +40,7 @@ public static class InferenceServerExtensions
         services.AddSingleton<TextEncoderGateway>();
         services.AddSingleton<GenerationGateway>();
         services.AddSingleton<ImageClassificationGateway>();
+        services.AddSingleton<GenerationCache>();
 
         // KServe v2: one adapter per kind of model runtime.
         services.AddSingleton<KServeRequestValidator>();
