@@ -7,9 +7,14 @@ namespace InferenceApi.LoadGen.Timing;
 /// </summary>
 public static class OpenLoopRunner
 {
+    /// <param name="maxInFlight">
+    /// A send due while this many requests are outstanding is not sent but recorded as error <c>dropped_max_in_flight</c>:
+    /// an overloaded target must not make the generator open sockets (and threads) without bound.
+    /// </param>
     public static async Task RunAsync(
-        IRequestSender sender, LoadProfile profile, LatencyRecorder recorder, RunProgress progress, CancellationToken ct)
+        IRequestSender sender, LoadProfile profile, LatencyRecorder recorder, RunProgress progress, CancellationToken ct, int maxInFlight = 10_000)
     {
+        ArgumentNullException.ThrowIfNull(recorder);
         ArgumentNullException.ThrowIfNull(progress);
         var inFlight = new List<Task>();
         var sequence = 0L;
@@ -21,8 +26,10 @@ public static class OpenLoopRunner
                 break;
             }
 
+            // Never early: sleep until the send time is due (timer resolution ~1 ms, so at high rates the due
+            // requests leave in small bursts; the up-to-a-tick delay is counted, being measured from intended time).
             var wait = intended - progress.Elapsed;
-            if (wait > TimeSpan.FromMilliseconds(1))
+            if (wait > TimeSpan.Zero)
             {
                 try
                 {
@@ -32,6 +39,16 @@ public static class OpenLoopRunner
                 {
                     break;
                 }
+            }
+
+            if (progress.InFlight >= maxInFlight)
+            {
+                var now = progress.Elapsed;
+                progress.OnSent(now - intended);
+                recorder.Record(new RequestSample(intended, now, now, new ServerResponse(0, "dropped_max_in_flight")));
+                progress.OnCompleted();
+                sequence++;
+                continue;
             }
 
             // Off the scheduling loop at once: the synchronous part of an HTTP send must not delay the next send.
