@@ -19,6 +19,7 @@ public static class ClosedLoopRunner
 
         var sequence = -1L;
         var stageEnd = TimeSpan.Zero;
+        ThreadPoolFloor.Raise();
         progress.Start();
         foreach (var stage in profile.Stages)
         {

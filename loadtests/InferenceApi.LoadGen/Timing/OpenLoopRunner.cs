@@ -18,6 +18,7 @@ public static class OpenLoopRunner
         ArgumentNullException.ThrowIfNull(progress);
         var inFlight = new List<Task>();
         var sequence = 0L;
+        ThreadPoolFloor.Raise();
         progress.Start();
         foreach (var intended in ArrivalSchedule.SendTimes(profile))
         {
