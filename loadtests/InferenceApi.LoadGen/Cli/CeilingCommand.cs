@@ -13,7 +13,7 @@ public static class CeilingCommand
 {
     public static Command Create()
     {
-        var url = new Option<Uri?>("--url") { Description = "Endpoint base address; default: a trivial server hosted in this process" };
+        var url = new Option<string?>("--url") { Description = "Endpoint base address; default: a trivial server hosted in this process" };
         var path = new Option<string>("--path") { Description = "Path to GET", DefaultValueFactory = _ => "/health/ready" };
         var start = new Option<double>("--start") { Description = "First rate, requests per second", DefaultValueFactory = _ => 1000 };
         var max = new Option<double>("--max") { Description = "Highest rate to try", DefaultValueFactory = _ => 64_000 };
@@ -21,8 +21,9 @@ public static class CeilingCommand
         var command = new Command("ceiling", "Measure the generator's maximum sustainable rate against a trivial endpoint") { url, path, start, max, step };
         command.SetAction(async (parse, ct) =>
         {
-            await using var server = parse.GetValue(url) is null ? await TrivialServer.StartAsync(ct).ConfigureAwait(false) : null;
-            var target = parse.GetValue(url) ?? server!.Address;
+            var given = parse.GetValue(url) is { } u ? new Uri(u, UriKind.Absolute) : null;
+            await using var server = given is null ? await TrivialServer.StartAsync(ct).ConfigureAwait(false) : null;
+            var target = given ?? server!.Address;
             var best = await FindAsync(target, parse.GetValue(path)!, parse.GetValue(start), parse.GetValue(max), Durations.Parse(parse.GetValue(step)!), Console.Out, ct).ConfigureAwait(false);
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"CEILING {best:0} requests/s sustained (open loop, GET {target}{parse.GetValue(path)!.TrimStart('/')})"));
             return 0;

@@ -9,7 +9,7 @@ public static class RunCommand
 {
     public static Command Create()
     {
-        var url = new Option<Uri>("--url") { Description = "Server base address", DefaultValueFactory = _ => new Uri("http://127.0.0.1:8080") };
+        var url = new Option<string>("--url") { Description = "Server base address", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
         var scenario = new Option<string>("--scenario") { Description = "classify | embed | image | generate | get", DefaultValueFactory = _ => "classify" };
         scenario.AcceptOnlyFromAmong([.. RunSettings.Scenarios]);
         var model = new Option<string?>("--model") { Description = "Model name sent with each request" };
@@ -42,7 +42,7 @@ public static class RunCommand
                 var profileValue = parse.GetValue(profile) is { } p
                     ? LoadProfile.Parse(p)
                     : LoadProfile.Constant(modeValue == "closed" ? parse.GetValue(concurrency) : parse.GetValue(rate), Durations.Parse(parse.GetValue(duration)!));
-                var settings = new RunSettings(parse.GetValue(url)!, parse.GetValue(scenario)!, modeValue, profileValue)
+                var settings = new RunSettings(new Uri(parse.GetValue(url)!, UriKind.Absolute), parse.GetValue(scenario)!, modeValue, profileValue)
                 {
                     Model = parse.GetValue(model),
                     Inputs = parse.GetValue(texts),
