@@ -32,6 +32,7 @@ public static class ClosedLoopRunner
                     while (!ct.IsCancellationRequested && progress.Elapsed < end)
                     {
                         var n = Interlocked.Increment(ref sequence);
+                        progress.OnDispatched();
                         await SampleTaker.TakeAsync(sender, n, progress.Elapsed, progress, recorder, ct).ConfigureAwait(false);
                     }
                 },

@@ -45,6 +45,7 @@ public static class OpenLoopRunner
             if (progress.InFlight >= maxInFlight)
             {
                 var now = progress.Elapsed;
+                progress.OnDispatched();
                 progress.OnSent(now - intended);
                 recorder.Record(new RequestSample(intended, now, now, new ServerResponse(0, "dropped_max_in_flight")));
                 progress.OnCompleted();
@@ -54,6 +55,7 @@ public static class OpenLoopRunner
 
             // Off the scheduling loop at once: the synchronous part of an HTTP send must not delay the next send.
             var n = sequence++;
+            progress.OnDispatched();
             inFlight.Add(Task.Run(() => SampleTaker.TakeAsync(sender, n, intended, progress, recorder, ct), CancellationToken.None));
         }
 

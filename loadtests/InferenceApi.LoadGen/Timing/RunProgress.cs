@@ -6,6 +6,7 @@ namespace InferenceApi.LoadGen.Timing;
 public sealed class RunProgress
 {
     private readonly Stopwatch _clock = new();
+    private long _dispatched;
     private long _sent;
     private long _completed;
     private long _maxLagTicks;
@@ -16,12 +17,15 @@ public sealed class RunProgress
 
     public long Completed => Interlocked.Read(ref _completed);
 
-    public long InFlight => Sent - Completed;
+    /// <summary>Handed to a sender (or dropped) but not yet completed; counted at dispatch, so a busy thread pool cannot hide it.</summary>
+    public long InFlight => Interlocked.Read(ref _dispatched) - Completed;
 
     /// <summary>The furthest the sender has run behind its schedule so far.</summary>
     public TimeSpan MaxSenderLag => TimeSpan.FromTicks(Interlocked.Read(ref _maxLagTicks));
 
     internal void Start() => _clock.Start();
+
+    internal void OnDispatched() => Interlocked.Increment(ref _dispatched);
 
     internal void OnSent(TimeSpan lag)
     {
