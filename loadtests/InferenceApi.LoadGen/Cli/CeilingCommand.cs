@@ -7,7 +7,7 @@ namespace InferenceApi.LoadGen.Cli;
 
 /// <summary>
 /// `ceiling`: the generator's own maximum sustainable open-loop rate, against a trivial in-process endpoint (or
-/// --url), so nobody mistakes the tool for the bottleneck. Doubles the rate until a step misses its target.
+/// --url), so nobody mistakes the tool for the bottleneck. Doubles the rate until a step misses its target, then tries halfway back once.
 /// </summary>
 public static class CeilingCommand
 {
@@ -40,15 +40,15 @@ public static class CeilingCommand
         var best = 0.0;
         for (var rate = start; rate <= max && !ct.IsCancellationRequested; rate *= 2)
         {
-            var settings = new RunSettings(url, "get", "open", LoadProfile.Constant(rate, step)) { Warmup = TimeSpan.FromSeconds(1), Path = path, MaxInFlight = 2_000 };
-            var result = await LoadTest.RunAsync(settings, sender, null, ct).ConfigureAwait(false);
-            var s = result.Summary;
-            var ok = s.Errors == 0 && s.Throughput >= 0.95 * rate && s.SenderLagMs.P99 < 10;
-            await log.WriteLineAsync(string.Create(
-                CultureInfo.InvariantCulture,
-                $"rate {rate,8:0}/s -> {s.Throughput,9:0.0}/s  p99 {s.LatencyMs.P99,8:0.00} ms  sender lag p99 {s.SenderLagMs.P99,8:0.00} ms  errors {s.Errors}  {(ok ? "sustained" : "missed")}")).ConfigureAwait(false);
-            if (!ok)
+            if (!await HoldsAsync(url, path, sender, rate, step, log, ct).ConfigureAwait(false))
             {
+                // One step back halfway between the last rate that held and this one, for a finer figure.
+                var middle = (best + rate) / 2;
+                if (best > 0 && await HoldsAsync(url, path, sender, middle, step, log, ct).ConfigureAwait(false))
+                {
+                    best = middle;
+                }
+
                 break;
             }
 
@@ -56,5 +56,17 @@ public static class CeilingCommand
         }
 
         return best;
+    }
+
+    private static async Task<bool> HoldsAsync(Uri url, string path, GetScenario sender, double rate, TimeSpan step, TextWriter log, CancellationToken ct)
+    {
+        var settings = new RunSettings(url, "get", "open", LoadProfile.Constant(rate, step)) { Warmup = TimeSpan.FromSeconds(1), Path = path, MaxInFlight = 2_000 };
+        var result = await LoadTest.RunAsync(settings, sender, null, ct).ConfigureAwait(false);
+        var s = result.Summary;
+        var ok = s.Errors == 0 && s.Throughput >= 0.95 * rate && s.SenderLagMs.P99 < 10;
+        await log.WriteLineAsync(string.Create(
+            CultureInfo.InvariantCulture,
+            $"rate {rate,8:0}/s -> {s.Throughput,9:0.0}/s  p99 {s.LatencyMs.P99,8:0.00} ms  sender lag p99 {s.SenderLagMs.P99,8:0.00} ms  errors {s.Errors}  {(ok ? "sustained" : "missed")}")).ConfigureAwait(false);
+        return ok;
     }
 }
