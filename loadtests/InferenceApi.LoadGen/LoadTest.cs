@@ -43,10 +43,13 @@ public static class LoadTest
             }
         }
 
-        var measured = settings.Profile.TotalDuration;
+        // A run stopped early (Ctrl+C) reports over the time it actually measured.
+        var measured = ct.IsCancellationRequested
+            ? TimeSpan.FromTicks(Math.Clamp((progress.Elapsed - settings.Warmup).Ticks, 0, settings.Profile.TotalDuration.Ticks))
+            : settings.Profile.TotalDuration;
         var offered = settings.Mode == "closed"
             ? 0
-            : ArrivalSchedule.SendTimes(settings.Profile).LongCount() / Math.Max(measured.TotalSeconds, 1e-9);
+            : ArrivalSchedule.SendTimes(settings.Profile).TakeWhile(t => t < measured).LongCount() / Math.Max(measured.TotalSeconds, 1e-9);
         var config = new RunConfig(
             settings.Url.ToString(), settings.Scenario, settings.Model, settings.Mode, settings.Profile.ToString(), measured.TotalSeconds, settings.Warmup.TotalSeconds);
         return recorder.ToResult(config, startedAt, measured, offered);

@@ -7,4 +7,5 @@ var root = new RootCommand("InferenceApi load generator: open/closed loop, step 
     CompareCommand.Create(),
     CeilingCommand.Create(),
 };
-return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+// `run` handles SIGINT/SIGTERM itself so that a stopped run still writes its results.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using InferenceApi.LoadGen.Reporting;
 using InferenceApi.LoadGen.Timing;
 
@@ -55,11 +56,22 @@ public static class RunCommand
                     MaxInFlight = parse.GetValue(maxInFlight),
                 };
                 var showProgress = parse.GetValue(progress) || !Console.IsErrorRedirected;
-                var result = await LoadTest.RunAsync(settings, showProgress ? Console.Error : null, ct).ConfigureAwait(false);
+                // Ctrl+C or SIGTERM stops sending; what was measured so far is still summarised and written.
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+                using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+                void Stop(PosixSignalContext context)
+                {
+                    context.Cancel = true;
+                    stop.Cancel();
+                }
+
+                var result = await LoadTest.RunAsync(settings, showProgress ? Console.Error : null, stop.Token).ConfigureAwait(false);
                 Console.Out.Write(SummaryTable.Render(result));
                 if (parse.GetValue(output) is { } folder)
                 {
-                    var report = await LoadTest.WriteAsync(result, folder, ct).ConfigureAwait(false);
+                    // Not cancellable: after Ctrl+C the partial results are still worth writing.
+                    var report = await LoadTest.WriteAsync(result, folder, CancellationToken.None).ConfigureAwait(false);
                     Console.Out.WriteLine($"wrote {Path.Combine(folder, "results.json")} and {report}");
                 }
 
