@@ -1,0 +1,11 @@
+namespace InferenceApi.LoadGen.Results;
+
+/// <summary>What was asked for: enough to rerun it and to tell whether two result files are comparable.</summary>
+public sealed record RunConfig(
+    string Url,
+    string Scenario,
+    string? Model,
+    string Mode,
+    string Profile,
+    double DurationSeconds,
+    double WarmupSeconds);
