@@ -47,6 +47,10 @@ foreach (var scenario in scenarios.Where(s => only is null || s.Name == only))
     var on = results["batching on"];
     var off = results["batching off"];
     ratios.Add($"{scenario.Name}@{scenario.Clients} batching on/off {on.Throughput / off.Throughput:0.00}x (idle p50 {on.P50:0.000} ms)");
+    if (scenario.Name == "classify")
+    {
+        ratios.Add(await ClassifyBaselinesAsync(scenario, serverDll, on, Math.Min(seconds, 3)));
+    }
 }
 
 if (only is null || only == "generate")
@@ -101,6 +105,45 @@ static async Task<Measurement> MeasureAsync(Scenario scenario, string serverDll,
     {
         Directory.Delete(models, recursive: true);
     }
+}
+
+// Raw in-process ONNX Runtime on the same ids the server feeds ("The movie was great!" → [CLS] … [SEP]), and a cache-hit phase.
+static async Task<string> ClassifyBaselinesAsync(Scenario scenario, string serverDll, Measurement http, double seconds)
+{
+    long[] ids = [2, 5, 7, 9, 11, 37, 3];
+    using var raw = new RawClassifier(Path.Combine(scenario.ModelFolder, "model.onnx"));
+    var rawP50 = raw.SingleRunP50(ids);
+    var (bestBatch, rawThroughput) = raw.BestThroughput(ids, seconds);
+    Console.WriteLine($"classify  raw ONNX Runtime in process: one Run p50 {rawP50,7:0.000} ms  |  best {rawThroughput,8:0} seq/s at batch {bestBatch}");
+
+    var models = Path.Combine(Path.GetTempPath(), "inferenceapi-bench-" + Guid.NewGuid().ToString("N"));
+    var model = Path.GetFileName(scenario.ModelFolder.TrimEnd('/'));
+    CopyDirectory(scenario.ModelFolder, Path.Combine(models, model));
+    double hitP50;
+    try
+    {
+        await using var server = await ServerProcess.StartAsync(serverDll, new Dictionary<string, string> { ["Models__Path"] = models });
+        using var client = new HttpClient { BaseAddress = server.BaseAddress };
+        var latencies = new List<double>();
+        for (var i = 0; i < 500; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            using var response = await client.PostAsync(scenario.Path, scenario.Request(model, 0));
+            response.EnsureSuccessStatusCode();
+            latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        latencies.RemoveAt(0);
+        latencies.Sort();
+        hitP50 = Percentile(latencies, 0.5);
+    }
+    finally
+    {
+        Directory.Delete(models, recursive: true);
+    }
+
+    Console.WriteLine($"classify  cache hit (same text, in-process cache) p50 {hitP50,7:0.000} ms");
+    return $"classify HTTP@{scenario.Clients}/raw-best {http.Throughput / rawThroughput:0.00}x; idle overhead {http.P50 - rawP50:0.000} ms over one raw Run ({rawP50:0.000} ms); cache-hit p50 {hitP50:0.000} ms";
 }
 
 static async Task<int> SendAsync(HttpClient client, Scenario scenario, string model, int i)
