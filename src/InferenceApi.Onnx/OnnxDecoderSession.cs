@@ -34,15 +34,15 @@ internal sealed class OnnxDecoderSession : IDecoderSession
         var names = new List<string>(3 + _pastNames.Length) { "input_ids", "attention_mask" };
         var values = new List<OrtValue>(3 + _pastNames.Length)
         {
-            Wrap(step.InputIds, step.Batch * step.NewTokens, [step.Batch, step.NewTokens]),
-            Wrap(step.AttentionMask, step.Batch * step.TotalLength, [step.Batch, step.TotalLength]),
+            OrtTensors.Over(step.InputIds, step.Batch * step.NewTokens, [step.Batch, step.NewTokens]),
+            OrtTensors.Over(step.AttentionMask, step.Batch * step.TotalLength, [step.Batch, step.TotalLength]),
         };
         try
         {
             if (Shape.HasPositionIds)
             {
                 names.Add("position_ids");
-                values.Add(Wrap(step.PositionIds, step.Batch * step.NewTokens, [step.Batch, step.NewTokens]));
+                values.Add(OrtTensors.Over(step.PositionIds, step.Batch * step.NewTokens, [step.Batch, step.NewTokens]));
             }
 
             long[] pastShape = [step.Batch, Shape.Heads, step.PastLength, Shape.HeadDim];
@@ -50,7 +50,7 @@ internal sealed class OnnxDecoderSession : IDecoderSession
             for (var i = 0; i < _pastNames.Length; i++)
             {
                 names.Add(_pastNames[i]);
-                values.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, step.Past[i].AsMemory(0, pastCount), pastShape));
+                values.Add(OrtTensors.Over(step.Past[i], pastCount, pastShape));
             }
 
             using var outputs = _session.Run(_runOptions, names, values, _outputNames);
@@ -73,10 +73,7 @@ internal sealed class OnnxDecoderSession : IDecoderSession
         }
         finally
         {
-            foreach (var value in values)
-            {
-                value.Dispose();
-            }
+            OrtTensors.DisposeAll(values);
         }
     }
 
@@ -85,7 +82,4 @@ internal sealed class OnnxDecoderSession : IDecoderSession
         _runOptions.Dispose();
         _session.Dispose();
     }
-
-    private static OrtValue Wrap(long[] buffer, int count, long[] shape) =>
-        OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffer.AsMemory(0, count), shape);
 }

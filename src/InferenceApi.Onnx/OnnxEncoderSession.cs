@@ -30,19 +30,19 @@ internal sealed class OnnxEncoderSession : IEncoderSession
     {
         long[] shape = [batch.Size, batch.SequenceLength];
         var names = new List<string>(3) { "input_ids" };
-        var values = new List<OrtValue>(3) { Wrap(batch.InputIds, batch.Count, shape) };
+        var values = new List<OrtValue>(3) { OrtTensors.Over(batch.InputIds, batch.Count, shape) };
         try
         {
             if (_takesAttentionMask)
             {
                 names.Add("attention_mask");
-                values.Add(Wrap(batch.AttentionMask, batch.Count, shape));
+                values.Add(OrtTensors.Over(batch.AttentionMask, batch.Count, shape));
             }
 
             if (_takesTokenTypes)
             {
                 names.Add("token_type_ids");
-                values.Add(Wrap(batch.TokenTypeIds ?? throw new InvalidOperationException("The model takes token_type_ids but the batch has none."), batch.Count, shape));
+                values.Add(OrtTensors.Over(batch.TokenTypeIds ?? throw new InvalidOperationException("The model takes token_type_ids but the batch has none."), batch.Count, shape));
             }
 
             using var outputs = _session.Run(_runOptions, names, values, _outputNames);
@@ -57,10 +57,7 @@ internal sealed class OnnxEncoderSession : IEncoderSession
         }
         finally
         {
-            foreach (var value in values)
-            {
-                value.Dispose();
-            }
+            OrtTensors.DisposeAll(values);
         }
     }
 
@@ -69,7 +66,4 @@ internal sealed class OnnxEncoderSession : IEncoderSession
         _runOptions.Dispose();
         _session.Dispose();
     }
-
-    private static OrtValue Wrap(long[] buffer, int count, long[] shape) =>
-        OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffer.AsMemory(0, count), shape);
 }

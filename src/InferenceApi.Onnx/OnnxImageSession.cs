@@ -17,7 +17,7 @@ internal sealed class OnnxImageSession(InferenceSession session, string placemen
         long[] shape = [count, 3, height, width];
         try
         {
-            using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, pixels.AsMemory(0, count * 3 * height * width), shape);
+            using var input = OrtTensors.Over(pixels, count * 3 * height * width, shape);
             using var outputs = session.Run(_runOptions, InputNames, [input], OutputNames);
             var logits = outputs[0];
             var result = new EncoderOutput(logits.GetTensorTypeAndShape().Shape);
