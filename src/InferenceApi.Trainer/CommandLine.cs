@@ -1,0 +1,45 @@
+using System.Globalization;
+
+namespace InferenceApi.Trainer;
+
+/// <summary>The trainer's arguments: a two-word command, then <c>--name value</c> pairs.</summary>
+internal sealed record CommandLine(string Command, string Data, int Epochs, int Seed, string Out, string? Export)
+{
+    public static CommandLine Parse(string[] args)
+    {
+        if (args.Length < 2)
+        {
+            return new CommandLine(string.Join(' ', args), "", 0, 0, "", null);
+        }
+
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 2; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+            {
+                throw new ArgumentException($"unexpected argument '{args[i]}'; options are --name value");
+            }
+
+            values[args[i][2..]] = args[++i];
+        }
+
+        var known = new[] { "data", "epochs", "seed", "out", "export" };
+        foreach (var name in values.Keys.Where(k => !known.Contains(k)))
+        {
+            throw new ArgumentException($"unknown option --{name}; known: --{string.Join(", --", known)}");
+        }
+
+        return new CommandLine(
+            $"{args[0]} {args[1]}",
+            values.GetValueOrDefault("data") ?? throw new ArgumentException("--data is required"),
+            Int(values, "epochs", 30),
+            Int(values, "seed", 42),
+            values.GetValueOrDefault("out") ?? throw new ArgumentException("--out is required"),
+            values.GetValueOrDefault("export"));
+    }
+
+    private static int Int(Dictionary<string, string> values, string name, int fallback) =>
+        !values.TryGetValue(name, out var text) ? fallback
+        : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= 0 ? value
+        : throw new ArgumentException($"--{name} must be a non-negative integer, got '{text}'");
+}

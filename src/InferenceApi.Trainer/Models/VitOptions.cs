@@ -1,0 +1,27 @@
+namespace InferenceApi.Trainer.Models;
+
+/// <summary>Sizes of the tiny ViT. The defaults fit the 8×8 digits: 2×2 patches, so 16 patches and a CLS token.</summary>
+public sealed record VitOptions
+{
+    public int ImageSize { get; init; } = 8;
+
+    public int PatchSize { get; init; } = 2;
+
+    public int HiddenSize { get; init; } = 32;
+
+    public int Layers { get; init; } = 2;
+
+    public int Heads { get; init; } = 4;
+
+    public int IntermediateSize { get; init; } = 64;
+
+    public int Labels { get; init; } = 10;
+
+    public double LayerNormEps { get; init; } = 1e-6;
+
+    public int PatchesPerSide => ImageSize / PatchSize;
+
+    public int Patches => PatchesPerSide * PatchesPerSide;
+
+    public int HeadSize => HiddenSize / Heads;
+}
