@@ -1,9 +1,155 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Google.Protobuf;
+using InferenceApi.Onnx.Proto;
 using InferenceApi.Trainer.Data;
 using InferenceApi.Trainer.Models;
+using Microsoft.ML.OnnxRuntime;
+using static TorchSharp.torch;
 
 namespace InferenceApi.Trainer.Export;
 
+/// <summary>
+/// Exports a <see cref="TinyVit"/> as a model folder in the repository layout (model.onnx, config.json,
+/// preprocessor_config.json). The ONNX graph is checked against TorchSharp first; the folder is written under a
+/// temporary name and renamed, so a watching server never sees half a model.
+/// </summary>
 public static class VitOnnxExporter
 {
-    public static double Publish(TinyVit model, string folder, DigitsDataset samples) => throw new NotImplementedException();
+    public const double DefaultTolerance = 1e-4;
+
+    /// <summary>Exports to <paramref name="folder"/> (which must not exist); returns the parity max abs diff.</summary>
+    public static double Publish(TinyVit model, string folder, DigitsDataset samples, double tolerance = DefaultTolerance)
+    {
+        var target = Path.GetFullPath(folder);
+        if (Directory.Exists(target))
+        {
+            throw new IOException($"export folder already exists: {target}");
+        }
+
+        ModelProto onnx;
+        using (NewDisposeScope())
+        {
+            onnx = VitOnnxGraph.Build(model);
+        }
+
+        var bytes = onnx.ToByteArray();
+        var diff = MaxAbsDiff(model, bytes, samples);
+        if (!(diff <= tolerance))
+        {
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"parity check failed: ONNX Runtime and TorchSharp differ by {diff:E3} (tolerance {tolerance:E1}); nothing was published"));
+        }
+
+        var parent = Path.GetDirectoryName(target)!;
+        Directory.CreateDirectory(parent);
+        var temporary = Path.Combine(parent, $".{Path.GetFileName(target)}.tmp-{Guid.NewGuid():N}");
+        try
+        {
+            Directory.CreateDirectory(temporary);
+            File.WriteAllBytes(Path.Combine(temporary, "model.onnx"), bytes);
+            File.WriteAllText(Path.Combine(temporary, "config.json"), Config(model.Options).ToJsonString(Indented));
+            File.WriteAllText(Path.Combine(temporary, "preprocessor_config.json"), Preprocessor(model.Options).ToJsonString(Indented));
+            Directory.Move(temporary, target);
+        }
+        finally
+        {
+            if (Directory.Exists(temporary))
+            {
+                Directory.Delete(temporary, recursive: true);
+            }
+        }
+
+        return diff;
+    }
+
+    /// <summary>Runs up to 32 samples, grey replicated to 3 channels as the server feeds them, through both.</summary>
+    public static double MaxAbsDiff(TinyVit model, byte[] onnx, DigitsDataset samples)
+    {
+        var count = Math.Min(samples.Count, 32);
+        var side = model.Options.ImageSize;
+        var plane = side * side;
+        var rgb = new float[count * 3 * plane];
+        for (var i = 0; i < count; i++)
+        {
+            for (var c = 0; c < 3; c++)
+            {
+                Array.Copy(samples.Pixels, i * plane, rgb, ((i * 3) + c) * plane, plane);
+            }
+        }
+
+        long[] shape = [count, 3, side, side];
+        float[] expected;
+        model.eval();
+        using (no_grad())
+        using (NewDisposeScope())
+        {
+            expected = model.forward(tensor(rgb, shape)).data<float>().ToArray();
+        }
+
+        using var session = new InferenceSession(onnx);
+        using var input = OrtValue.CreateTensorValueFromMemory(rgb, shape);
+        using var runOptions = new RunOptions();
+        using var outputs = session.Run(runOptions, ["pixel_values"], [input], ["logits"]);
+        var actual = outputs[0].GetTensorDataAsSpan<float>();
+        if (actual.Length != expected.Length)
+        {
+            throw new InvalidDataException($"parity check failed: ONNX logits have {actual.Length} values, TorchSharp {expected.Length}");
+        }
+
+        double max = 0;
+        for (var i = 0; i < expected.Length; i++)
+        {
+            max = Math.Max(max, Math.Abs(expected[i] - actual[i]));
+        }
+
+        return max;
+    }
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    private static JsonObject Config(VitOptions o)
+    {
+        var id2label = new JsonObject();
+        var label2id = new JsonObject();
+        for (var i = 0; i < o.Labels; i++)
+        {
+            var name = i.ToString(CultureInfo.InvariantCulture);
+            id2label[name] = name;
+            label2id[name] = i;
+        }
+
+        return new JsonObject
+        {
+            ["model_type"] = "vit",
+            ["architectures"] = new JsonArray("ViTForImageClassification"),
+            ["image_size"] = o.ImageSize,
+            ["patch_size"] = o.PatchSize,
+            ["num_channels"] = 3,
+            ["hidden_size"] = o.HiddenSize,
+            ["num_hidden_layers"] = o.Layers,
+            ["num_attention_heads"] = o.Heads,
+            ["intermediate_size"] = o.IntermediateSize,
+            ["hidden_act"] = "gelu",
+            ["layer_norm_eps"] = o.LayerNormEps,
+            ["id2label"] = id2label,
+            ["label2id"] = label2id,
+            // Why the channels are averaged: the digits are grey; the model takes the mean of R, G and B first.
+            ["_inference_api_note"] = "trained on 8x8 grey digits (0-16 scaled to 0-255); RGB input is averaged over channels",
+        };
+    }
+
+    private static JsonObject Preprocessor(VitOptions o) => new()
+    {
+        ["image_processor_type"] = "ViTImageProcessor",
+        ["do_resize"] = true,
+        ["size"] = new JsonObject { ["height"] = o.ImageSize, ["width"] = o.ImageSize },
+        ["resample"] = 2,
+        ["do_rescale"] = true,
+        ["rescale_factor"] = 1.0 / 255,
+        ["do_normalize"] = true,
+        ["image_mean"] = new JsonArray(DigitsDataset.Mean, DigitsDataset.Mean, DigitsDataset.Mean),
+        ["image_std"] = new JsonArray(DigitsDataset.Std, DigitsDataset.Std, DigitsDataset.Std),
+    };
 }

@@ -1,0 +1,105 @@
+using InferenceApi.Onnx.Proto;
+using InferenceApi.Trainer.Models;
+using TorchSharp.Modules;
+using static InferenceApi.Trainer.Export.OnnxGraphBuilder;
+using static TorchSharp.torch;
+
+namespace InferenceApi.Trainer.Export;
+
+/// <summary>
+/// Writes a <see cref="TinyVit"/> as an opset-14 ONNX model: <c>pixel_values</c> float32 [batch, 3, H, W] in,
+/// <c>logits</c> [batch, labels] out, mirroring <see cref="TinyVit.forward"/> op by op.
+/// </summary>
+public static class VitOnnxGraph
+{
+    public const int Opset = 14;
+
+    public static ModelProto Build(TinyVit model)
+    {
+        var o = model.Options;
+        var g = new OnnxGraphBuilder();
+        g.Graph.Input.Add(FloatTensor("pixel_values", "batch_size", 3, o.ImageSize, o.ImageSize));
+        g.Graph.Output.Add(FloatTensor("logits", "batch_size", o.Labels));
+
+        var side = o.PatchesPerSide;
+        var patch = o.PatchSize;
+        var grey = g.Node("ReduceMean", ["pixel_values"], Ints("axes", 1), Int("keepdims", 0));
+        var split = g.Node("Reshape", [grey, g.Int64s("patch_grid_shape", 0, side, patch, side, patch)]);
+        var ordered = g.Node("Transpose", [split], Ints("perm", 0, 1, 3, 2, 4));
+        var patches = g.Node("Reshape", [ordered, g.Int64s("patches_shape", 0, o.Patches, patch * patch)]);
+        var embedded = Linear(g, "patch_embedding", model.PatchEmbedding, patches);
+
+        // CLS token broadcast to the batch: Expand to [batch, 1, hidden], batch read from the input's shape.
+        var batch = g.Node("Slice", [g.Node("Shape", ["pixel_values"]), g.Int64s("zero", 0), g.Int64s("one", 1)]);
+        var clsShape = g.Node("Concat", [batch, g.Int64s("cls_tail", 1, o.HiddenSize)], Int("axis", 0));
+        var cls = g.Node("Expand", [g.Initializer("cls_token", Values(model.ClsToken), 1, 1, o.HiddenSize), clsShape]);
+        var tokens = g.Node("Concat", [cls, embedded], Int("axis", 1));
+        tokens = g.Node("Add", [tokens, g.Initializer("position_embeddings", Values(model.PositionEmbeddings), 1, o.Patches + 1, o.HiddenSize)]);
+
+        var heads = g.Int64s("heads_shape", 0, 0, o.Heads, o.HeadSize);
+        var merged = g.Int64s("merged_shape", 0, 0, o.HiddenSize);
+        var scale = g.Scalar("attention_scale", (float)Math.Sqrt(o.HeadSize));
+        var half = g.Scalar("half", 0.5f);
+        var oneF = g.Scalar("one_f", 1f);
+        var sqrt2 = g.Scalar("sqrt2", (float)Math.Sqrt(2));
+        var eps = g.Scalar("layer_norm_eps", (float)o.LayerNormEps);
+        for (var layer = 0; layer < o.Layers; layer++)
+        {
+            var block = model.Blocks[layer];
+            var p = $"layer{layer}";
+            var normed = LayerNorm(g, $"{p}.ln_before", block.LayerNormBefore, tokens, eps);
+            var q = g.Node("Transpose", [g.Node("Reshape", [Linear(g, $"{p}.query", block.Query, normed), heads])], Ints("perm", 0, 2, 1, 3));
+            var kT = g.Node("Transpose", [g.Node("Reshape", [Linear(g, $"{p}.key", block.Key, normed), heads])], Ints("perm", 0, 2, 3, 1));
+            var v = g.Node("Transpose", [g.Node("Reshape", [Linear(g, $"{p}.value", block.Value, normed), heads])], Ints("perm", 0, 2, 1, 3));
+            var scores = g.Node("Div", [g.Node("MatMul", [q, kT]), scale]);
+            var context = g.Node("MatMul", [g.Node("Softmax", [scores], Int("axis", -1)), v]);
+            context = g.Node("Reshape", [g.Node("Transpose", [context], Ints("perm", 0, 2, 1, 3)), merged]);
+            tokens = g.Node("Add", [tokens, Linear(g, $"{p}.attention_output", block.AttentionOutput, context)]);
+
+            var hidden = Linear(g, $"{p}.intermediate", block.Intermediate, LayerNorm(g, $"{p}.ln_after", block.LayerNormAfter, tokens, eps));
+            var erf = g.Node("Erf", [g.Node("Div", [hidden, sqrt2])]);
+            var gelu = g.Node("Mul", [g.Node("Mul", [hidden, half]), g.Node("Add", [erf, oneF])]);
+            tokens = g.Node("Add", [tokens, Linear(g, $"{p}.output", block.Output, gelu)]);
+        }
+
+        var final = LayerNorm(g, "final_ln", model.FinalLayerNorm, tokens, eps);
+        var first = g.Node("Gather", [final, g.Int64Scalar("cls_index", 0)], Int("axis", 1));
+        var w = g.Initializer("classifier.weight", Values(model.Classifier.weight!.t()), o.HiddenSize, o.Labels);
+        var b = g.Initializer("classifier.bias", Values(model.Classifier.bias!), o.Labels);
+        g.NodeNamed("Add", "logits", [g.Node("MatMul", [first, w]), b]);
+
+        var result = new ModelProto
+        {
+            IrVersion = 7,
+            ProducerName = "InferenceApi.Trainer",
+            Graph = g.Graph,
+        };
+        result.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        return result;
+    }
+
+    private static string Linear(OnnxGraphBuilder g, string name, Linear linear, string input)
+    {
+        var weight = linear.weight!;
+        var w = g.Initializer($"{name}.weight", Values(weight.t()), weight.shape[1], weight.shape[0]);
+        var b = g.Initializer($"{name}.bias", Values(linear.bias!), weight.shape[0]);
+        return g.Node("Add", [g.Node("MatMul", [input, w]), b]);
+    }
+
+    private static string LayerNorm(OnnxGraphBuilder g, string name, LayerNorm norm, string input, string eps)
+    {
+        var mean = g.Node("ReduceMean", [input], Ints("axes", -1), Int("keepdims", 1));
+        var centred = g.Node("Sub", [input, mean]);
+        var variance = g.Node("ReduceMean", [g.Node("Mul", [centred, centred])], Ints("axes", -1), Int("keepdims", 1));
+        var normed = g.Node("Div", [centred, g.Node("Sqrt", [g.Node("Add", [variance, eps])])]);
+        var gamma = g.Initializer($"{name}.weight", Values(norm.weight!), norm.weight!.shape[0]);
+        var beta = g.Initializer($"{name}.bias", Values(norm.bias!), norm.bias!.shape[0]);
+        return g.Node("Add", [g.Node("Mul", [normed, gamma]), beta]);
+    }
+
+    private static float[] Values(Tensor tensor)
+    {
+        using var contiguous = tensor.detach().contiguous();
+        return contiguous.data<float>().ToArray();
+    }
+}
