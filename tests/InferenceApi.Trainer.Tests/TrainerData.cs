@@ -1,0 +1,12 @@
+using InferenceApi.Trainer.Data;
+
+namespace InferenceApi.Trainer.Tests;
+
+/// <summary>The shared digits CSV, loaded once for all tests.</summary>
+internal static class TrainerData
+{
+    private static readonly Lazy<DigitsDataset> LazyDigits = new(() =>
+        DigitsDataset.Load(Path.Combine(TestPaths.DataDirectory, "digits", "digits.csv")));
+
+    public static DigitsDataset Digits => LazyDigits.Value;
+}
