@@ -3,13 +3,13 @@ using System.Globalization;
 namespace InferenceApi.Trainer;
 
 /// <summary>The trainer's arguments: a two-word command, then <c>--name value</c> pairs.</summary>
-internal sealed record CommandLine(string Command, string Data, int Epochs, int Seed, string Out, string? Export)
+internal sealed record CommandLine(string Command, string Data, int Epochs, int Seed, string? Out, string? Export)
 {
     public static CommandLine Parse(string[] args)
     {
         if (args.Length < 2)
         {
-            return new CommandLine(string.Join(' ', args), "", 0, 0, "", null);
+            return new CommandLine(string.Join(' ', args), "", 0, 0, null, null);
         }
 
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -23,7 +23,7 @@ internal sealed record CommandLine(string Command, string Data, int Epochs, int 
             values[args[i][2..]] = args[++i];
         }
 
-        var known = new[] { "data", "epochs", "seed", "out", "export" };
+        var known = new[] { "data", "epochs", "seed", "out", "export", "eval", "vocab", "max-examples" };
         foreach (var name in values.Keys.Where(k => !known.Contains(k)))
         {
             throw new ArgumentException($"unknown option --{name}; known: --{string.Join(", --", known)}");
@@ -34,9 +34,23 @@ internal sealed record CommandLine(string Command, string Data, int Epochs, int 
             values.GetValueOrDefault("data") ?? throw new ArgumentException("--data is required"),
             Int(values, "epochs", 30),
             Int(values, "seed", 42),
-            values.GetValueOrDefault("out") ?? throw new ArgumentException("--out is required"),
-            values.GetValueOrDefault("export"));
+            values.GetValueOrDefault("out"),
+            values.GetValueOrDefault("export"))
+        {
+            Eval = values.GetValueOrDefault("eval"),
+            Vocab = values.GetValueOrDefault("vocab"),
+            MaxExamples = values.ContainsKey("max-examples") ? Int(values, "max-examples", 0) : null,
+        };
     }
+
+    /// <summary>text-classification: the evaluation file (the model is never selected on it).</summary>
+    public string? Eval { get; init; }
+
+    /// <summary>text-classification: the WordPiece vocab.txt the model is built on and exports.</summary>
+    public string? Vocab { get; init; }
+
+    /// <summary>text-classification: train on a seeded random subset of this many examples.</summary>
+    public int? MaxExamples { get; init; }
 
     private static int Int(Dictionary<string, string> values, string name, int fallback) =>
         !values.TryGetValue(name, out var text) ? fallback

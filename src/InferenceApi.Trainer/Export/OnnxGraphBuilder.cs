@@ -62,7 +62,13 @@ public sealed class OnnxGraphBuilder
     public static AttributeProto Int(string name, long value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
 
-    public static ValueInfoProto FloatTensor(string name, params object[] dims)
+    public static ValueInfoProto FloatTensor(string name, params object[] dims) =>
+        Tensor(TensorProto.Types.DataType.Float, name, dims);
+
+    public static ValueInfoProto Int64Tensor(string name, params object[] dims) =>
+        Tensor(TensorProto.Types.DataType.Int64, name, dims);
+
+    private static ValueInfoProto Tensor(TensorProto.Types.DataType type, string name, object[] dims)
     {
         var shape = new TensorShapeProto();
         foreach (var dim in dims)
@@ -75,7 +81,7 @@ public sealed class OnnxGraphBuilder
         return new ValueInfoProto
         {
             Name = name,
-            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape } },
         };
     }
 }

@@ -36,33 +36,13 @@ public static class VitOnnxGraph
         var tokens = g.Node("Concat", [cls, embedded], Int("axis", 1));
         tokens = g.Node("Add", [tokens, g.Initializer("position_embeddings", Values(model.PositionEmbeddings), 1, o.Patches + 1, o.HiddenSize)]);
 
-        var heads = g.Int64s("heads_shape", 0, 0, o.Heads, o.HeadSize);
-        var merged = g.Int64s("merged_shape", 0, 0, o.HiddenSize);
-        var scale = g.Scalar("attention_scale", (float)Math.Sqrt(o.HeadSize));
-        var half = g.Scalar("half", 0.5f);
-        var oneF = g.Scalar("one_f", 1f);
-        var sqrt2 = g.Scalar("sqrt2", (float)Math.Sqrt(2));
-        var eps = g.Scalar("layer_norm_eps", (float)o.LayerNormEps);
+        var shared = EncoderConstants.Add(g, o.HiddenSize, o.Heads, o.LayerNormEps);
         for (var layer = 0; layer < o.Layers; layer++)
         {
-            var block = model.Blocks[layer];
-            var p = $"layer{layer}";
-            var normed = LayerNorm(g, $"{p}.ln_before", block.LayerNormBefore, tokens, eps);
-            var q = g.Node("Transpose", [g.Node("Reshape", [Linear(g, $"{p}.query", block.Query, normed), heads])], Ints("perm", 0, 2, 1, 3));
-            var kT = g.Node("Transpose", [g.Node("Reshape", [Linear(g, $"{p}.key", block.Key, normed), heads])], Ints("perm", 0, 2, 3, 1));
-            var v = g.Node("Transpose", [g.Node("Reshape", [Linear(g, $"{p}.value", block.Value, normed), heads])], Ints("perm", 0, 2, 1, 3));
-            var scores = g.Node("Div", [g.Node("MatMul", [q, kT]), scale]);
-            var context = g.Node("MatMul", [g.Node("Softmax", [scores], Int("axis", -1)), v]);
-            context = g.Node("Reshape", [g.Node("Transpose", [context], Ints("perm", 0, 2, 1, 3)), merged]);
-            tokens = g.Node("Add", [tokens, Linear(g, $"{p}.attention_output", block.AttentionOutput, context)]);
-
-            var hidden = Linear(g, $"{p}.intermediate", block.Intermediate, LayerNorm(g, $"{p}.ln_after", block.LayerNormAfter, tokens, eps));
-            var erf = g.Node("Erf", [g.Node("Div", [hidden, sqrt2])]);
-            var gelu = g.Node("Mul", [g.Node("Mul", [hidden, half]), g.Node("Add", [erf, oneF])]);
-            tokens = g.Node("Add", [tokens, Linear(g, $"{p}.output", block.Output, gelu)]);
+            tokens = EncoderBlock(g, $"layer{layer}", model.Blocks[layer], tokens, shared, attentionBias: null);
         }
 
-        var final = LayerNorm(g, "final_ln", model.FinalLayerNorm, tokens, eps);
+        var final = LayerNorm(g, "final_ln", model.FinalLayerNorm, tokens, shared.Eps);
         var first = g.Node("Gather", [final, g.Int64Scalar("cls_index", 0)], Int("axis", 1));
         var w = g.Initializer("classifier.weight", Values(model.Classifier.weight!.t()), o.HiddenSize, o.Labels);
         var b = g.Initializer("classifier.bias", Values(model.Classifier.bias!), o.Labels);
@@ -78,7 +58,43 @@ public static class VitOnnxGraph
         return result;
     }
 
-    private static string Linear(OnnxGraphBuilder g, string name, Linear linear, string input)
+    /// <summary>Graph-wide constants the encoder blocks share (initializer names must be unique).</summary>
+    internal sealed record EncoderConstants(string Heads, string Merged, string Scale, string Half, string One, string Sqrt2, string Eps)
+    {
+        public static EncoderConstants Add(OnnxGraphBuilder g, int hiddenSize, int heads, double layerNormEps) => new(
+            g.Int64s("heads_shape", 0, 0, heads, hiddenSize / heads),
+            g.Int64s("merged_shape", 0, 0, hiddenSize),
+            g.Scalar("attention_scale", (float)Math.Sqrt(hiddenSize / heads)),
+            g.Scalar("half", 0.5f),
+            g.Scalar("one_f", 1f),
+            g.Scalar("sqrt2", (float)Math.Sqrt(2)),
+            g.Scalar("layer_norm_eps", (float)layerNormEps));
+    }
+
+    /// <summary>One <see cref="VitEncoderBlock"/>, mirroring <see cref="VitEncoderBlock.Forward"/>; the bias is added to the scores.</summary>
+    internal static string EncoderBlock(OnnxGraphBuilder g, string p, VitEncoderBlock block, string tokens, EncoderConstants c, string? attentionBias)
+    {
+        var normed = LayerNorm(g, $"{p}.ln_before", block.LayerNormBefore, tokens, c.Eps);
+        var q = g.Node("Transpose", [g.Node("Reshape", [Linear(g, $"{p}.query", block.Query, normed), c.Heads])], Ints("perm", 0, 2, 1, 3));
+        var kT = g.Node("Transpose", [g.Node("Reshape", [Linear(g, $"{p}.key", block.Key, normed), c.Heads])], Ints("perm", 0, 2, 3, 1));
+        var v = g.Node("Transpose", [g.Node("Reshape", [Linear(g, $"{p}.value", block.Value, normed), c.Heads])], Ints("perm", 0, 2, 1, 3));
+        var scores = g.Node("Div", [g.Node("MatMul", [q, kT]), c.Scale]);
+        if (attentionBias is not null)
+        {
+            scores = g.Node("Add", [scores, attentionBias]);
+        }
+
+        var context = g.Node("MatMul", [g.Node("Softmax", [scores], Int("axis", -1)), v]);
+        context = g.Node("Reshape", [g.Node("Transpose", [context], Ints("perm", 0, 2, 1, 3)), c.Merged]);
+        tokens = g.Node("Add", [tokens, Linear(g, $"{p}.attention_output", block.AttentionOutput, context)]);
+
+        var hidden = Linear(g, $"{p}.intermediate", block.Intermediate, LayerNorm(g, $"{p}.ln_after", block.LayerNormAfter, tokens, c.Eps));
+        var erf = g.Node("Erf", [g.Node("Div", [hidden, c.Sqrt2])]);
+        var gelu = g.Node("Mul", [g.Node("Mul", [hidden, c.Half]), g.Node("Add", [erf, c.One])]);
+        return g.Node("Add", [tokens, Linear(g, $"{p}.output", block.Output, gelu)]);
+    }
+
+    internal static string Linear(OnnxGraphBuilder g, string name, Linear linear, string input)
     {
         var weight = linear.weight!;
         var w = g.Initializer($"{name}.weight", Values(weight.t()), weight.shape[1], weight.shape[0]);
@@ -86,7 +102,7 @@ public static class VitOnnxGraph
         return g.Node("Add", [g.Node("MatMul", [input, w]), b]);
     }
 
-    private static string LayerNorm(OnnxGraphBuilder g, string name, LayerNorm norm, string input, string eps)
+    internal static string LayerNorm(OnnxGraphBuilder g, string name, LayerNorm norm, string input, string eps)
     {
         var mean = g.Node("ReduceMean", [input], Ints("axes", -1), Int("keepdims", 1));
         var centred = g.Node("Sub", [input, mean]);
@@ -97,7 +113,7 @@ public static class VitOnnxGraph
         return g.Node("Add", [g.Node("Mul", [normed, gamma]), beta]);
     }
 
-    private static float[] Values(Tensor tensor)
+    internal static float[] Values(Tensor tensor)
     {
         using var contiguous = tensor.detach().contiguous();
         return contiguous.data<float>().ToArray();

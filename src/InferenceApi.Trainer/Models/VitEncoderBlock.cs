@@ -4,24 +4,32 @@ using static TorchSharp.torch;
 
 namespace InferenceApi.Trainer.Models;
 
-/// <summary>One pre-LayerNorm transformer block, as in Hugging Face's ViTLayer.</summary>
+/// <summary>
+/// One pre-LayerNorm transformer block, as in Hugging Face's ViTLayer; shared by the tiny ViT and the tiny BERT,
+/// which passes an additive attention bias ([batch, 1, 1, seq]: 0 for real tokens, a large negative for padding).
+/// </summary>
 public sealed class VitEncoderBlock : nn.Module<Tensor, Tensor>
 {
     private readonly int heads;
     private readonly int headSize;
 
-    public VitEncoderBlock(VitOptions options) : base(nameof(VitEncoderBlock))
+    public VitEncoderBlock(VitOptions options)
+        : this(options.HiddenSize, options.Heads, options.IntermediateSize, options.LayerNormEps)
     {
-        heads = options.Heads;
-        headSize = options.HeadSize;
-        LayerNormBefore = nn.LayerNorm(options.HiddenSize, options.LayerNormEps);
-        Query = nn.Linear(options.HiddenSize, options.HiddenSize);
-        Key = nn.Linear(options.HiddenSize, options.HiddenSize);
-        Value = nn.Linear(options.HiddenSize, options.HiddenSize);
-        AttentionOutput = nn.Linear(options.HiddenSize, options.HiddenSize);
-        LayerNormAfter = nn.LayerNorm(options.HiddenSize, options.LayerNormEps);
-        Intermediate = nn.Linear(options.HiddenSize, options.IntermediateSize);
-        Output = nn.Linear(options.IntermediateSize, options.HiddenSize);
+    }
+
+    public VitEncoderBlock(int hiddenSize, int heads, int intermediateSize, double layerNormEps) : base(nameof(VitEncoderBlock))
+    {
+        this.heads = heads;
+        headSize = hiddenSize / heads;
+        LayerNormBefore = nn.LayerNorm(hiddenSize, layerNormEps);
+        Query = nn.Linear(hiddenSize, hiddenSize);
+        Key = nn.Linear(hiddenSize, hiddenSize);
+        Value = nn.Linear(hiddenSize, hiddenSize);
+        AttentionOutput = nn.Linear(hiddenSize, hiddenSize);
+        LayerNormAfter = nn.LayerNorm(hiddenSize, layerNormEps);
+        Intermediate = nn.Linear(hiddenSize, intermediateSize);
+        Output = nn.Linear(intermediateSize, hiddenSize);
         RegisterComponents();
     }
 
@@ -41,7 +49,10 @@ public sealed class VitEncoderBlock : nn.Module<Tensor, Tensor>
 
     public Linear Output { get; }
 
-    public override Tensor forward(Tensor input)
+    public override Tensor forward(Tensor input) => Forward(input, null);
+
+    /// <summary>The block with an optional additive attention bias, broadcast over heads and queries.</summary>
+    public Tensor Forward(Tensor input, Tensor? attentionBias)
     {
         using var scope = NewDisposeScope();
         var normed = LayerNormBefore.forward(input);
@@ -49,6 +60,11 @@ public sealed class VitEncoderBlock : nn.Module<Tensor, Tensor>
         var k = SplitHeads(Key.forward(normed));
         var v = SplitHeads(Value.forward(normed));
         var scores = q.matmul(k.transpose(-2, -1)).div(Math.Sqrt(headSize));
+        if (attentionBias is not null)
+        {
+            scores = scores + attentionBias;
+        }
+
         var context = scores.softmax(-1).matmul(v).transpose(1, 2).reshape(input.shape[0], input.shape[1], heads * headSize);
         var attended = input + AttentionOutput.forward(context);
         var mlp = Output.forward(nn.functional.gelu(Intermediate.forward(LayerNormAfter.forward(attended))));

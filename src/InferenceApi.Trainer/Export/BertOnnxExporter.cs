@@ -1,0 +1,189 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Google.Protobuf;
+using InferenceApi.Onnx.Proto;
+using InferenceApi.Trainer.Data;
+using InferenceApi.Trainer.Models;
+using Microsoft.ML.OnnxRuntime;
+using static TorchSharp.torch;
+
+namespace InferenceApi.Trainer.Export;
+
+/// <summary>The two parity figures of a BERT export.</summary>
+/// <param name="OnnxVsTorch">Max abs diff of ONNX Runtime vs TorchSharp logits on a padded batch of different lengths.</param>
+/// <param name="PaddedVsUnpadded">Max abs diff of each sequence's logits in the padded batch vs run alone, unpadded (ONNX Runtime).</param>
+public sealed record BertParity(double OnnxVsTorch, double PaddedVsUnpadded)
+{
+    public double Max => Math.Max(OnnxVsTorch, PaddedVsUnpadded);
+}
+
+/// <summary>
+/// Exports a <see cref="TinyBert"/> as an optimum-style text-classification folder (model.onnx, config.json,
+/// vocab.txt, tokenizer_config.json), after the parity checks; written under a temporary name and renamed.
+/// </summary>
+public static class BertOnnxExporter
+{
+    public const double DefaultTolerance = 1e-4;
+
+    private const int SampleCount = 16;
+
+    /// <summary>Exports to <paramref name="folder"/> (which must not exist); <paramref name="samples"/> are token id sequences.</summary>
+    public static BertParity Publish(TinyBert model, string folder, string vocabularyPath, IReadOnlyList<int[]> samples, int padId, double tolerance = DefaultTolerance)
+    {
+        var target = Path.GetFullPath(folder);
+        if (Directory.Exists(target))
+        {
+            throw new IOException($"export folder already exists: {target}");
+        }
+
+        if (!File.Exists(vocabularyPath))
+        {
+            throw new FileNotFoundException($"vocabulary not found: {vocabularyPath}", vocabularyPath);
+        }
+
+        ModelProto onnx;
+        using (NewDisposeScope())
+        {
+            onnx = BertOnnxGraph.Build(model);
+        }
+
+        var bytes = onnx.ToByteArray();
+        var parity = Check(model, bytes, samples, padId);
+        if (!(parity.Max <= tolerance))
+        {
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"parity check failed: ONNX Runtime vs TorchSharp {parity.OnnxVsTorch:E3}, padded vs unpadded {parity.PaddedVsUnpadded:E3} (tolerance {tolerance:E1}); nothing was published"));
+        }
+
+        var parent = Path.GetDirectoryName(target)!;
+        Directory.CreateDirectory(parent);
+        var temporary = Path.Combine(parent, $".{Path.GetFileName(target)}.tmp-{Guid.NewGuid():N}");
+        try
+        {
+            Directory.CreateDirectory(temporary);
+            File.WriteAllBytes(Path.Combine(temporary, "model.onnx"), bytes);
+            File.WriteAllText(Path.Combine(temporary, "config.json"), Config(model.Options, padId).ToJsonString(Indented));
+            File.Copy(vocabularyPath, Path.Combine(temporary, "vocab.txt"));
+            File.WriteAllText(Path.Combine(temporary, "tokenizer_config.json"), TokenizerConfig(model.Options).ToJsonString(Indented));
+            Directory.Move(temporary, target);
+        }
+        finally
+        {
+            if (Directory.Exists(temporary))
+            {
+                Directory.Delete(temporary, recursive: true);
+            }
+        }
+
+        return parity;
+    }
+
+    /// <summary>
+    /// Runs up to 16 samples, right-padded to the longest, through TorchSharp and ONNX Runtime, and each sample
+    /// alone without padding through ONNX Runtime; the samples should have different lengths.
+    /// </summary>
+    public static BertParity Check(TinyBert model, byte[] onnx, IReadOnlyList<int[]> samples, int padId)
+    {
+        var batch = samples.Take(SampleCount).ToArray();
+        if (batch.Length == 0)
+        {
+            throw new ArgumentException("parity check needs at least one sample", nameof(samples));
+        }
+
+        var (ids, mask, shape) = SentimentDataset.Pad(batch, padId);
+        float[] expected;
+        model.eval();
+        using (no_grad())
+        using (NewDisposeScope())
+        {
+            expected = model.forward(tensor(ids, shape), tensor(mask, shape)).data<float>().ToArray();
+        }
+
+        using var session = new InferenceSession(onnx);
+        var actual = Run(session, ids, mask, shape);
+        if (actual.Length != expected.Length)
+        {
+            throw new InvalidDataException($"parity check failed: ONNX logits have {actual.Length} values, TorchSharp {expected.Length}");
+        }
+
+        var onnxVsTorch = MaxAbsDiff(expected, actual, 0);
+        var labels = model.Options.Labels;
+        double paddedVsUnpadded = 0;
+        for (var i = 0; i < batch.Length; i++)
+        {
+            var (alone, aloneMask, aloneShape) = SentimentDataset.Pad([batch[i]], padId);
+            var single = Run(session, alone, aloneMask, aloneShape);
+            paddedVsUnpadded = Math.Max(paddedVsUnpadded, MaxAbsDiff(single, actual, i * labels));
+        }
+
+        return new BertParity(onnxVsTorch, paddedVsUnpadded);
+    }
+
+    private static float[] Run(InferenceSession session, long[] ids, long[] mask, long[] shape)
+    {
+        using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, shape);
+        using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, shape);
+        using var runOptions = new RunOptions();
+        using var outputs = session.Run(runOptions, ["input_ids", "attention_mask"], [idsValue, maskValue], ["logits"]);
+        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+    }
+
+    /// <summary>Max abs diff of <paramref name="expected"/> against <paramref name="actual"/> read from <paramref name="offset"/>.</summary>
+    private static double MaxAbsDiff(float[] expected, float[] actual, int offset)
+    {
+        double max = 0;
+        for (var i = 0; i < expected.Length; i++)
+        {
+            max = Math.Max(max, Math.Abs(expected[i] - actual[offset + i]));
+        }
+
+        return max;
+    }
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    private static JsonObject Config(BertOptions o, int padId)
+    {
+        var id2label = new JsonObject();
+        var label2id = new JsonObject();
+        for (var i = 0; i < o.Labels; i++)
+        {
+            var name = i < SentimentDataset.LabelNames.Length ? SentimentDataset.LabelNames[i] : i.ToString(CultureInfo.InvariantCulture);
+            id2label[i.ToString(CultureInfo.InvariantCulture)] = name;
+            label2id[name] = i;
+        }
+
+        return new JsonObject
+        {
+            ["model_type"] = "bert",
+            ["architectures"] = new JsonArray("BertForSequenceClassification"),
+            ["vocab_size"] = o.VocabularySize,
+            ["max_position_embeddings"] = o.MaxPositions,
+            ["hidden_size"] = o.HiddenSize,
+            ["num_hidden_layers"] = o.Layers,
+            ["num_attention_heads"] = o.Heads,
+            ["intermediate_size"] = o.IntermediateSize,
+            ["hidden_act"] = "gelu",
+            ["layer_norm_eps"] = o.LayerNormEps,
+            ["type_vocab_size"] = 0,
+            ["pad_token_id"] = padId,
+            ["problem_type"] = "single_label_classification",
+            ["id2label"] = id2label,
+            ["label2id"] = label2id,
+            ["_inference_api_note"] = "tiny pre-LayerNorm BERT trained from scratch by InferenceApi.Trainer; no token_type_ids; classifier on the [CLS] position",
+        };
+    }
+
+    private static JsonObject TokenizerConfig(BertOptions o) => new()
+    {
+        ["tokenizer_class"] = "BertTokenizer",
+        ["do_lower_case"] = true,
+        ["model_max_length"] = o.MaxPositions,
+        ["cls_token"] = "[CLS]",
+        ["sep_token"] = "[SEP]",
+        ["pad_token"] = "[PAD]",
+        ["unk_token"] = "[UNK]",
+        ["mask_token"] = "[MASK]",
+    };
+}

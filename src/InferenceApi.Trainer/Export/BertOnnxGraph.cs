@@ -1,0 +1,47 @@
+using InferenceApi.Onnx.Proto;
+using InferenceApi.Trainer.Models;
+using static InferenceApi.Trainer.Export.OnnxGraphBuilder;
+using static InferenceApi.Trainer.Export.VitOnnxGraph;
+
+namespace InferenceApi.Trainer.Export;
+
+/// <summary>
+/// Writes a <see cref="TinyBert"/> as an opset-14 ONNX model in the optimum layout: <c>input_ids</c> and
+/// <c>attention_mask</c> int64 [batch, sequence] in, <c>logits</c> float32 [batch, labels] out, mirroring
+/// <see cref="TinyBert.forward"/> op by op (the mask becomes <c>(1 - mask) · -1e4</c>, shaped [batch, 1, 1, seq]).
+/// </summary>
+public static class BertOnnxGraph
+{
+    public static ModelProto Build(TinyBert model)
+    {
+        var o = model.Options;
+        var g = new OnnxGraphBuilder();
+        g.Graph.Input.Add(Int64Tensor("input_ids", "batch_size", "sequence_length"));
+        g.Graph.Input.Add(Int64Tensor("attention_mask", "batch_size", "sequence_length"));
+        g.Graph.Output.Add(FloatTensor("logits", "batch_size", o.Labels));
+
+        var words = g.Node("Gather", [g.Initializer("word_embeddings", Values(model.WordEmbeddings.weight!), o.VocabularySize, o.HiddenSize), "input_ids"], Int("axis", 0));
+        var length = g.Node("Slice", [g.Node("Shape", ["input_ids"]), g.Int64s("one", 1), g.Int64s("two", 2)]);
+        var positions = g.Node("Slice", [g.Initializer("position_embeddings", Values(model.PositionEmbeddings.weight!), o.MaxPositions, o.HiddenSize), g.Int64s("zero", 0), length, g.Int64s("axis0", 0)]);
+        var shared = EncoderConstants.Add(g, o.HiddenSize, o.Heads, o.LayerNormEps);
+        var tokens = LayerNorm(g, "embeddings_ln", model.EmbeddingLayerNorm, g.Node("Add", [words, positions]), shared.Eps);
+
+        var mask = g.Node("Cast", ["attention_mask"], Int("to", (long)TensorProto.Types.DataType.Float));
+        var bias = g.Node("Mul", [g.Node("Sub", [shared.One, mask]), g.Scalar("mask_bias", BertOptions.MaskBias)]);
+        bias = g.Node("Unsqueeze", [bias, g.Int64s("bias_axes", 1, 2)]);
+        for (var layer = 0; layer < o.Layers; layer++)
+        {
+            tokens = EncoderBlock(g, $"layer{layer}", model.Blocks[layer], tokens, shared, bias);
+        }
+
+        var final = LayerNorm(g, "final_ln", model.FinalLayerNorm, tokens, shared.Eps);
+        var first = g.Node("Gather", [final, g.Int64Scalar("cls_index", 0)], Int("axis", 1));
+        var w = g.Initializer("classifier.weight", Values(model.Classifier.weight!.t()), o.HiddenSize, o.Labels);
+        var b = g.Initializer("classifier.bias", Values(model.Classifier.bias!), o.Labels);
+        g.NodeNamed("Add", "logits", [g.Node("MatMul", [first, w]), b]);
+
+        var result = new ModelProto { IrVersion = 7, ProducerName = "InferenceApi.Trainer", Graph = g.Graph };
+        result.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        return result;
+    }
+}

@@ -1,0 +1,26 @@
+namespace InferenceApi.Trainer.Models;
+
+/// <summary>Sizes of the tiny BERT classifier; the vocabulary size comes from the WordPiece <c>vocab.txt</c>.</summary>
+public sealed record BertOptions
+{
+    public required int VocabularySize { get; init; }
+
+    public int MaxPositions { get; init; } = 64;
+
+    public int HiddenSize { get; init; } = 64;
+
+    public int Layers { get; init; } = 2;
+
+    public int Heads { get; init; } = 4;
+
+    public int IntermediateSize { get; init; } = 256;
+
+    public int Labels { get; init; } = 2;
+
+    public double LayerNormEps { get; init; } = 1e-12;
+
+    public double Dropout { get; init; } = 0.1;
+
+    /// <summary>The additive attention bias of a padding position: large, finite, so an all-padding row cannot give NaN.</summary>
+    public const float MaskBias = -10000f;
+}

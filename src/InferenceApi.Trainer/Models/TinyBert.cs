@@ -1,0 +1,68 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace InferenceApi.Trainer.Models;
+
+/// <summary>
+/// A tiny BERT-style sequence classifier: token + position embeddings and a LayerNorm, pre-LN encoder blocks
+/// (<see cref="VitEncoderBlock"/>) whose attention ignores padding through an additive bias
+/// (<c>(1 - attention_mask) · -1e4</c>), a final LayerNorm, and a linear head on the [CLS] position (0).
+/// Inputs: <c>input_ids</c> and <c>attention_mask</c>, int64 [batch, seq]; output: logits [batch, labels].
+/// </summary>
+public sealed class TinyBert : nn.Module<Tensor, Tensor, Tensor>
+{
+    public TinyBert(BertOptions options) : base(nameof(TinyBert))
+    {
+        Options = options;
+        WordEmbeddings = nn.Embedding(options.VocabularySize, options.HiddenSize);
+        PositionEmbeddings = nn.Embedding(options.MaxPositions, options.HiddenSize);
+        using (no_grad())
+        {
+            WordEmbeddings.weight!.normal_(0, 0.02);
+            PositionEmbeddings.weight!.normal_(0, 0.02);
+        }
+
+        EmbeddingLayerNorm = nn.LayerNorm(options.HiddenSize, options.LayerNormEps);
+        Blocks = nn.ModuleList(Enumerable.Range(0, options.Layers)
+            .Select(_ => new VitEncoderBlock(options.HiddenSize, options.Heads, options.IntermediateSize, options.LayerNormEps)).ToArray());
+        FinalLayerNorm = nn.LayerNorm(options.HiddenSize, options.LayerNormEps);
+        Dropout = nn.Dropout(options.Dropout);
+        Classifier = nn.Linear(options.HiddenSize, options.Labels);
+        RegisterComponents();
+    }
+
+    public BertOptions Options { get; }
+
+    public Embedding WordEmbeddings { get; }
+
+    public Embedding PositionEmbeddings { get; }
+
+    public LayerNorm EmbeddingLayerNorm { get; }
+
+    public ModuleList<VitEncoderBlock> Blocks { get; }
+
+    public LayerNorm FinalLayerNorm { get; }
+
+    public Dropout Dropout { get; }
+
+    public Linear Classifier { get; }
+
+    public override Tensor forward(Tensor inputIds, Tensor attentionMask)
+    {
+        using var scope = NewDisposeScope();
+        var batch = inputIds.shape[0];
+        var length = inputIds.shape[1];
+        var positions = arange(length, ScalarType.Int64, inputIds.device);
+        var tokens = WordEmbeddings.forward(inputIds) + PositionEmbeddings.forward(positions);
+        tokens = Dropout.forward(EmbeddingLayerNorm.forward(tokens));
+        var bias = (1 - attentionMask.to_type(ScalarType.Float32)).mul(BertOptions.MaskBias).reshape(batch, 1, 1, length);
+        foreach (var block in Blocks)
+        {
+            tokens = block.Forward(tokens, bias);
+        }
+
+        var cls = FinalLayerNorm.forward(tokens).select(1, 0);
+        return Classifier.forward(Dropout.forward(cls)).MoveToOuterDisposeScope();
+    }
+}

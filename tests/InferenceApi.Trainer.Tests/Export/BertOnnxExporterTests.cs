@@ -1,0 +1,164 @@
+using Google.Protobuf;
+using InferenceApi.Core.Inference;
+using InferenceApi.Core.Models;
+using InferenceApi.Core.Tokenization;
+using InferenceApi.Onnx;
+using InferenceApi.Trainer.Data;
+using InferenceApi.Trainer.Export;
+using InferenceApi.Trainer.Models;
+using InferenceApi.Trainer.Training;
+using static TorchSharp.torch;
+
+namespace InferenceApi.Trainer.Tests.Export;
+
+/// <summary>
+/// The tiny BERT on a small hand-written WordPiece vocabulary (special tokens, a few words, every letter as a
+/// word and as a continuation), so an untrained model is small and fast yet tokenizes any lower-case sentence.
+/// </summary>
+public sealed class BertOnnxExporterTests : IDisposable
+{
+    private static readonly string[] Sentences =
+    [
+        "a charming and often affecting journey .",
+        "bleak",
+        "the movie is not good , the acting is terrible and the plot makes no sense at all",
+        "it 's a great film",
+        "zzyzx qwerty",
+    ];
+
+    private readonly TempDirectory temp = new();
+
+    public BertOnnxExporterTests()
+    {
+        VocabularyPath = Path.Combine(temp.Path, "vocab.txt");
+        string[] words = ["the", "and", "is", "it", "'", ".", ",", "movie", "film", "good", "great", "bad", "not", "no", "at", "all"];
+        var letters = Enumerable.Range('a', 26).Select(c => ((char)c).ToString()).ToArray();
+        File.WriteAllLines(VocabularyPath, ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", .. words, .. letters, .. letters.Select(l => "##" + l)]);
+        Tokenizer = BertWordPieceTokenizer.Create(VocabularyPath, new BertTokenizerOptions { ModelMaxLength = 64 });
+        Samples = [.. Sentences.Select(s => Tokenizer.Encode(s, 64, truncate: true).Ids)];
+    }
+
+    private string VocabularyPath { get; }
+
+    private BertWordPieceTokenizer Tokenizer { get; }
+
+    private int[][] Samples { get; }
+
+    private TinyBert NewModel()
+    {
+        manual_seed(7);
+        return new TinyBert(new BertOptions { VocabularySize = Tokenizer.VocabularySize });
+    }
+
+    [Fact]
+    public void Samples_HaveDifferentLengths_SoTheParityBatchIsPadded()
+    {
+        Assert.True(Samples.Select(s => s.Length).Distinct().Count() >= 4);
+        Assert.All(Samples, s => Assert.Equal(Samples[0][0], s[0]));
+    }
+
+    [Fact]
+    public void Check_UntrainedModel_OnnxMatchesTorchAndPaddingChangesNothing()
+    {
+        using var model = NewModel();
+        byte[] onnx;
+        using (NewDisposeScope())
+        {
+            onnx = BertOnnxGraph.Build(model).ToByteArray();
+        }
+
+        var parity = BertOnnxExporter.Check(model, onnx, Samples, Tokenizer.PadTokenId);
+
+        Assert.True(parity.OnnxVsTorch <= BertOnnxExporter.DefaultTolerance, $"ONNX vs TorchSharp {parity.OnnxVsTorch}");
+        Assert.True(parity.PaddedVsUnpadded <= BertOnnxExporter.DefaultTolerance, $"padded vs unpadded {parity.PaddedVsUnpadded}");
+    }
+
+    [Fact]
+    public void Forward_PaddingAndWhatThePadPositionsHold_DoNotChangeASequencesLogits()
+    {
+        using var model = NewModel();
+        model.eval();
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var shortIds = Samples[1];
+        var alone = model.forward(tensor(shortIds.Select(i => (long)i).ToArray(), [1, shortIds.Length]), ones(1, shortIds.Length, ScalarType.Int64));
+        var (ids, mask, shape) = SentimentDataset.Pad([shortIds, Samples[2]], Tokenizer.PadTokenId);
+        for (var j = shortIds.Length; j < shape[1]; j++)
+        {
+            ids[j] = 7; // a real word under the mask: still ignored
+        }
+
+        var padded = model.forward(tensor(ids, shape), tensor(mask, shape));
+
+        Assert.True(padded[0].sub(alone[0]).abs().max().item<float>() <= 1e-5f);
+    }
+
+    [Fact]
+    public void Publish_UntrainedModel_WritesAFolderTheServerAccepts()
+    {
+        using var model = NewModel();
+        var folder = Path.Combine(temp.Path, "models", "sentiment", "1");
+
+        BertOnnxExporter.Publish(model, folder, VocabularyPath, Samples, Tokenizer.PadTokenId);
+
+        var config = HfModelConfig.Load(Path.Combine(folder, "config.json"));
+        var signature = OnnxSessionFactory.ReadSignature(Path.Combine(folder, "model.onnx"));
+        Assert.Equal(ModelTask.TextClassification, ModelTaskDetector.Detect(config, signature));
+        Assert.Equal("logits", EncoderSignatureValidator.Validate(signature, ModelTask.TextClassification, config.Labels.Count));
+        Assert.Equal(["negative", "positive"], config.Labels);
+        Assert.Equal(64, config.MaxPositionEmbeddings);
+        Assert.Equal(["input_ids", "attention_mask"], signature.Inputs.Select(i => i.Name));
+        var served = BertTokenizerLoader.Load(folder);
+        Assert.Equal(64, served.Options.ModelMaxLength);
+        Assert.True(served.Options.DoLowerCase);
+        Assert.Equal(Samples[3], served.Encode(Sentences[3].ToUpperInvariant(), 64, truncate: true).Ids);
+        Assert.Single(Directory.GetFileSystemEntries(Path.Combine(temp.Path, "models", "sentiment")));
+    }
+
+    [Fact]
+    public void Publish_ParityAboveTolerance_RefusesAndLeavesNoFolder()
+    {
+        using var model = NewModel();
+        var parent = Path.Combine(temp.Path, "refused");
+        Directory.CreateDirectory(parent);
+
+        Assert.Throws<InvalidDataException>(() =>
+            BertOnnxExporter.Publish(model, Path.Combine(parent, "1"), VocabularyPath, Samples, Tokenizer.PadTokenId, tolerance: -1));
+
+        Assert.Empty(Directory.GetFileSystemEntries(parent));
+    }
+
+    [Fact]
+    public void TrainEpoch_FewDozenSentences_LossGoesDown()
+    {
+        using var model = NewModel();
+        var data = SentimentDataset.FromIds(
+            [.. Enumerable.Range(0, 48).Select(i => Samples[i % Samples.Length])],
+            [.. Enumerable.Range(0, 48).Select(i => i % Samples.Length % 2)]);
+        var trainer = new TextClassificationTrainer(model, Tokenizer.PadTokenId, learningRate: 3e-3, batchSize: 16);
+        var before = TextClassificationTrainer.Loss(model, data, Tokenizer.PadTokenId);
+
+        var random = new Random(1);
+        for (var epoch = 0; epoch < 10; epoch++)
+        {
+            trainer.TrainEpoch(data, random);
+        }
+
+        Assert.True(TextClassificationTrainer.Loss(model, data, Tokenizer.PadTokenId) < before * 0.5);
+    }
+
+    [Fact]
+    public void Load_Sst2Dev_SkipsTheHeaderAndTokenizesWithTheServersTokenizer()
+    {
+        var tokenizer = BertWordPieceTokenizer.Create(Path.Combine(TestPaths.BertBaseUncasedDirectory, "vocab.txt"), new BertTokenizerOptions());
+
+        var dev = SentimentDataset.Load(Path.Combine(TestPaths.DataDirectory, "sst2", "dev.tsv"), tokenizer, 64);
+
+        Assert.Equal(872, dev.Count);
+        Assert.Equal(1, dev.Labels[0]);
+        Assert.Equal(tokenizer.Encode("it 's a charming and often affecting journey . ", 64, true).Ids, dev.Ids[0]);
+        Assert.All(dev.Ids, ids => Assert.True(ids.Length <= 64));
+    }
+
+    public void Dispose() => temp.Dispose();
+}
