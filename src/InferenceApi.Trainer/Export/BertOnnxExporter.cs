@@ -31,12 +31,7 @@ public static class BertOnnxExporter
     /// <summary>Exports to <paramref name="folder"/> (which must not exist); <paramref name="samples"/> are token id sequences.</summary>
     public static BertParity Publish(TinyBert model, string folder, string vocabularyPath, IReadOnlyList<int[]> samples, int padId, double tolerance = DefaultTolerance)
     {
-        var target = Path.GetFullPath(folder);
-        if (Directory.Exists(target))
-        {
-            throw new IOException($"export folder already exists: {target}");
-        }
-
+        var target = ModelFolderPublisher.Target(folder);
         if (!File.Exists(vocabularyPath))
         {
             throw new FileNotFoundException($"vocabulary not found: {vocabularyPath}", vocabularyPath);
@@ -56,25 +51,13 @@ public static class BertOnnxExporter
                 $"parity check failed: ONNX Runtime vs TorchSharp {parity.OnnxVsTorch:E3}, padded vs unpadded {parity.PaddedVsUnpadded:E3} (tolerance {tolerance:E1}); nothing was published"));
         }
 
-        var parent = Path.GetDirectoryName(target)!;
-        Directory.CreateDirectory(parent);
-        var temporary = Path.Combine(parent, $".{Path.GetFileName(target)}.tmp-{Guid.NewGuid():N}");
-        try
+        ModelFolderPublisher.Publish(target, temporary =>
         {
-            Directory.CreateDirectory(temporary);
             File.WriteAllBytes(Path.Combine(temporary, "model.onnx"), bytes);
-            File.WriteAllText(Path.Combine(temporary, "config.json"), Config(model.Options, padId).ToJsonString(Indented));
+            File.WriteAllText(Path.Combine(temporary, "config.json"), Config(model.Options, padId).ToJsonString(ModelFolderPublisher.Indented));
             File.Copy(vocabularyPath, Path.Combine(temporary, "vocab.txt"));
-            File.WriteAllText(Path.Combine(temporary, "tokenizer_config.json"), TokenizerConfig(model.Options).ToJsonString(Indented));
-            Directory.Move(temporary, target);
-        }
-        finally
-        {
-            if (Directory.Exists(temporary))
-            {
-                Directory.Delete(temporary, recursive: true);
-            }
-        }
+            File.WriteAllText(Path.Combine(temporary, "tokenizer_config.json"), TokenizerConfig(model.Options).ToJsonString(ModelFolderPublisher.Indented));
+        });
 
         return parity;
     }
@@ -107,14 +90,14 @@ public static class BertOnnxExporter
             throw new InvalidDataException($"parity check failed: ONNX logits have {actual.Length} values, TorchSharp {expected.Length}");
         }
 
-        var onnxVsTorch = MaxAbsDiff(expected, actual, 0);
+        var onnxVsTorch = ModelFolderPublisher.MaxAbsDiff(expected, actual);
         var labels = model.Options.Labels;
         double paddedVsUnpadded = 0;
         for (var i = 0; i < batch.Length; i++)
         {
             var (alone, aloneMask, aloneShape) = SentimentDataset.Pad([batch[i]], padId);
             var single = Run(session, alone, aloneMask, aloneShape);
-            paddedVsUnpadded = Math.Max(paddedVsUnpadded, MaxAbsDiff(single, actual, i * labels));
+            paddedVsUnpadded = Math.Max(paddedVsUnpadded, ModelFolderPublisher.MaxAbsDiff(single, actual, i * labels));
         }
 
         return new BertParity(onnxVsTorch, paddedVsUnpadded);
@@ -128,20 +111,6 @@ public static class BertOnnxExporter
         using var outputs = session.Run(runOptions, ["input_ids", "attention_mask"], [idsValue, maskValue], ["logits"]);
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
-
-    /// <summary>Max abs diff of <paramref name="expected"/> against <paramref name="actual"/> read from <paramref name="offset"/>.</summary>
-    private static double MaxAbsDiff(float[] expected, float[] actual, int offset)
-    {
-        double max = 0;
-        for (var i = 0; i < expected.Length; i++)
-        {
-            max = Math.Max(max, Math.Abs(expected[i] - actual[offset + i]));
-        }
-
-        return max;
-    }
-
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     private static JsonObject Config(BertOptions o, int padId)
     {

@@ -22,11 +22,7 @@ public static class VitOnnxExporter
     /// <summary>Exports to <paramref name="folder"/> (which must not exist); returns the parity max abs diff.</summary>
     public static double Publish(TinyVit model, string folder, DigitsDataset samples, double tolerance = DefaultTolerance)
     {
-        var target = Path.GetFullPath(folder);
-        if (Directory.Exists(target))
-        {
-            throw new IOException($"export folder already exists: {target}");
-        }
+        var target = ModelFolderPublisher.Target(folder);
 
         ModelProto onnx;
         using (NewDisposeScope())
@@ -42,24 +38,12 @@ public static class VitOnnxExporter
                 $"parity check failed: ONNX Runtime and TorchSharp differ by {diff:E3} (tolerance {tolerance:E1}); nothing was published"));
         }
 
-        var parent = Path.GetDirectoryName(target)!;
-        Directory.CreateDirectory(parent);
-        var temporary = Path.Combine(parent, $".{Path.GetFileName(target)}.tmp-{Guid.NewGuid():N}");
-        try
+        ModelFolderPublisher.Publish(target, temporary =>
         {
-            Directory.CreateDirectory(temporary);
             File.WriteAllBytes(Path.Combine(temporary, "model.onnx"), bytes);
-            File.WriteAllText(Path.Combine(temporary, "config.json"), Config(model.Options).ToJsonString(Indented));
-            File.WriteAllText(Path.Combine(temporary, "preprocessor_config.json"), Preprocessor(model.Options).ToJsonString(Indented));
-            Directory.Move(temporary, target);
-        }
-        finally
-        {
-            if (Directory.Exists(temporary))
-            {
-                Directory.Delete(temporary, recursive: true);
-            }
-        }
+            File.WriteAllText(Path.Combine(temporary, "config.json"), Config(model.Options).ToJsonString(ModelFolderPublisher.Indented));
+            File.WriteAllText(Path.Combine(temporary, "preprocessor_config.json"), Preprocessor(model.Options).ToJsonString(ModelFolderPublisher.Indented));
+        });
 
         return diff;
     }
@@ -98,16 +82,8 @@ public static class VitOnnxExporter
             throw new InvalidDataException($"parity check failed: ONNX logits have {actual.Length} values, TorchSharp {expected.Length}");
         }
 
-        double max = 0;
-        for (var i = 0; i < expected.Length; i++)
-        {
-            max = Math.Max(max, Math.Abs(expected[i] - actual[i]));
-        }
-
-        return max;
+        return ModelFolderPublisher.MaxAbsDiff(expected, actual);
     }
-
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     private static JsonObject Config(VitOptions o)
     {
