@@ -60,15 +60,7 @@ public sealed class ImageClassifierKServeAdapter(ImageClassificationGateway gate
             return run.Error;
         }
 
-        var rows = run.Value.Outputs;
-        var width = rows[0].Length;
-        var data = new float[rows.Count * width];
-        for (var r = 0; r < rows.Count; r++)
-        {
-            rows[r].CopyTo(data, r * width);
-        }
-
-        return Result<IReadOnlyList<KServeResponseOutput>>.Ok([new KServeResponseOutput(Logits, [rows.Count, width], KServeDatatype.Fp32, data)]);
+        return Result<IReadOnlyList<KServeResponseOutput>>.Ok([KServeResponseOutput.Fp32Rows(Logits, run.Value.Outputs)]);
     }
 
     /// <summary>Rows of a [batch, 3, H, W] tensor; each row's bytes are its cache key.</summary>

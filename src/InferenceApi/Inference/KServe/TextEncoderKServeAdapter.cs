@@ -76,16 +76,8 @@ public sealed class TextEncoderKServeAdapter(TextEncoderGateway gateway, KServeR
             return run.Error;
         }
 
-        var rows = run.Value.Outputs;
-        var width = rows[0].Length;
-        var data = new float[rows.Count * width];
-        for (var r = 0; r < rows.Count; r++)
-        {
-            rows[r].CopyTo(data, r * width);
-        }
-
         var name = runtime.Description.Task == ModelTask.TextClassification ? Logits : Embeddings;
-        return Result<IReadOnlyList<KServeResponseOutput>>.Ok([new KServeResponseOutput(name, [rows.Count, width], KServeDatatype.Fp32, data)]);
+        return Result<IReadOnlyList<KServeResponseOutput>>.Ok([KServeResponseOutput.Fp32Rows(name, run.Value.Outputs)]);
     }
 
     private static long HiddenSize(ModelDescription description) =>
