@@ -12,6 +12,11 @@ using TorchSharp;
 // train text-classification --data TSV --eval TSV --vocab vocab.txt [--epochs N] [--max-examples M] [--seed S] [--out DIR] [--export DIR]
 try
 {
+    if (args is ["train", "text-generation", ..])
+    {
+        return TrainGeneration(args);
+    }
+
     var options = CommandLine.Parse(args);
     switch (options.Command)
     {
@@ -19,6 +24,8 @@ try
             return TrainImages(options);
         case "train text-classification":
             return TrainText(options);
+        case "train text-generation":
+            return TrainGeneration(args);
         default:
             Console.Error.WriteLine("usage: InferenceApi.Trainer train image-classification --data FILE --epochs N --out DIR [--export DIR] [--seed S]");
             Console.Error.WriteLine("       InferenceApi.Trainer train text-classification --data TSV --eval TSV --vocab vocab.txt [--epochs N] [--max-examples M] [--seed S] [--out DIR] [--export DIR]");
@@ -29,6 +36,50 @@ catch (Exception e) when (e is ArgumentException or IOException or InvalidDataEx
 {
     Console.Error.WriteLine($"error: {e.Message}");
     return 1;
+}
+
+static int TrainGeneration(string[] args)
+{
+    var values = new Dictionary<string, string>(StringComparer.Ordinal);
+    for (var i = 2; i + 1 < args.Length; i += 2)
+    {
+        values[args[i].TrimStart('-')] = args[i + 1];
+    }
+
+    var data = values.GetValueOrDefault("data") ?? throw new ArgumentException("--data is required (a folder of .txt files, or files separated by commas)");
+    var files = Directory.Exists(data) ? Directory.GetFiles(data, "*.txt").Order(StringComparer.Ordinal).ToList() : data.Split(',').ToList();
+    var eval = values.GetValueOrDefault("eval");
+    if (eval is not null)
+    {
+        files.RemoveAll(f => Path.GetFullPath(f) == Path.GetFullPath(eval));
+    }
+
+    int Int(string name, int fallback) => values.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+    var sizes = new GptOptions { VocabularySize = 0 };
+    var settings = new TextGenerationSettings
+    {
+        TrainFiles = files,
+        EvalFile = eval,
+        VocabularySize = Int("vocab-size", 4096),
+        Sizes = sizes with
+        {
+            HiddenSize = Int("hidden", sizes.HiddenSize),
+            Layers = Int("layers", sizes.Layers),
+            Heads = Int("heads", sizes.Heads),
+            IntermediateSize = Int("intermediate", sizes.IntermediateSize),
+            MaxPositions = Int("max-length", sizes.MaxPositions),
+        },
+        MaxSteps = Int("max-steps", 2000),
+        TimeLimit = values.ContainsKey("time-limit-minutes") ? TimeSpan.FromMinutes(Int("time-limit-minutes", 0)) : null,
+        Seed = Int("seed", 42),
+        BatchSize = Int("batch-size", 16),
+        EvalEvery = Int("eval-every", 250),
+        Out = values.GetValueOrDefault("out") ?? throw new ArgumentException("--out is required"),
+        Export = values.GetValueOrDefault("export"),
+    };
+    torch.set_num_threads(Environment.ProcessorCount);
+    TextGenerationRun.Run(settings, Console.Out);
+    return 0;
 }
 
 static int TrainImages(CommandLine options)
