@@ -23,7 +23,7 @@ internal sealed record CommandLine(string Command, string Data, int Epochs, int 
             values[args[i][2..]] = args[++i];
         }
 
-        var known = new[] { "data", "epochs", "seed", "out", "export", "eval", "vocab", "max-examples" };
+        var known = new[] { "data", "epochs", "seed", "out", "export", "eval", "vocab", "max-examples", "mlm-steps", "lr", "dropout" };
         foreach (var name in values.Keys.Where(k => !known.Contains(k)))
         {
             throw new ArgumentException($"unknown option --{name}; known: --{string.Join(", --", known)}");
@@ -40,6 +40,9 @@ internal sealed record CommandLine(string Command, string Data, int Epochs, int 
             Eval = values.GetValueOrDefault("eval"),
             Vocab = values.GetValueOrDefault("vocab"),
             MaxExamples = values.ContainsKey("max-examples") ? Int(values, "max-examples", 0) : null,
+            MlmSteps = Int(values, "mlm-steps", 0),
+            LearningRate = values.TryGetValue("lr", out var lr) ? double.Parse(lr, CultureInfo.InvariantCulture) : 1e-3,
+            Dropout = values.TryGetValue("dropout", out var dropout) ? double.Parse(dropout, CultureInfo.InvariantCulture) : 0.1,
         };
     }
 
@@ -48,6 +51,13 @@ internal sealed record CommandLine(string Command, string Data, int Epochs, int 
 
     /// <summary>text-classification: the WordPiece vocab.txt the model is built on and exports.</summary>
     public string? Vocab { get; init; }
+
+    /// <summary>text-classification: masked-language-model pre-training steps on the training text before fine-tuning.</summary>
+    public int MlmSteps { get; init; }
+
+    public double LearningRate { get; init; } = 1e-3;
+
+    public double Dropout { get; init; } = 0.1;
 
     /// <summary>text-classification: train on a seeded random subset of this many examples.</summary>
     public int? MaxExamples { get; init; }

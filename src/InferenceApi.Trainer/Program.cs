@@ -140,8 +140,29 @@ static int TrainText(CommandLine options)
 
     var dev = SentimentDataset.Load(evalPath, tokenizer, bertOptions.MaxPositions);
     var padId = tokenizer.PadTokenId;
-    using var model = new TinyBert(bertOptions with { VocabularySize = tokenizer.VocabularySize });
-    var trainer = new TextClassificationTrainer(model, padId);
+    using var model = new TinyBert(bertOptions with { VocabularySize = tokenizer.VocabularySize, Dropout = options.Dropout });
+    if (options.MlmSteps > 0)
+    {
+        var special = new HashSet<int> { padId, tokenizer.ClsTokenId, tokenizer.SepTokenId };
+        var masking = new MaskingVocabulary(tokenizer.MaskTokenId, padId, special, tokenizer.VocabularySize);
+        var sentences = train.Ids.DistinctBy(ids => string.Join(',', ids)).ToArray();
+        using var pretrainer = new MaskedLanguageModelTrainer(model, masking, options.MlmSteps);
+        var mlmRandom = new Random(options.Seed);
+        double recent = 0;
+        var mlmClock = Stopwatch.StartNew();
+        while (pretrainer.StepsTaken < options.MlmSteps)
+        {
+            recent += pretrainer.Step(sentences, mlmRandom);
+            if (pretrainer.StepsTaken % 500 == 0 || pretrainer.StepsTaken == options.MlmSteps)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"mlm step {pretrainer.StepsTaken}/{options.MlmSteps}  loss {recent / Math.Min(500, pretrainer.StepsTaken):F4}  ({sentences.Length} distinct sentences)  {mlmClock.Elapsed.TotalSeconds:F0}s"));
+                recent = 0;
+            }
+        }
+    }
+
+    var trainer = new TextClassificationTrainer(model, padId, options.LearningRate);
     var random = new Random(options.Seed);
     var clock = Stopwatch.StartNew();
     for (var epoch = 1; epoch <= options.Epochs; epoch++)

@@ -41,6 +41,13 @@ public sealed class BertWordPieceTokenizer : ITextTokenizer
 
     public int PadTokenId { get; }
 
+    public int ClsTokenId => _clsId;
+
+    public int SepTokenId => _sepId;
+
+    /// <summary>[MASK]: what masked-language-model pre-training replaces a chosen token with.</summary>
+    public int MaskTokenId => _maskId;
+
     public int SpecialTokenCount => 2;
 
     public int VocabularySize => _idToToken.Length;

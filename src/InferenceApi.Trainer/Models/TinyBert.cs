@@ -51,6 +51,14 @@ public sealed class TinyBert : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor inputIds, Tensor attentionMask)
     {
         using var scope = NewDisposeScope();
+        var cls = Encode(inputIds, attentionMask).select(1, 0);
+        return Classifier.forward(Dropout.forward(cls)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The final hidden states [batch, seq, hidden], after the last LayerNorm: what the head and masked-LM pre-training read.</summary>
+    public Tensor Encode(Tensor inputIds, Tensor attentionMask)
+    {
+        using var scope = NewDisposeScope();
         var batch = inputIds.shape[0];
         var length = inputIds.shape[1];
         var positions = arange(length, ScalarType.Int64, inputIds.device);
@@ -62,7 +70,6 @@ public sealed class TinyBert : nn.Module<Tensor, Tensor, Tensor>
             tokens = block.Forward(tokens, bias);
         }
 
-        var cls = FinalLayerNorm.forward(tokens).select(1, 0);
-        return Classifier.forward(Dropout.forward(cls)).MoveToOuterDisposeScope();
+        return FinalLayerNorm.forward(tokens).MoveToOuterDisposeScope();
     }
 }
