@@ -12,13 +12,24 @@ namespace InferenceApi.Trainer.Export;
 /// </summary>
 public static class BertOnnxGraph
 {
-    public static ModelProto Build(TinyBert model)
+    /// <summary>The classifier: <c>logits</c> [batch, labels].</summary>
+    public static ModelProto Build(TinyBert model) => Build(model, embeddings: false);
+
+    /// <summary>
+    /// The encoder without its head, for the server's embeddings endpoints: <c>last_hidden_state</c>
+    /// [batch, sequence, hidden] (after the final LayerNorm), which the server mean-pools under the mask.
+    /// </summary>
+    public static ModelProto BuildEncoder(TinyBert model) => Build(model, embeddings: true);
+
+    private static ModelProto Build(TinyBert model, bool embeddings)
     {
         var o = model.Options;
         var g = new OnnxGraphBuilder();
         g.Graph.Input.Add(Int64Tensor("input_ids", "batch_size", "sequence_length"));
         g.Graph.Input.Add(Int64Tensor("attention_mask", "batch_size", "sequence_length"));
-        g.Graph.Output.Add(FloatTensor("logits", "batch_size", o.Labels));
+        g.Graph.Output.Add(embeddings
+            ? FloatTensor("last_hidden_state", "batch_size", "sequence_length", o.HiddenSize)
+            : FloatTensor("logits", "batch_size", o.Labels));
 
         var words = g.Node("Gather", [g.Initializer("word_embeddings", Values(model.WordEmbeddings.weight!), o.VocabularySize, o.HiddenSize), "input_ids"], Int("axis", 0));
         var length = g.Node("Slice", [g.Node("Shape", ["input_ids"]), g.Int64s("one", 1), g.Int64s("two", 2)]);
@@ -34,12 +45,22 @@ public static class BertOnnxGraph
             tokens = EncoderBlock(g, $"layer{layer}", model.Blocks[layer], tokens, shared, bias);
         }
 
+        if (embeddings)
+        {
+            LayerNormNamed(g, "final_ln", model.FinalLayerNorm, tokens, shared.Eps, "last_hidden_state");
+            return Model(g);
+        }
+
         var final = LayerNorm(g, "final_ln", model.FinalLayerNorm, tokens, shared.Eps);
         var first = g.Node("Gather", [final, g.Int64Scalar("cls_index", 0)], Int("axis", 1));
         var w = g.Initializer("classifier.weight", Values(model.Classifier.weight!.t()), o.HiddenSize, o.Labels);
         var b = g.Initializer("classifier.bias", Values(model.Classifier.bias!), o.Labels);
         g.NodeNamed("Add", "logits", [g.Node("MatMul", [first, w]), b]);
+        return Model(g);
+    }
 
+    private static ModelProto Model(OnnxGraphBuilder g)
+    {
         var result = new ModelProto { IrVersion = 7, ProducerName = "InferenceApi.Trainer", Graph = g.Graph };
         result.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
         return result;

@@ -102,7 +102,11 @@ public static class VitOnnxGraph
         return g.Node("Add", [g.Node("MatMul", [input, w]), b]);
     }
 
-    internal static string LayerNorm(OnnxGraphBuilder g, string name, LayerNorm norm, string input, string eps)
+    internal static string LayerNorm(OnnxGraphBuilder g, string name, LayerNorm norm, string input, string eps) =>
+        LayerNormNamed(g, name, norm, input, eps, output: null);
+
+    /// <summary>A LayerNorm whose result gets <paramref name="output"/> as its name (a graph output), or a fresh one.</summary>
+    internal static string LayerNormNamed(OnnxGraphBuilder g, string name, LayerNorm norm, string input, string eps, string? output)
     {
         var mean = g.Node("ReduceMean", [input], Ints("axes", -1), Int("keepdims", 1));
         var centred = g.Node("Sub", [input, mean]);
@@ -110,7 +114,8 @@ public static class VitOnnxGraph
         var normed = g.Node("Div", [centred, g.Node("Sqrt", [g.Node("Add", [variance, eps])])]);
         var gamma = g.Initializer($"{name}.weight", Values(norm.weight!), norm.weight!.shape[0]);
         var beta = g.Initializer($"{name}.bias", Values(norm.bias!), norm.bias!.shape[0]);
-        return g.Node("Add", [g.Node("Mul", [normed, gamma]), beta]);
+        var scaled = g.Node("Mul", [normed, gamma]);
+        return output is null ? g.Node("Add", [scaled, beta]) : g.NodeNamed("Add", output, [scaled, beta]);
     }
 
     internal static float[] Values(Tensor tensor)

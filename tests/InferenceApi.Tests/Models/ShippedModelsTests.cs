@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.RegularExpressions;
 using InferenceApi.Tests.Infrastructure;
 
 namespace InferenceApi.Tests.Models;
@@ -62,6 +63,29 @@ public sealed class ShippedModelsTests : IAsyncLifetime
 
         // About 80 % dev accuracy (models/README.md); these are the first 40 dev sentences.
         Assert.True(correct >= 28, $"{correct} of 40 dev sentences classified correctly");
+    }
+
+    [Fact]
+    public async Task GptAusten_IsReadyAndContinuesAPromptInAustensWords()
+    {
+        var austenWords = Directory.GetFiles(Path.Combine(TestPaths.DataDirectory, "austen"), "*.txt")
+            .SelectMany(File.ReadLines)
+            .SelectMany(line => Regex.Split(line.ToLowerInvariant(), "[^a-z]+"))
+            .Where(w => w.Length > 0)
+            .ToHashSet(StringComparer.Ordinal);
+        var request = new { model = "gpt-austen", prompt = "It is a truth universally acknowledged, that", max_new_tokens = 48 };
+
+        using var first = await _client.PostJsonAsync("/v1/generate", request);
+        using var second = await _client.PostJsonAsync("/v1/generate", request);
+
+        var body = await first.ReadJsonAsync();
+        var text = body.GetProperty("generated_text").GetString()!;
+        Assert.Equal(text, (await second.ReadJsonAsync()).GetProperty("generated_text").GetString());
+        var words = Regex.Split(text.ToLowerInvariant(), "[^a-z]+").Where(w => w.Length > 0).ToList();
+        // Greedy continuation of a trained model: real English words from the novels, not byte-pair fragments.
+        Assert.True(words.Count >= 8, $"only {words.Count} words: '{text}'");
+        Assert.True(words.Count(austenWords.Contains) >= words.Count * 0.9, $"'{text}'");
+        Assert.True(body.GetProperty("usage").GetProperty("completion_tokens").GetInt32() > 0);
     }
 
     /// <summary>An 8×8 8-bit greyscale PNG, written by hand so the test does not rely on the decoder's own library.</summary>
