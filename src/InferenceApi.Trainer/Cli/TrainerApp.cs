@@ -33,7 +33,7 @@ public static class TrainerApp
             // System.CommandLine would add the whole help text; one line per problem reads better in a log.
             foreach (var problem in parse.Errors)
             {
-                output.Error.WriteLine($"error: {problem.Message}");
+                output.Error.WriteLine($"error: {OneLine(problem.Message)}");
             }
 
             return BadArguments;
@@ -53,6 +53,13 @@ public static class TrainerApp
             output.Error.WriteLine($"error: {e.Message}");
             return Failed;
         }
+    }
+
+    /// <summary>Some parse messages list choices on further lines; a log line keeps them together.</summary>
+    private static string OneLine(string message)
+    {
+        var lines = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return lines.Length <= 1 ? message.Trim() : $"{lines[0]} {string.Join(", ", lines[1..])}";
     }
 
     /// <summary>Failures the user can fix (missing or malformed files, refused exports); anything else is a bug and keeps its stack trace.</summary>

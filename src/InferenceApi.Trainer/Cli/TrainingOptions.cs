@@ -39,10 +39,7 @@ public sealed class TrainingOptions
 
     public Option<double> ValidationSplit { get; }
 
-    public Option<CheckpointSelection?> SelectOn { get; } = new("--select-on")
-    {
-        Description = "Which epoch to keep: best on validation (default with a validation split), best on eval, or last (default without one)",
-    };
+    public Option<string?> SelectOn { get; } = SelectOnOption();
 
     public Option<int?> Patience { get; } = new("--patience") { Description = "Stop after N epochs without a better selection metric" };
 
@@ -79,7 +76,9 @@ public sealed class TrainingOptions
         }
 
         var eval = parse.GetValue(Eval);
-        var selection = parse.GetValue(SelectOn) ?? (split > 0 ? CheckpointSelection.Validation : CheckpointSelection.Last);
+        var selection = parse.GetValue(SelectOn) is { } chosen
+            ? Enum.Parse<CheckpointSelection>(chosen, ignoreCase: true)
+            : split > 0 ? CheckpointSelection.Validation : CheckpointSelection.Last;
         if (selection == CheckpointSelection.Validation && split == 0)
         {
             throw new UsageException("--select-on validation needs --validation-split above 0");
@@ -134,6 +133,16 @@ public sealed class TrainingOptions
             ExportPath = export,
             ExportTolerance = SharedOptions.CheckTolerance(parse, ParityTolerance),
         };
+    }
+
+    private static Option<string?> SelectOnOption()
+    {
+        var option = new Option<string?>("--select-on")
+        {
+            Description = "Which epoch to keep: best on validation (default with a validation split), best on eval, or last (default without one)",
+        };
+        option.AcceptOnlyFromAmong("validation", "eval", "last");
+        return option;
     }
 
     private static TimeSpan ParseTimeLimit(string text) =>

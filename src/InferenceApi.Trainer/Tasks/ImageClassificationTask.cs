@@ -159,7 +159,7 @@ public sealed class ImageClassificationTask : TrainerTask<ImageClassifier, Image
     {
         var model = new TinyVit(start.Model.Options with { Labels = labelSet.Count });
         var sameLabels = labelSet.Equals(start.Labels);
-        var fresh = WeightTransfer.CopyMatching(start.Model, model, keepFresh: name => !sameLabels && name.StartsWith("Classifier.", StringComparison.Ordinal));
+        var fresh = WeightTransfer.CopyMatching(start.Model, model, sameLabels ? [] : [model.Classifier.weight!, model.Classifier.bias!]);
         if (fresh.Count > 0)
         {
             console.Info($"labels {labelSet} differ from the checkpoint's ({start.Labels}); a fresh classifier head: {string.Join(", ", fresh)}");

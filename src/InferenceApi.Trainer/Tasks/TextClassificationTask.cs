@@ -68,10 +68,10 @@ public sealed class TextClassificationTask : TrainerTask<TextClassifier, TextCla
             rows = [.. DataSplits.Sample(rows.Count, max, settings.Seed).Select(i => rows[i])];
         }
 
-        var labelSet = parse.GetValue(labels) is { } names ? LabelSet.Parse(names) : start?.Labels ?? LabelsIn(rows, settings.DataPath);
+        var labelSet = Value(parse, labels) is { } names ? LabelSet.Parse(names) : start?.Labels ?? LabelsIn(rows, settings.DataPath);
         var (tokenizer, vocabularyPath) = start is null ? NewTokenizer(parse) : (start.Tokenizer, start.VocabularyPath);
         var length = start?.Model.Options.MaxPositions ?? OptionValues.Positive(parse, maxLength) ?? Sizes.MaxPositions;
-        var all = TextClassificationDataset.Tokenize(rows, labelSet, tokenizer, length, settings.DataPath);
+        var all = TokenizeTraining(rows, labelSet, tokenizer, length, settings.DataPath, inherited: start is not null && Value(parse, labels) is null);
         var (train, validation) = settings.ValidationSplit > 0 ? all.StratifiedSplit(settings.ValidationSplit, settings.Seed) : (all, null);
         var eval = settings.EvalPath is { } evalPath
             ? TextClassificationDataset.Tokenize(Read(parse, evalPath, columns), labelSet, tokenizer, length, evalPath)
@@ -148,6 +148,20 @@ public sealed class TextClassificationTask : TrainerTask<TextClassifier, TextCla
     /// <summary>A data option's value, read by name: <c>eval</c> and <c>export</c> carry copies of these options, not these instances.</summary>
     private static string? Value(ParseResult parse, Option<string?> option) => parse.GetValue<string?>(option.Name);
 
+    /// <summary>Tokenizes; an unknown label under the checkpoint's inherited labels says how to fine-tune onto new ones.</summary>
+    private static TextClassificationDataset TokenizeTraining(
+        IReadOnlyList<LabelledText> rows, LabelSet labelSet, BertWordPieceTokenizer tokenizer, int length, string path, bool inherited)
+    {
+        try
+        {
+            return TextClassificationDataset.Tokenize(rows, labelSet, tokenizer, length, path);
+        }
+        catch (InvalidDataException e) when (inherited)
+        {
+            throw new InvalidDataException($"{e.Message} (the --init-from checkpoint's labels; pass --labels to fine-tune onto new ones)", e);
+        }
+    }
+
     private static LabelSet LabelsIn(IReadOnlyList<LabelledText> rows, string path)
     {
         try
@@ -195,7 +209,7 @@ public sealed class TextClassificationTask : TrainerTask<TextClassifier, TextCla
     {
         var model = new TinyBert(start.Model.Options with { Labels = labelSet.Count });
         var sameLabels = labelSet.Equals(start.Labels);
-        var fresh = WeightTransfer.CopyMatching(start.Model, model, keepFresh: name => !sameLabels && name.StartsWith("Classifier.", StringComparison.Ordinal));
+        var fresh = WeightTransfer.CopyMatching(start.Model, model, sameLabels ? [] : [model.Classifier.weight!, model.Classifier.bias!]);
         if (fresh.Count > 0)
         {
             console.Info($"labels {labelSet} differ from the checkpoint's ({start.Labels}); a fresh classifier head: {string.Join(", ", fresh)}");

@@ -42,6 +42,11 @@ public abstract class TrainerTask<TModel, TData> : ITrainerTask
         var initFrom = settings.InitFrom is { } path ? OpenCheckpoint(path) : null;
         var setup = Prepare(parse, settings, initFrom, console);
         using var model = setup.Model;
+        if (setup.Train.Count == 0)
+        {
+            throw new InvalidDataException($"{setup.Source.Path}: no training examples left after --validation-split {settings.ValidationSplit}");
+        }
+
         var validation = setup.Validation is { Count: > 0 } v ? v : null;
         if (setup.Validation is { Count: 0 } && settings.Selection == CheckpointSelection.Validation)
         {

@@ -108,11 +108,8 @@ public sealed class TrainingLoop(TrainingSettings settings, MetricGoal goal, ITr
                 }
             }
 
-            if (kept is null)
-            {
-                throw new InvalidOperationException("training stopped before its first step; raise --max-steps or --time-limit");
-            }
-
+            // The first step always runs and the first scored epoch always becomes the best, so one is kept.
+            kept ??= epochs[^1];
             if (best is not null && !ReferenceEquals(kept, epochs[^1]))
             {
                 best.Restore(module);
@@ -144,14 +141,20 @@ public sealed class TrainingLoop(TrainingSettings settings, MetricGoal goal, ITr
         _ => null,
     };
 
+    /// <summary>A limit that ends the run before the next step; the first step always runs, so there is an epoch to keep.</summary>
     private StopReason? LimitReached(int steps, TimeSpan elapsed) =>
         settings.MaxSteps is { } max && steps >= max ? StopReason.MaxSteps
-        : settings.TimeLimit is { } limit && elapsed >= limit ? StopReason.TimeLimit
+        : settings.TimeLimit is { } limit && steps > 0 && elapsed >= limit ? StopReason.TimeLimit
         : null;
 
     private TimeSpan Remaining(int stepsLeft, TimeSpan perStep, TimeSpan elapsed)
     {
         var estimate = perStep * Math.Max(stepsLeft, 0);
-        return settings.TimeLimit is { } limit && limit - elapsed < estimate ? (limit - elapsed).Duration() : estimate;
+        if (settings.TimeLimit is { } limit && limit - elapsed < estimate)
+        {
+            return limit > elapsed ? limit - elapsed : TimeSpan.Zero;
+        }
+
+        return estimate;
     }
 }
