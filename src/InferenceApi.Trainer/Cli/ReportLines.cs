@@ -75,7 +75,7 @@ public static class ReportLines
     private static string Headline(string goal, Evaluation evaluation, string set) => Invariant(
         $"{goal} {evaluation[goal]:F4} on {set} ({evaluation.Examples} examples, {string.Join(' ', evaluation.Metrics.Where(m => m.Key != goal).Select(m => Invariant($"{m.Key} {m.Value:F4}")).Append(Invariant($"loss {evaluation.Loss:F4}")))})");
 
-    private static string Clock(TimeSpan span) =>
+    public static string Clock(TimeSpan span) =>
         span.TotalHours >= 1 ? span.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : span.ToString(@"m\:ss", CultureInfo.InvariantCulture);
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

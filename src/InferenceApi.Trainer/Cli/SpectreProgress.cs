@@ -5,8 +5,8 @@ using Spectre.Console;
 namespace InferenceApi.Trainer.Cli;
 
 /// <summary>
-/// A live Spectre.Console progress bar on an interactive terminal: loss and throughput in the description, elapsed
-/// and remaining time beside the bar, and each epoch's line printed above it as it ends.
+/// A live Spectre.Console progress bar on an interactive terminal: loss, throughput and the loop's own ETA (which
+/// knows the time limit) in the description, elapsed time beside the bar, each epoch's line printed above it.
 /// </summary>
 public sealed class SpectreProgress : ITrainingProgress
 {
@@ -24,7 +24,7 @@ public sealed class SpectreProgress : ITrainingProgress
         console.Progress()
             .AutoClear(false)
             .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .Start(context => run(new SpectreProgress(console, context)));
 
     public void Start(TrainingPlan plan)
@@ -42,7 +42,7 @@ public sealed class SpectreProgress : ITrainingProgress
 
         task.Value = progress.Step;
         task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"epoch {progress.Epoch}/{progress.Epochs}  loss {progress.EpochLoss:F4}  {progress.ExamplesPerSecond:F0} ex/s"));
+            $"epoch {progress.Epoch}/{progress.Epochs}  loss {progress.EpochLoss:F4}  {progress.ExamplesPerSecond:F0} ex/s  ETA {ReportLines.Clock(progress.Remaining)}"));
     }
 
     public void Epoch(EpochReport report, int epochs) => console.WriteLine(ReportLines.Epoch(report, epochs));

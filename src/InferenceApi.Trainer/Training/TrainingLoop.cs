@@ -78,7 +78,6 @@ public sealed class TrainingLoop(TrainingSettings settings, MetricGoal goal, ITr
                     clock.Elapsed);
                 if (Score(report, selected) is not { } score)
                 {
-                    report = report with { IsBest = true };
                     kept = report;
                 }
                 else if (goal.IsBetter(score, bestValue))
