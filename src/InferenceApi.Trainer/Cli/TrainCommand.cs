@@ -35,8 +35,8 @@ public static class TrainCommand
             torch.set_num_threads(OptionValues.Positive(parse, options.Threads));
 
             // Refuse occupied targets before training, not after an hour of it.
-            _ = settings.OutputPath is { } checkpoint ? ModelFolderPublisher.Target(checkpoint) : null;
-            _ = settings.ExportPath is { } export ? ModelFolderPublisher.Target(export) : null;
+            RefuseExisting(settings.OutputPath);
+            RefuseExisting(settings.ExportPath);
 
             var report = task.Train(parse, settings, output);
             output.Info(ReportLines.Final(report));
@@ -54,5 +54,13 @@ public static class TrainCommand
             return 0;
         });
         return command;
+    }
+
+    private static void RefuseExisting(string? folder)
+    {
+        if (folder is not null)
+        {
+            ModelFolderPublisher.Target(folder);
+        }
     }
 }

@@ -66,7 +66,7 @@ public sealed class ImageClassificationTask : TrainerTask<ImageClassifier, Image
         new ImageClassificationTrainer(model.Model, settings.LearningRate, settings.BatchSize, settings.WeightDecay);
 
     protected override Evaluation Evaluate(ImageClassifier model, ImageDataset data, int batchSize) =>
-        ImageClassificationTrainer.Evaluate(model.Model, data, batchSize);
+        ImageClassificationTrainer.Evaluate(model.Model, data, Math.Max(batchSize, ClassificationEvaluation.DefaultBatchSize));
 
     protected override JsonNode Describe(ImageClassifier model) =>
         JsonSerializer.SerializeToNode(new ImageClassifierManifest(model.Model.Options, model.Labels.Names), Checkpoint.Json)!;

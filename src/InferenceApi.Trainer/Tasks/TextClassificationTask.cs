@@ -88,7 +88,7 @@ public sealed class TextClassificationTask : TrainerTask<TextClassifier, TextCla
         new TextClassificationTrainer(model.Model, model.Tokenizer.PadTokenId, settings.LearningRate, settings.BatchSize, settings.WeightDecay);
 
     protected override Evaluation Evaluate(TextClassifier model, TextClassificationDataset data, int batchSize) =>
-        TextClassificationTrainer.Evaluate(model.Model, data, model.Tokenizer.PadTokenId, batchSize);
+        TextClassificationTrainer.Evaluate(model.Model, data, model.Tokenizer.PadTokenId, Math.Max(batchSize, ClassificationEvaluation.DefaultBatchSize));
 
     protected override JsonNode Describe(TextClassifier model) =>
         JsonSerializer.SerializeToNode(

@@ -20,9 +20,6 @@ public abstract class TrainerTask<TModel, TData> : ITrainerTask
     where TModel : class, ITaskModel
     where TData : class, IExampleSet<TData>
 {
-    /// <summary>Batch size of evaluation passes (no gradients, so larger than training's).</summary>
-    protected const int EvaluationBatchSize = ClassificationEvaluation.DefaultBatchSize;
-
     public abstract string Name { get; }
 
     public abstract string Description { get; }
@@ -55,9 +52,9 @@ public abstract class TrainerTask<TModel, TData> : ITrainerTask
 
         var trainer = CreateTrainer(model, settings);
         var outcome = console.WithProgress(progress => new TrainingLoop(settings, Goal, progress)
-            .Run(model.Module, trainer, data => Evaluate(model, data, EvaluationBatchSize), setup.Train, validation, setup.Eval));
+            .Run(model.Module, trainer, data => Evaluate(model, data, settings.BatchSize), setup.Train, validation, setup.Eval));
         var data = new DataSummary(setup.Source.Path, setup.Source.Format, setup.Source.Examples, setup.Train.Count, validation?.Count ?? 0,
-            settings.EvalPath, setup.Eval?.Count, setup.Source.Labels);
+            settings.EvalPath is null ? null : Path.GetFullPath(settings.EvalPath), setup.Eval?.Count, setup.Source.Labels);
         var report = new TrainingReport(Name, data, settings, Goal, outcome);
         if (settings.OutputPath is { } output)
         {
@@ -99,6 +96,7 @@ public abstract class TrainerTask<TModel, TData> : ITrainerTask
     protected abstract IStepTrainer<TData> CreateTrainer(TModel model, TrainingSettings settings);
 
     /// <summary>Loss and the task's metrics (including <see cref="Goal"/>'s) on <paramref name="data"/>.</summary>
+    /// <param name="batchSize">The training batch size during <c>train</c>, <c>--batch-size</c> for <c>eval</c>; a task may use more (no gradients are kept).</param>
     protected abstract Evaluation Evaluate(TModel model, TData data, int batchSize);
 
     /// <summary>trainer.json's "model": everything <see cref="Load"/> needs besides model.bin and the files <see cref="WriteFiles"/> writes.</summary>
