@@ -14,6 +14,6 @@ public sealed record EpochReport(
     double ExamplesPerSecond,
     TimeSpan Elapsed)
 {
-    /// <summary>True when this epoch's weights became the kept checkpoint.</summary>
+    /// <summary>True when this epoch beat every earlier one on the selection metric (so its weights were snapshotted); never set with <see cref="CheckpointSelection.Last"/>.</summary>
     public bool IsBest { get; init; }
 }

@@ -26,11 +26,8 @@ public sealed class TrainingLoop(TrainingSettings settings, MetricGoal goal, ITr
         progress.Start(new TrainingPlan(settings.Epochs, perEpoch, planned, train.Count, settings.BatchSize));
 
         var random = new Random(settings.Seed);
-        var clock = Stopwatch.StartNew();
-        var trainingTime = TimeSpan.Zero;
+        var totals = new Totals(planned);
         var epochs = new List<EpochReport>();
-        var steps = 0;
-        long examples = 0;
         var stop = StopReason.Completed;
         double? bestValue = null;
         EpochReport? kept = null;
@@ -38,44 +35,20 @@ public sealed class TrainingLoop(TrainingSettings settings, MetricGoal goal, ITr
         var sinceBest = 0;
         try
         {
-            for (var epoch = 1; epoch <= settings.Epochs; epoch++)
+            for (var epoch = 1; epoch <= settings.Epochs && stop == StopReason.Completed; epoch++)
             {
-                module.train();
-                double lossSum = 0;
-                var epochSteps = 0;
-                var epochExamples = 0;
-                var epochTraining = TimeSpan.Zero;
-                foreach (var batch in Batches.Shuffled(train.Count, settings.BatchSize, random))
-                {
-                    if (LimitReached(steps, clock.Elapsed) is { } limit)
-                    {
-                        stop = limit;
-                        break;
-                    }
-
-                    var started = clock.Elapsed;
-                    lossSum += trainer.Step(train.Subset(batch));
-                    var took = clock.Elapsed - started;
-                    trainingTime += took;
-                    epochTraining += took;
-                    steps++;
-                    epochSteps++;
-                    epochExamples += batch.Length;
-                    examples += batch.Length;
-                    progress.Step(new StepProgress(epoch, settings.Epochs, steps, planned, lossSum / epochSteps,
-                        examples / trainingTime.TotalSeconds, Remaining(planned - steps, trainingTime / steps, clock.Elapsed), clock.Elapsed));
-                }
-
-                if (epochSteps == 0)
+                var tally = TrainEpoch(epoch, module, trainer, train, random, totals);
+                stop = tally.Stop ?? StopReason.Completed;
+                if (tally.Steps == 0)
                 {
                     break;
                 }
 
-                var report = new EpochReport(epoch, epochSteps, epochExamples, lossSum / epochSteps,
+                var report = new EpochReport(epoch, tally.Steps, tally.Examples, tally.LossSum / tally.Steps,
                     validation is null ? null : evaluate(validation),
                     eval is null ? null : evaluate(eval),
-                    epochExamples / Math.Max(epochTraining.TotalSeconds, 1e-9),
-                    clock.Elapsed);
+                    tally.Examples / Math.Max(tally.Training.TotalSeconds, 1e-9),
+                    totals.Clock.Elapsed);
                 if (Score(report, selected) is not { } score)
                 {
                     kept = report;
@@ -96,14 +69,9 @@ public sealed class TrainingLoop(TrainingSettings settings, MetricGoal goal, ITr
 
                 epochs.Add(report);
                 progress.Epoch(report, settings.Epochs);
-                if (settings.Patience is { } patience && sinceBest >= patience)
+                if (settings.Patience is { } patience && sinceBest >= patience && stop == StopReason.Completed)
                 {
                     stop = StopReason.EarlyStopping;
-                }
-
-                if (stop != StopReason.Completed)
-                {
-                    break;
                 }
             }
 
@@ -115,12 +83,43 @@ public sealed class TrainingLoop(TrainingSettings settings, MetricGoal goal, ITr
             }
 
             module.eval();
-            return new TrainingOutcome(epochs, steps, examples, stop, trainingTime, clock.Elapsed) { Kept = kept };
+            return new TrainingOutcome(epochs, totals.Steps, totals.Examples, stop, totals.Training, totals.Clock.Elapsed) { Kept = kept };
         }
         finally
         {
             best?.Dispose();
         }
+    }
+
+    /// <summary>One pass of seeded shuffled batches, until the epoch ends or a limit is reached.</summary>
+    private EpochTally TrainEpoch<TData>(int epoch, nn.Module module, IStepTrainer<TData> trainer, TData train, Random random, Totals totals)
+        where TData : class, IExampleSet<TData>
+    {
+        module.train();
+        var tally = new EpochTally();
+        foreach (var batch in Batches.Shuffled(train.Count, settings.BatchSize, random))
+        {
+            if (LimitReached(totals.Steps, totals.Clock.Elapsed) is { } limit)
+            {
+                return tally with { Stop = limit };
+            }
+
+            var started = totals.Clock.Elapsed;
+            var loss = trainer.Step(train.Subset(batch));
+            var took = totals.Clock.Elapsed - started;
+            totals.Add(batch.Length, took);
+            tally = tally with
+            {
+                LossSum = tally.LossSum + loss,
+                Steps = tally.Steps + 1,
+                Examples = tally.Examples + batch.Length,
+                Training = tally.Training + took,
+            };
+            progress.Step(new StepProgress(epoch, settings.Epochs, totals.Steps, totals.Planned, tally.LossSum / tally.Steps,
+                totals.Examples / totals.Training.TotalSeconds, Remaining(totals, totals.Clock.Elapsed), totals.Clock.Elapsed));
+        }
+
+        return tally;
     }
 
     /// <summary>Which set picks the checkpoint; null keeps the last epoch.</summary>
@@ -146,14 +145,38 @@ public sealed class TrainingLoop(TrainingSettings settings, MetricGoal goal, ITr
         : settings.TimeLimit is { } limit && steps > 0 && elapsed >= limit ? StopReason.TimeLimit
         : null;
 
-    private TimeSpan Remaining(int stepsLeft, TimeSpan perStep, TimeSpan elapsed)
+    private TimeSpan Remaining(Totals totals, TimeSpan elapsed)
     {
-        var estimate = perStep * Math.Max(stepsLeft, 0);
+        var estimate = totals.Training / totals.Steps * Math.Max(totals.Planned - totals.Steps, 0);
         if (settings.TimeLimit is { } limit && limit - elapsed < estimate)
         {
             return limit > elapsed ? limit - elapsed : TimeSpan.Zero;
         }
 
         return estimate;
+    }
+
+    /// <summary>What one epoch did; <see cref="Stop"/> is set when a limit ended it early.</summary>
+    private readonly record struct EpochTally(double LossSum, int Steps, int Examples, TimeSpan Training, StopReason? Stop);
+
+    /// <summary>Counts across epochs: steps, examples, time spent in optimizer steps, and the run's clock.</summary>
+    private sealed class Totals(int planned)
+    {
+        public Stopwatch Clock { get; } = Stopwatch.StartNew();
+
+        public int Planned { get; } = planned;
+
+        public int Steps { get; private set; }
+
+        public long Examples { get; private set; }
+
+        public TimeSpan Training { get; private set; }
+
+        public void Add(int examples, TimeSpan took)
+        {
+            Steps++;
+            Examples += examples;
+            Training += took;
+        }
     }
 }

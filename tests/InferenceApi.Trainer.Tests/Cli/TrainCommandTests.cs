@@ -141,6 +141,18 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void TrainImageClassification_InteractiveConsole_DrawsTheBarAndStillPrintsEpochAndFinalLines()
+    {
+        var result = TrainerCli.Run(interactive: true, "train", "image-classification", "--data", Digits, "--max-examples", "100",
+            "--epochs", "2", "--batch-size", "16");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("100%", result.Out, StringComparison.Ordinal);
+        Assert.Contains("epoch 2/2  train loss", result.Out, StringComparison.Ordinal);
+        Assert.Contains("final: accuracy ", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Help_TrainTextClassification_ListsTheCommonAndTaskOptions()
     {
         var result = TrainerCli.Succeeds("train", "text-classification", "--help");

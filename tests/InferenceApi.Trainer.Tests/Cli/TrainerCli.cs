@@ -1,17 +1,21 @@
 using InferenceApi.Trainer.Cli;
+using InferenceApi.Trainer.Tasks;
 
 namespace InferenceApi.Trainer.Tests.Cli;
 
 /// <summary>Runs <see cref="TrainerApp"/> in-process with captured output (so progress is plain lines).</summary>
 internal static class TrainerCli
 {
-    public static CliResult Run(params string[] args)
+    public static CliResult Run(params string[] args) => Run(interactive: false, args);
+
+    /// <param name="interactive">Draw the live progress bar into the captured output, as on a terminal.</param>
+    public static CliResult Run(bool interactive, params string[] args)
     {
         // One TorchSharp thread: tests run side by side, and the machine may be training something else.
         string[] full = args is ["train", _, ..] or ["eval", ..] or ["export", ..] ? [.. args, "--threads", "1"] : args;
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = TrainerApp.Run(full, output, error);
+        var code = TrainerApp.Run(full, new TrainerOutput(output, error, interactive), TrainerTasks.All);
         return new CliResult(code, output.ToString(), error.ToString());
     }
 
