@@ -5,8 +5,8 @@ namespace InferenceApi.Trainer.Tests;
 /// <summary>The shared digits CSV, loaded once for all tests.</summary>
 internal static class TrainerData
 {
-    private static readonly Lazy<DigitsDataset> LazyDigits = new(() =>
-        DigitsDataset.Load(Path.Combine(TestPaths.DataDirectory, "digits", "digits.csv")));
+    private static readonly Lazy<ImageDataset> LazyDigits = new(() =>
+        DigitsCsv.Load(Path.Combine(TestPaths.DataDirectory, "digits", "digits.csv")));
 
-    public static DigitsDataset Digits => LazyDigits.Value;
+    public static ImageDataset Digits => LazyDigits.Value;
 }

@@ -29,9 +29,17 @@ public static class BertOnnxExporter
     private const int SampleCount = 16;
 
     /// <summary>Exports to <paramref name="folder"/> (which must not exist); <paramref name="samples"/> are token id sequences.</summary>
-    public static BertParity Publish(TinyBert model, string folder, string vocabularyPath, IReadOnlyList<int[]> samples, int padId, double tolerance = DefaultTolerance)
+    /// <param name="labels">The label names in logit order; they become <c>id2label</c>.</param>
+    /// <param name="doLowerCase">What the tokenizer did in training; written to <c>tokenizer_config.json</c> so serving does the same.</param>
+    public static BertParity Publish(
+        TinyBert model, string folder, string vocabularyPath, IReadOnlyList<int[]> samples, int padId, IReadOnlyList<string> labels, bool doLowerCase = true, double tolerance = DefaultTolerance)
     {
         var target = ModelFolderPublisher.Target(folder);
+        if (labels.Count != model.Options.Labels)
+        {
+            throw new ArgumentException($"the model has {model.Options.Labels} outputs but {labels.Count} label names were given", nameof(labels));
+        }
+
         if (!File.Exists(vocabularyPath))
         {
             throw new FileNotFoundException($"vocabulary not found: {vocabularyPath}", vocabularyPath);
@@ -54,9 +62,9 @@ public static class BertOnnxExporter
         ModelFolderPublisher.Publish(target, temporary =>
         {
             File.WriteAllBytes(Path.Combine(temporary, "model.onnx"), bytes);
-            File.WriteAllText(Path.Combine(temporary, "config.json"), Config(model.Options, padId).ToJsonString(ModelFolderPublisher.Indented));
+            File.WriteAllText(Path.Combine(temporary, "config.json"), Config(model.Options, padId, labels).ToJsonString(ModelFolderPublisher.Indented));
             File.Copy(vocabularyPath, Path.Combine(temporary, "vocab.txt"));
-            File.WriteAllText(Path.Combine(temporary, "tokenizer_config.json"), TokenizerConfig(model.Options).ToJsonString(ModelFolderPublisher.Indented));
+            File.WriteAllText(Path.Combine(temporary, "tokenizer_config.json"), TokenizerConfig(model.Options, doLowerCase).ToJsonString(ModelFolderPublisher.Indented));
         });
 
         return parity;
@@ -74,7 +82,7 @@ public static class BertOnnxExporter
             throw new ArgumentException("parity check needs at least one sample", nameof(samples));
         }
 
-        var (ids, mask, shape) = SentimentDataset.Pad(batch, padId);
+        var (ids, mask, shape) = TextClassificationDataset.Pad(batch, padId);
         float[] expected;
         model.eval();
         using (no_grad())
@@ -95,7 +103,7 @@ public static class BertOnnxExporter
         double paddedVsUnpadded = 0;
         for (var i = 0; i < batch.Length; i++)
         {
-            var (alone, aloneMask, aloneShape) = SentimentDataset.Pad([batch[i]], padId);
+            var (alone, aloneMask, aloneShape) = TextClassificationDataset.Pad([batch[i]], padId);
             var single = Run(session, alone, aloneMask, aloneShape);
             paddedVsUnpadded = Math.Max(paddedVsUnpadded, ModelFolderPublisher.MaxAbsDiff(single, actual, i * labels));
         }
@@ -112,16 +120,9 @@ public static class BertOnnxExporter
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
 
-    private static JsonObject Config(BertOptions o, int padId)
+    private static JsonObject Config(BertOptions o, int padId, IReadOnlyList<string> labels)
     {
-        var id2label = new JsonObject();
-        var label2id = new JsonObject();
-        for (var i = 0; i < o.Labels; i++)
-        {
-            var name = i < SentimentDataset.LabelNames.Length ? SentimentDataset.LabelNames[i] : i.ToString(CultureInfo.InvariantCulture);
-            id2label[i.ToString(CultureInfo.InvariantCulture)] = name;
-            label2id[name] = i;
-        }
+        var (id2label, label2id) = LabelMaps.Create(labels);
 
         return new JsonObject
         {
@@ -144,10 +145,10 @@ public static class BertOnnxExporter
         };
     }
 
-    private static JsonObject TokenizerConfig(BertOptions o) => new()
+    private static JsonObject TokenizerConfig(BertOptions o, bool doLowerCase) => new()
     {
         ["tokenizer_class"] = "BertTokenizer",
-        ["do_lower_case"] = true,
+        ["do_lower_case"] = doLowerCase,
         ["model_max_length"] = o.MaxPositions,
         ["cls_token"] = "[CLS]",
         ["sep_token"] = "[SEP]",

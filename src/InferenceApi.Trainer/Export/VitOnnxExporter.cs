@@ -20,8 +20,14 @@ public static class VitOnnxExporter
     public const double DefaultTolerance = 1e-4;
 
     /// <summary>Exports to <paramref name="folder"/> (which must not exist); returns the parity max abs diff.</summary>
-    public static double Publish(TinyVit model, string folder, DigitsDataset samples, double tolerance = DefaultTolerance)
+    /// <param name="labels">The label names in logit order; they become <c>id2label</c>.</param>
+    public static double Publish(TinyVit model, string folder, ImageDataset samples, IReadOnlyList<string> labels, double tolerance = DefaultTolerance)
     {
+        if (labels.Count != model.Options.Labels)
+        {
+            throw new ArgumentException($"the model has {model.Options.Labels} outputs but {labels.Count} label names were given", nameof(labels));
+        }
+
         var target = ModelFolderPublisher.Target(folder);
 
         ModelProto onnx;
@@ -41,7 +47,7 @@ public static class VitOnnxExporter
         ModelFolderPublisher.Publish(target, temporary =>
         {
             File.WriteAllBytes(Path.Combine(temporary, "model.onnx"), bytes);
-            File.WriteAllText(Path.Combine(temporary, "config.json"), Config(model.Options).ToJsonString(ModelFolderPublisher.Indented));
+            File.WriteAllText(Path.Combine(temporary, "config.json"), Config(model.Options, labels).ToJsonString(ModelFolderPublisher.Indented));
             File.WriteAllText(Path.Combine(temporary, "preprocessor_config.json"), Preprocessor(model.Options).ToJsonString(ModelFolderPublisher.Indented));
         });
 
@@ -49,20 +55,16 @@ public static class VitOnnxExporter
     }
 
     /// <summary>Runs up to 32 samples, grey replicated to 3 channels as the server feeds them, through both.</summary>
-    public static double MaxAbsDiff(TinyVit model, byte[] onnx, DigitsDataset samples)
+    public static double MaxAbsDiff(TinyVit model, byte[] onnx, ImageDataset samples)
     {
         var count = Math.Min(samples.Count, 32);
         var side = model.Options.ImageSize;
-        var plane = side * side;
-        var rgb = new float[count * 3 * plane];
-        for (var i = 0; i < count; i++)
+        if (samples.Height != side || samples.Width != side)
         {
-            for (var c = 0; c < 3; c++)
-            {
-                Array.Copy(samples.Pixels, i * plane, rgb, ((i * 3) + c) * plane, plane);
-            }
+            throw new ArgumentException($"parity samples are {samples.Height}×{samples.Width}; the model takes {side}×{side}", nameof(samples));
         }
 
+        var rgb = samples.ToRgb(count);
         long[] shape = [count, 3, side, side];
         float[] expected;
         model.eval();
@@ -85,16 +87,9 @@ public static class VitOnnxExporter
         return ModelFolderPublisher.MaxAbsDiff(expected, actual);
     }
 
-    private static JsonObject Config(VitOptions o)
+    private static JsonObject Config(VitOptions o, IReadOnlyList<string> labels)
     {
-        var id2label = new JsonObject();
-        var label2id = new JsonObject();
-        for (var i = 0; i < o.Labels; i++)
-        {
-            var name = i.ToString(CultureInfo.InvariantCulture);
-            id2label[name] = name;
-            label2id[name] = i;
-        }
+        var (id2label, label2id) = LabelMaps.Create(labels);
 
         return new JsonObject
         {
@@ -112,20 +107,25 @@ public static class VitOnnxExporter
             ["id2label"] = id2label,
             ["label2id"] = label2id,
             // Why the channels are averaged: the digits are grey; the model takes the mean of R, G and B first.
-            ["_inference_api_note"] = "trained on 8x8 grey digits (0-16 scaled to 0-255); RGB input is averaged over channels",
+            ["_inference_api_note"] = "tiny ViT trained by InferenceApi.Trainer; RGB input is averaged over channels first",
         };
     }
 
-    private static JsonObject Preprocessor(VitOptions o) => new()
+    /// <summary>The same settings the trainer preprocessed its images with (<see cref="ImageNormalization"/>).</summary>
+    private static JsonObject Preprocessor(VitOptions o)
     {
-        ["image_processor_type"] = "ViTImageProcessor",
-        ["do_resize"] = true,
-        ["size"] = new JsonObject { ["height"] = o.ImageSize, ["width"] = o.ImageSize },
-        ["resample"] = 2,
-        ["do_rescale"] = true,
-        ["rescale_factor"] = 1.0 / 255,
-        ["do_normalize"] = true,
-        ["image_mean"] = new JsonArray(DigitsDataset.Mean, DigitsDataset.Mean, DigitsDataset.Mean),
-        ["image_std"] = new JsonArray(DigitsDataset.Std, DigitsDataset.Std, DigitsDataset.Std),
-    };
+        var config = ImageNormalization.Config(o.ImageSize);
+        return new JsonObject
+        {
+            ["image_processor_type"] = config.ImageProcessorType,
+            ["do_resize"] = config.DoResize,
+            ["size"] = new JsonObject { ["height"] = config.Size.Height, ["width"] = config.Size.Width },
+            ["resample"] = (int)config.Resample,
+            ["do_rescale"] = config.DoRescale,
+            ["rescale_factor"] = config.RescaleFactor,
+            ["do_normalize"] = config.DoNormalize,
+            ["image_mean"] = new JsonArray([.. config.ImageMean.Select(v => JsonValue.Create(v))]),
+            ["image_std"] = new JsonArray([.. config.ImageStd.Select(v => JsonValue.Create(v))]),
+        };
+    }
 }

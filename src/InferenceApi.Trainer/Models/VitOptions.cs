@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace InferenceApi.Trainer.Models;
 
 /// <summary>Sizes of the tiny ViT. The defaults fit the 8×8 digits: 2×2 patches, so 16 patches and a CLS token.</summary>
@@ -19,9 +21,12 @@ public sealed record VitOptions
 
     public double LayerNormEps { get; init; } = 1e-6;
 
+    [JsonIgnore]
     public int PatchesPerSide => ImageSize / PatchSize;
 
+    [JsonIgnore]
     public int Patches => PatchesPerSide * PatchesPerSide;
 
+    [JsonIgnore]
     public int HeadSize => HiddenSize / Heads;
 }

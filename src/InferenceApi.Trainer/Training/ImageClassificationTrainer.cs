@@ -5,61 +5,43 @@ using static TorchSharp.torch;
 
 namespace InferenceApi.Trainer.Training;
 
-/// <summary>Trains a <see cref="TinyVit"/> on digits with AdamW; every step runs in its own dispose scope.</summary>
-public sealed class ImageClassificationTrainer(TinyVit model, double learningRate = 3e-3, int batchSize = 64)
+/// <summary>Trains a <see cref="TinyVit"/> on images with AdamW (see <see cref="StepTrainer{TData}"/>).</summary>
+public sealed class ImageClassificationTrainer(TinyVit model, double learningRate = 3e-3, int batchSize = 64, double weightDecay = StepTrainer<ImageDataset>.DefaultWeightDecay)
+    : IStepTrainer<ImageDataset>
 {
-    private readonly optim.Optimizer optimizer = optim.AdamW(model.parameters(), learningRate, weight_decay: 0.01);
+    private readonly StepTrainer<ImageDataset> steps = new(model, batch => LossTensor(model, batch), learningRate, weightDecay);
 
     /// <summary>One epoch over <paramref name="data"/> in a seeded random order; returns the mean loss.</summary>
-    public double TrainEpoch(DigitsDataset data, Random random, int? maxSteps = null)
+    public double TrainEpoch(ImageDataset data, Random random, int? maxSteps = null)
     {
         model.train();
-        var order = Enumerable.Range(0, data.Count).ToArray();
-        random.Shuffle(order);
         double total = 0;
-        var steps = 0;
-        for (var start = 0; start < order.Length && (maxSteps is null || steps < maxSteps); start += batchSize)
+        var count = 0;
+        foreach (var batch in Batches.Shuffled(data.Count, batchSize, random).Take(maxSteps ?? int.MaxValue))
         {
-            var batch = data.Subset(order.AsSpan(start, Math.Min(batchSize, order.Length - start)).ToArray());
-            total += Step(batch);
-            steps++;
+            total += Step(data.Subset(batch));
+            count++;
         }
 
-        return total / Math.Max(steps, 1);
+        return total / Math.Max(count, 1);
     }
 
-    public double Step(DigitsDataset batch)
+    public double Step(ImageDataset batch) => steps.Step(batch);
+
+    public static double Loss(TinyVit model, ImageDataset data) => Evaluate(model, data).Loss;
+
+    public static double Accuracy(TinyVit model, ImageDataset data) => Evaluate(model, data).Metrics["accuracy"];
+
+    public static Evaluation Evaluate(TinyVit model, ImageDataset data, int batchSize = ClassificationEvaluation.DefaultBatchSize) =>
+        ClassificationEvaluation.Run(model, data.Count, batchSize, indices =>
+        {
+            var (pixels, labels) = data.Subset(indices).ToTensors();
+            return (model.forward(pixels), labels);
+        });
+
+    private static Tensor LossTensor(TinyVit model, ImageDataset batch)
     {
-        using var scope = NewDisposeScope();
-        var (pixels, labels) = ToTensors(batch);
-        optimizer.zero_grad();
-        var loss = nn.functional.cross_entropy(model.forward(pixels), labels);
-        loss.backward();
-        optimizer.step();
-        return loss.item<float>();
+        var (pixels, labels) = batch.ToTensors();
+        return nn.functional.cross_entropy(model.forward(pixels), labels);
     }
-
-    public static double Loss(TinyVit model, DigitsDataset data)
-    {
-        model.eval();
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        var (pixels, labels) = ToTensors(data);
-        return nn.functional.cross_entropy(model.forward(pixels), labels).item<float>();
-    }
-
-    public static double Accuracy(TinyVit model, DigitsDataset data)
-    {
-        model.eval();
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        var (pixels, labels) = ToTensors(data);
-        var correct = model.forward(pixels).argmax(1).eq(labels).sum().item<long>();
-        return (double)correct / data.Count;
-    }
-
-    /// <summary>Pixels as [n, 1, 8, 8] (the model averages channels, so one grey channel is enough) and labels.</summary>
-    public static (Tensor Pixels, Tensor Labels) ToTensors(DigitsDataset data) =>
-        (tensor(data.Pixels, [data.Count, 1, DigitsDataset.Side, DigitsDataset.Side]),
-         tensor(data.Labels.Select(l => (long)l).ToArray(), ScalarType.Int64));
 }

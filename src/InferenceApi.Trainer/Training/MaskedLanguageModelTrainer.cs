@@ -85,7 +85,7 @@ public sealed class MaskedLanguageModelTrainer : IDisposable
         head.train();
         using var scope = NewDisposeScope();
         var batch = Enumerable.Range(0, BatchSize).Select(_ => sentences[random.Next(sentences.Count)]).ToArray();
-        var (ids, mask, shape) = SentimentDataset.Pad(batch, vocabulary.PadId);
+        var (ids, mask, shape) = TextClassificationDataset.Pad(batch, vocabulary.PadId);
         var (positions, targets) = Mask(ids, vocabulary, random);
         var progress = (StepsTaken + 0.5) / totalSteps;
         foreach (var group in optimizer.ParamGroups)

@@ -26,6 +26,8 @@ public sealed class BertOnnxExporterTests : IDisposable
         "zzyzx qwerty",
     ];
 
+    private static readonly string[] Labels = ["negative", "positive"];
+
     private readonly TempDirectory temp = new();
 
     public BertOnnxExporterTests()
@@ -82,7 +84,7 @@ public sealed class BertOnnxExporterTests : IDisposable
         using var scope = NewDisposeScope();
         var shortIds = Samples[1];
         var alone = model.forward(tensor(shortIds.Select(i => (long)i).ToArray(), [1, shortIds.Length]), ones(1, shortIds.Length, ScalarType.Int64));
-        var (ids, mask, shape) = SentimentDataset.Pad([shortIds, Samples[2]], Tokenizer.PadTokenId);
+        var (ids, mask, shape) = TextClassificationDataset.Pad([shortIds, Samples[2]], Tokenizer.PadTokenId);
         for (var j = shortIds.Length; j < shape[1]; j++)
         {
             ids[j] = 7; // a real word under the mask: still ignored
@@ -99,7 +101,7 @@ public sealed class BertOnnxExporterTests : IDisposable
         using var model = NewModel();
         var folder = Path.Combine(temp.Path, "models", "sentiment", "1");
 
-        BertOnnxExporter.Publish(model, folder, VocabularyPath, Samples, Tokenizer.PadTokenId);
+        BertOnnxExporter.Publish(model, folder, VocabularyPath, Samples, Tokenizer.PadTokenId, Labels);
 
         var config = HfModelConfig.Load(Path.Combine(folder, "config.json"));
         var signature = OnnxSessionFactory.ReadSignature(Path.Combine(folder, "model.onnx"));
@@ -123,7 +125,7 @@ public sealed class BertOnnxExporterTests : IDisposable
         Directory.CreateDirectory(parent);
 
         Assert.Throws<InvalidDataException>(() =>
-            BertOnnxExporter.Publish(model, Path.Combine(parent, "1"), VocabularyPath, Samples, Tokenizer.PadTokenId, tolerance: -1));
+            BertOnnxExporter.Publish(model, Path.Combine(parent, "1"), VocabularyPath, Samples, Tokenizer.PadTokenId, Labels, tolerance: -1));
 
         Assert.Empty(Directory.GetFileSystemEntries(parent));
     }
@@ -132,7 +134,7 @@ public sealed class BertOnnxExporterTests : IDisposable
     public void TrainEpoch_FewDozenSentences_LossGoesDown()
     {
         using var model = NewModel();
-        var data = SentimentDataset.FromIds(
+        var data = TextClassificationDataset.FromIds(
             [.. Enumerable.Range(0, 48).Select(i => Samples[i % Samples.Length])],
             [.. Enumerable.Range(0, 48).Select(i => i % Samples.Length % 2)]);
         var trainer = new TextClassificationTrainer(model, Tokenizer.PadTokenId, learningRate: 3e-3, batchSize: 16);
@@ -148,11 +150,13 @@ public sealed class BertOnnxExporterTests : IDisposable
     }
 
     [Fact]
-    public void Load_Sst2Dev_SkipsTheHeaderAndTokenizesWithTheServersTokenizer()
+    public void Tokenize_Sst2Dev_ReadsTheHeaderAndTokenizesWithTheServersTokenizer()
     {
         var tokenizer = BertWordPieceTokenizer.Create(Path.Combine(TestPaths.BertBaseUncasedDirectory, "vocab.txt"), new BertTokenizerOptions());
+        var path = Path.Combine(TestPaths.DataDirectory, "sst2", "dev.tsv");
+        var rows = LabelledTextReader.Read(path, TextDataFormat.Tsv, new TextColumns());
 
-        var dev = SentimentDataset.Load(Path.Combine(TestPaths.DataDirectory, "sst2", "dev.tsv"), tokenizer, 64);
+        var dev = TextClassificationDataset.Tokenize(rows, new LabelSet(Labels), tokenizer, 64, path);
 
         Assert.Equal(872, dev.Count);
         Assert.Equal(1, dev.Labels[0]);

@@ -3,6 +3,7 @@ using InferenceApi.Core.Imaging;
 using InferenceApi.Core.Inference;
 using InferenceApi.Core.Models;
 using InferenceApi.Onnx;
+using InferenceApi.Trainer.Data;
 using InferenceApi.Trainer.Export;
 using InferenceApi.Trainer.Models;
 using static TorchSharp.torch;
@@ -35,14 +36,14 @@ public sealed class VitOnnxExporterTests
         using var temp = new TempDirectory();
         var folder = Path.Combine(temp.Path, "digits-vit", "1");
 
-        VitOnnxExporter.Publish(model, folder, TrainerData.Digits);
+        VitOnnxExporter.Publish(model, folder, TrainerData.Digits, DigitsCsv.LabelNames);
 
         var config = HfModelConfig.Load(Path.Combine(folder, "config.json"));
         var signature = OnnxSessionFactory.ReadSignature(Path.Combine(folder, "model.onnx"));
         var preprocessor = PreprocessorConfig.Load(Path.Combine(folder, "preprocessor_config.json"));
         Assert.Equal(ModelTask.ImageClassification, ModelTaskDetector.Detect(config, signature));
         ImageSignatureValidator.Validate(signature, config.Labels.Count, preprocessor.OutputHeight, preprocessor.OutputWidth);
-        Assert.Equal(10, config.Labels.Count);
+        Assert.Equal(DigitsCsv.LabelNames, config.Labels);
         Assert.Single(Directory.GetFileSystemEntries(Path.Combine(temp.Path, "digits-vit")));
     }
 
@@ -53,7 +54,7 @@ public sealed class VitOnnxExporterTests
         using var temp = new TempDirectory();
         var folder = Path.Combine(temp.Path, "digits-vit");
 
-        Assert.Throws<InvalidDataException>(() => VitOnnxExporter.Publish(model, folder, TrainerData.Digits, tolerance: -1));
+        Assert.Throws<InvalidDataException>(() => VitOnnxExporter.Publish(model, folder, TrainerData.Digits, DigitsCsv.LabelNames, tolerance: -1));
 
         Assert.Empty(Directory.GetFileSystemEntries(temp.Path));
     }

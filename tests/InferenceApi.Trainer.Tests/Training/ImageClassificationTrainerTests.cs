@@ -51,6 +51,6 @@ public sealed class ImageClassificationTrainerTests
     [Fact]
     public void Load_MissingFile_ThrowsFileNotFound()
     {
-        Assert.Throws<FileNotFoundException>(() => DigitsDataset.Load("/nonexistent/digits.csv"));
+        Assert.Throws<FileNotFoundException>(() => DigitsCsv.Load("/nonexistent/digits.csv"));
     }
 }

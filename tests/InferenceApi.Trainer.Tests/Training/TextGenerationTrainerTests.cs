@@ -20,18 +20,40 @@ public sealed class TextGenerationTrainerTests : IDisposable
     }
 
     [Fact]
+    public void Cut_WindowsOverlapByOneToken_SoEveryTokenButTheFirstIsPredictedOnce()
+    {
+        var windows = TokenWindows.Cut([.. Enumerable.Range(0, 10)], 4, "x");
+
+        Assert.Equal(3, windows.Count);
+        Assert.Equal([0L, 1, 2, 3, 3, 4, 5, 6, 6, 7, 8, 9], windows.ToBatch());
+        Assert.Throws<InvalidDataException>(() => TokenWindows.Cut([1, 2, 3], 4, "short.txt"));
+    }
+
+    [Fact]
+    public void Split_HoldsOutWholeWindows()
+    {
+        var windows = TokenWindows.Cut([.. Enumerable.Range(0, 401)], 5, "x");
+
+        var (train, held) = windows.Split(0.1, seed: 1);
+
+        Assert.Equal(100, train.Count + held.Count);
+        Assert.Equal(10, held.Count);
+        Assert.Empty(train.ToBatch().Chunk(5).Select(w => w[0]).Intersect(held.ToBatch().Chunk(5).Select(w => w[0])));
+    }
+
+    [Fact]
     public void Step_FewThousandTokens_LossGoesDown()
     {
         var corpus = SmallCorpus(out var tokenizer);
         manual_seed(3);
         using var model = new TinyGpt(new GptOptions { VocabularySize = tokenizer.VocabularySize, MaxPositions = 32, HiddenSize = 32, Heads = 2, Layers = 1, IntermediateSize = 64, Dropout = 0 });
-        var trainer = new TextGenerationTrainer(model, totalSteps: 60, learningRate: 3e-3, batchSize: 8);
+        var trainer = new TextGenerationTrainer(model, totalSteps: 60, learningRate: 3e-3);
         var before = TextGenerationTrainer.MeanLoss(model, corpus);
 
         var random = new Random(3);
         for (var i = 0; i < 60; i++)
         {
-            trainer.Step(corpus, random);
+            trainer.Step(corpus.Subset([.. Enumerable.Range(0, 8).Select(_ => random.Next(corpus.Count))]));
         }
 
         var after = TextGenerationTrainer.MeanLoss(model, corpus);
@@ -51,63 +73,14 @@ public sealed class TextGenerationTrainerTests : IDisposable
         Assert.Equal(1e-4, trainer.LearningRate(1000), 12);
     }
 
-    [Fact]
-    public void Run_TinySizes_WritesCheckpointTokenizerAndAnExportThatPassedParity()
-    {
-        var train = Path.Combine(temp.Path, "train.txt");
-        File.WriteAllLines(train, File.ReadLines(Persuasion).Take(1500));
-        var eval = Path.Combine(temp.Path, "eval.txt");
-        File.WriteAllLines(eval, File.ReadLines(Persuasion).Skip(1500).Take(300));
-        var log = new StringWriter();
-
-        var result = TextGenerationRun.Run(new TextGenerationSettings
-        {
-            TrainFiles = [train],
-            EvalFile = eval,
-            VocabularySize = 400,
-            Sizes = new GptOptions { VocabularySize = 0, MaxPositions = 32, HiddenSize = 32, Heads = 2, Layers = 1, IntermediateSize = 64 },
-            MaxSteps = 30,
-            EvalEvery = 10,
-            BatchSize = 8,
-            Out = Path.Combine(temp.Path, "checkpoint"),
-            Export = Path.Combine(temp.Path, "models", "gpt", "1"),
-        }, log);
-
-        Assert.Equal(30, result.Steps);
-        Assert.True(result.EvalPerplexity is > 1 and < 400, $"perplexity {result.EvalPerplexity}");
-        Assert.True(result.Parity!.Max <= 1e-4);
-        foreach (var file in new[] { "model.bin", "vocab.json", "merges.txt" })
-        {
-            Assert.True(File.Exists(Path.Combine(temp.Path, "checkpoint", file)), file);
-        }
-
-        Assert.True(File.Exists(Path.Combine(temp.Path, "models", "gpt", "1", "model.onnx")));
-        Assert.Contains("final: steps 30", log.ToString(), StringComparison.Ordinal);
-        Assert.Contains("ONNX Runtime vs TorchSharp max abs diff", log.ToString(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Run_MissingTextFile_FailsBeforeTrainingAndWritesNothing()
-    {
-        var error = Assert.Throws<FileNotFoundException>(() => TextGenerationRun.Run(new TextGenerationSettings
-        {
-            TrainFiles = [Path.Combine(temp.Path, "missing.txt")],
-            Out = Path.Combine(temp.Path, "checkpoint"),
-            Export = Path.Combine(temp.Path, "models", "gpt", "1"),
-        }, TextWriter.Null));
-
-        Assert.Contains("missing.txt", error.Message, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(Path.Combine(temp.Path, "models")));
-    }
-
     public void Dispose() => temp.Dispose();
 
-    private TextCorpus SmallCorpus(out Gpt2Tokenizer tokenizer)
+    private TokenWindows SmallCorpus(out Gpt2Tokenizer tokenizer)
     {
         var documents = TextCorpus.ReadDocuments([Persuasion]).Select(d => d[..20_000]).ToArray();
         var directory = Path.Combine(temp.Path, "bpe");
         ByteLevelBpeTrainer.Train(documents, 300, [Gpt2TokenizerOptions.EndOfText]).Write(directory);
         tokenizer = Gpt2Tokenizer.Create(Path.Combine(directory, "vocab.json"), Path.Combine(directory, "merges.txt"), new Gpt2TokenizerOptions());
-        return TextCorpus.Tokenize(documents, [Persuasion], tokenizer);
+        return TokenWindows.Cut(TextCorpus.Tokenize(documents, [Persuasion], tokenizer).Tokens, 33, Persuasion);
     }
 }

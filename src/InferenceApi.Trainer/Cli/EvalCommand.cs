@@ -1,0 +1,36 @@
+using System.CommandLine;
+using InferenceApi.Trainer.Checkpoints;
+using InferenceApi.Trainer.Tasks;
+using InferenceApi.Trainer.Training;
+using TorchSharp;
+
+namespace InferenceApi.Trainer.Cli;
+
+/// <summary><c>eval --checkpoint DIR --data FILE</c>: the checkpoint's task reads the file the way it was trained and reports its metrics.</summary>
+public static class EvalCommand
+{
+    public static Command Create(IReadOnlyList<ITrainerTask> tasks, TrainerOutput output)
+    {
+        var checkpoint = new Option<string>("--checkpoint") { Description = "Checkpoint folder written by train --out", Required = true };
+        var data = new Option<string>("--data") { Description = "Labelled data file or folder to evaluate on", Required = true };
+        var batchSize = new Option<int>("--batch-size") { Description = "Examples per forward pass", DefaultValueFactory = _ => ClassificationEvaluation.DefaultBatchSize };
+        var metrics = SharedOptions.Metrics();
+        var threads = SharedOptions.Threads();
+        var command = new Command("eval", "Evaluate a checkpoint on a data file") { checkpoint, data, batchSize, metrics, threads };
+        foreach (var option in DataOptions.Distinct(tasks))
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(parse =>
+        {
+            torch.set_num_threads(OptionValues.Positive(parse, threads));
+            var opened = Checkpoint.Open(parse.GetValue(checkpoint)!);
+            var report = TrainerTasks.Find(opened.Task).Evaluate(opened, parse, parse.GetValue(data)!, OptionValues.Positive(parse, batchSize));
+            output.Info(ReportLines.Evaluated(report));
+            MetricsFile.Write(parse.GetValue(metrics), MetricsJson.Evaluation(report));
+            return 0;
+        });
+        return command;
+    }
+}

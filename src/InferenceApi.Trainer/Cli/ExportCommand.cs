@@ -1,0 +1,43 @@
+using System.CommandLine;
+using InferenceApi.Trainer.Checkpoints;
+using InferenceApi.Trainer.Export;
+using InferenceApi.Trainer.Tasks;
+using InferenceApi.Trainer.Training;
+using TorchSharp;
+
+namespace InferenceApi.Trainer.Cli;
+
+/// <summary>
+/// <c>export --checkpoint DIR --out models/NAME/VERSION</c>: the ONNX model folder, checked for parity against
+/// TorchSharp first and published by rename. Parity inputs come from <c>--data</c> when given, else seeded synthetic ones.
+/// </summary>
+public static class ExportCommand
+{
+    public static Command Create(IReadOnlyList<ITrainerTask> tasks, TrainerOutput output)
+    {
+        var checkpoint = new Option<string>("--checkpoint") { Description = "Checkpoint folder written by train --out", Required = true };
+        var target = new Option<string>("--out") { Description = "Model folder to create, e.g. models/NAME/VERSION; must not exist", Required = true };
+        var data = new Option<string?>("--data") { Description = "Data whose examples feed the parity check (default: seeded synthetic inputs)" };
+        var tolerance = SharedOptions.Tolerance();
+        var metrics = SharedOptions.Metrics();
+        var threads = SharedOptions.Threads();
+        var command = new Command("export", "Export a checkpoint as an ONNX model folder the server loads") { checkpoint, target, data, tolerance, metrics, threads };
+        foreach (var option in DataOptions.Distinct(tasks))
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(parse =>
+        {
+            torch.set_num_threads(OptionValues.Positive(parse, threads));
+            var folder = ModelFolderPublisher.Target(parse.GetValue(target)!);
+            var opened = Checkpoint.Open(parse.GetValue(checkpoint)!);
+            var task = TrainerTasks.Find(opened.Task);
+            var report = task.Export(opened, parse, folder, parse.GetValue(data), SharedOptions.CheckTolerance(parse, tolerance));
+            output.Info(ReportLines.Exported(report));
+            MetricsFile.Write(parse.GetValue(metrics), MetricsJson.Exported(task.Name, opened.Directory, report));
+            return 0;
+        });
+        return command;
+    }
+}

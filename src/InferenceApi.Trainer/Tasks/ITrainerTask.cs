@@ -1,0 +1,35 @@
+using System.CommandLine;
+using InferenceApi.Trainer.Checkpoints;
+using InferenceApi.Trainer.Export;
+using InferenceApi.Trainer.Training;
+
+namespace InferenceApi.Trainer.Tasks;
+
+/// <summary>
+/// A task the CLI can train, evaluate and export (<c>train NAME</c>, and <c>eval</c>/<c>export</c> of checkpoints
+/// whose trainer.json says NAME). Implement it by deriving from <see cref="TrainerTask{TModel, TData}"/> and add the
+/// instance to <see cref="TrainerTasks.All"/>; the command line, progress, validation, early stopping, checkpoints,
+/// metrics and error handling come with it.
+/// </summary>
+public interface ITrainerTask
+{
+    /// <summary>The <c>train</c> sub-command and trainer.json's <c>task</c>, e.g. <c>text-classification</c>.</summary>
+    string Name { get; }
+
+    string Description { get; }
+
+    TaskDefaults Defaults { get; }
+
+    /// <summary>Options only <c>train NAME</c> takes (tokenizer, model sizes…).</summary>
+    IReadOnlyList<Option> TrainOptions { get; }
+
+    /// <summary>Options that say how to read a data file; <c>eval</c> and <c>export</c> take them too. Same name, same meaning across tasks.</summary>
+    IReadOnlyList<Option> DataOptions { get; }
+
+    TrainingReport Train(ParseResult parse, TrainingSettings settings, ITrainingConsole console);
+
+    EvaluationReport Evaluate(Checkpoint checkpoint, ParseResult parse, string dataPath, int batchSize);
+
+    /// <param name="samplesPath">A data file whose examples feed the parity check; null makes seeded synthetic ones.</param>
+    ExportReport Export(Checkpoint checkpoint, ParseResult parse, string target, string? samplesPath, double tolerance);
+}

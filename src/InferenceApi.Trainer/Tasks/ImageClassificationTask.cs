@@ -1,0 +1,184 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using InferenceApi.Trainer.Checkpoints;
+using InferenceApi.Trainer.Data;
+using InferenceApi.Trainer.Export;
+using InferenceApi.Trainer.Models;
+using InferenceApi.Trainer.Training;
+
+namespace InferenceApi.Trainer.Tasks;
+
+/// <summary>
+/// <c>train image-classification</c>: a tiny ViT on a folder of class sub-folders of images (decoded and
+/// preprocessed by the server's own code) or on the digits CSV (<c>label,p0..p63</c>).
+/// </summary>
+public sealed class ImageClassificationTask : TrainerTask<ImageClassifier, ImageDataset>
+{
+    private static readonly VitOptions Sizes = new();
+
+    private readonly Option<string?> labels = new("--labels")
+    {
+        Description = "Label names in output order, comma-separated (default: the class folder names sorted, or 0-9 for the digits CSV)",
+    };
+
+    private readonly Option<int?> imageSize = new("--image-size") { Description = $"Images are resized to this square side (default {Sizes.ImageSize}; the digits CSV is 8)" };
+    private readonly Option<int?> patchSize = new("--patch-size") { Description = $"ViT patch side; must divide the image size (default {Sizes.PatchSize})" };
+    private readonly Option<int?> hidden = new("--hidden") { Description = $"Hidden size (default {Sizes.HiddenSize})" };
+    private readonly Option<int?> layers = new("--layers") { Description = $"Encoder layers (default {Sizes.Layers})" };
+    private readonly Option<int?> heads = new("--heads") { Description = $"Attention heads; must divide the hidden size (default {Sizes.Heads})" };
+    private readonly Option<int?> intermediate = new("--intermediate") { Description = $"MLP size (default {Sizes.IntermediateSize})" };
+
+    public override string Name => "image-classification";
+
+    public override string Description => "Train a tiny ViT on a folder of class sub-folders of images, or on the digits CSV";
+
+    public override TaskDefaults Defaults { get; } = new(Epochs: 30, BatchSize: 64, LearningRate: 3e-3, ValidationSplit: 0.2);
+
+    public override MetricGoal Goal => MetricGoal.Accuracy;
+
+    public override IReadOnlyList<Option> TrainOptions => [labels, imageSize, patchSize, hidden, layers, heads, intermediate];
+
+    protected override TaskSetup<ImageClassifier, ImageDataset> Prepare(ParseResult parse, TrainingSettings settings, Checkpoint? initFrom, ITrainingConsole console)
+    {
+        if (initFrom is not null)
+        {
+            RejectWithInitFrom(parse, imageSize, patchSize, hidden, layers, heads, intermediate);
+        }
+
+        using var start = initFrom is null ? null : Load(initFrom);
+        var requested = parse.GetValue(labels) is { } names ? LabelSet.Parse(names) : null;
+        var side = start?.Model.Options.ImageSize ?? OptionValues.Positive(parse, imageSize) ?? Sizes.ImageSize;
+        var (all, labelSet, format) = ReadTraining(settings.DataPath, requested ?? start?.Labels, side);
+        if (settings.MaxExamples is { } max && max < all.Count)
+        {
+            all = all.Subset(DataSplits.Sample(all.Count, max, settings.Seed));
+        }
+
+        var (train, validation) = settings.ValidationSplit > 0 ? all.StratifiedSplit(settings.ValidationSplit, settings.Seed) : (all, null);
+        var eval = settings.EvalPath is { } evalPath ? Read(evalPath, labelSet, side) : null;
+        var model = start is null ? NewModel(parse, side, labelSet) : Continue(start, labelSet, console);
+        return new TaskSetup<ImageClassifier, ImageDataset>(model, train, validation, eval,
+            new DataSource(Path.GetFullPath(settings.DataPath), format, all.Count, labelSet.Names));
+    }
+
+    protected override IStepTrainer<ImageDataset> CreateTrainer(ImageClassifier model, TrainingSettings settings) =>
+        new ImageClassificationTrainer(model.Model, settings.LearningRate, settings.BatchSize, settings.WeightDecay);
+
+    protected override Evaluation Evaluate(ImageClassifier model, ImageDataset data, int batchSize) =>
+        ImageClassificationTrainer.Evaluate(model.Model, data, Math.Max(batchSize, ClassificationEvaluation.DefaultBatchSize));
+
+    protected override JsonNode Describe(ImageClassifier model) =>
+        JsonSerializer.SerializeToNode(new ImageClassifierManifest(model.Model.Options, model.Labels.Names), Checkpoint.Json)!;
+
+    protected override void WriteFiles(ImageClassifier model, string folder)
+    {
+        // Nothing besides model.bin: the preprocessing follows from the image size in trainer.json.
+    }
+
+    protected override ImageClassifier Load(Checkpoint checkpoint)
+    {
+        var manifest = checkpoint.ReadModel<ImageClassifierManifest>();
+        if (manifest.Labels.Count != manifest.Architecture.Labels)
+        {
+            throw new InvalidDataException($"{checkpoint.Directory}: trainer.json names {manifest.Labels.Count} labels for {manifest.Architecture.Labels} outputs");
+        }
+
+        var model = new TinyVit(manifest.Architecture);
+        checkpoint.LoadWeights(model);
+        return new ImageClassifier(model, new LabelSet(manifest.Labels));
+    }
+
+    protected override ImageDataset ReadData(ImageClassifier model, ParseResult parse, string path) =>
+        Read(path, model.Labels, model.Model.Options.ImageSize);
+
+    protected override ExportReport Export(ImageClassifier model, string folder, ImageDataset? samples, double tolerance)
+    {
+        var diff = VitOnnxExporter.Publish(model.Model, folder, samples ?? Synthetic(model.Model.Options), model.Labels.Names, tolerance);
+        return new ExportReport(Path.GetFullPath(folder), new Dictionary<string, double> { ["onnx_vs_torch"] = diff }, tolerance);
+    }
+
+    /// <summary>The training data and the labels it uses: requested or inherited ones, else the folder names (or 0-9).</summary>
+    private static (ImageDataset Data, LabelSet Labels, string Format) ReadTraining(string path, LabelSet? labels, int side)
+    {
+        if (Directory.Exists(path))
+        {
+            labels ??= LabelSet.FromValues(ImageFolder.ClassNames(path));
+            return (ImageFolder.Load(path, labels, side), labels, "image-folder");
+        }
+
+        labels = labels?.Count == DigitsCsv.LabelNames.Length ? labels
+            : labels is null ? new LabelSet(DigitsCsv.LabelNames)
+            : throw new UsageException($"the digits CSV has 10 classes (0-9); --labels names {labels.Count}");
+        return (Read(path, labels, side), labels, "digits-csv");
+    }
+
+    /// <summary>A folder of class sub-folders, or a digits CSV (8×8 only).</summary>
+    private static ImageDataset Read(string path, LabelSet labels, int side)
+    {
+        if (Directory.Exists(path))
+        {
+            return ImageFolder.Load(path, labels, side);
+        }
+
+        if (side != DigitsCsv.Side)
+        {
+            throw new UsageException($"{path}: the digits CSV holds {DigitsCsv.Side}×{DigitsCsv.Side} images; the model takes {side}×{side}");
+        }
+
+        return DigitsCsv.Load(path);
+    }
+
+    private ImageClassifier NewModel(ParseResult parse, int side, LabelSet labelSet)
+    {
+        var options = new VitOptions
+        {
+            ImageSize = side,
+            PatchSize = OptionValues.Positive(parse, patchSize) ?? Sizes.PatchSize,
+            HiddenSize = OptionValues.Positive(parse, hidden) ?? Sizes.HiddenSize,
+            Layers = OptionValues.Positive(parse, layers) ?? Sizes.Layers,
+            Heads = OptionValues.Positive(parse, heads) ?? Sizes.Heads,
+            IntermediateSize = OptionValues.Positive(parse, intermediate) ?? Sizes.IntermediateSize,
+            Labels = labelSet.Count,
+        };
+        if (options.ImageSize % options.PatchSize != 0)
+        {
+            throw new UsageException($"--patch-size {options.PatchSize} must divide --image-size {options.ImageSize}");
+        }
+
+        if (options.HiddenSize % options.Heads != 0)
+        {
+            throw new UsageException($"--heads {options.Heads} must divide --hidden {options.HiddenSize}");
+        }
+
+        return new ImageClassifier(new TinyVit(options), labelSet);
+    }
+
+    /// <summary>Fine-tunes the checkpoint's model; a different label set gets a fresh classifier head.</summary>
+    private static ImageClassifier Continue(ImageClassifier start, LabelSet labelSet, ITrainingConsole console)
+    {
+        var model = new TinyVit(start.Model.Options with { Labels = labelSet.Count });
+        var sameLabels = labelSet.Equals(start.Labels);
+        var fresh = WeightTransfer.CopyMatching(start.Model, model, sameLabels ? [] : [model.Classifier.weight!, model.Classifier.bias!]);
+        if (fresh.Count > 0)
+        {
+            console.Info($"labels {labelSet} differ from the checkpoint's ({start.Labels}); a fresh classifier head: {string.Join(", ", fresh)}");
+        }
+
+        return new ImageClassifier(model, labelSet);
+    }
+
+    /// <summary>Seeded random pixels in the normalised range, for an export with no data to sample.</summary>
+    private static ImageDataset Synthetic(VitOptions options)
+    {
+        const int count = 8;
+        var random = new Random(0);
+        var pixels = new float[count * 3 * options.ImageSize * options.ImageSize];
+        for (var i = 0; i < pixels.Length; i++)
+        {
+            pixels[i] = (random.NextSingle() * 2) - 1;
+        }
+
+        return new ImageDataset(pixels, new int[count], 3, options.ImageSize, options.ImageSize);
+    }
+}

@@ -1,0 +1,232 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using InferenceApi.Core.Tokenization;
+using InferenceApi.Trainer.Checkpoints;
+using InferenceApi.Trainer.Data;
+using InferenceApi.Trainer.Export;
+using InferenceApi.Trainer.Models;
+using InferenceApi.Trainer.Training;
+
+namespace InferenceApi.Trainer.Tasks;
+
+/// <summary>
+/// <c>train text-classification</c>: a tiny BERT on labelled text from CSV, TSV or JSONL, tokenized by the
+/// server's own WordPiece tokenizer with a given <c>vocab.txt</c> (copied into the checkpoint and the export).
+/// </summary>
+public sealed class TextClassificationTask : TrainerTask<TextClassifier, TextClassificationDataset>
+{
+    private const string VocabularyFileName = "vocab.txt";
+    private const int ParitySamples = 16;
+
+    private static readonly BertOptions Sizes = new() { VocabularySize = 0 };
+
+    private readonly Option<string?> vocabulary = new("--vocab") { Description = "WordPiece vocab.txt (required unless --init-from gives one)" };
+    private readonly Option<string?> labels = new("--labels")
+    {
+        Description = "Label names in output order, comma-separated; integer labels in the data index them (default: the labels in the data, sorted)",
+    };
+
+    private readonly Option<bool> cased = new("--cased") { Description = "Keep case (default: lower-case, as bert-base-uncased)" };
+    private readonly Option<int?> maxLength = new("--max-length") { Description = $"Longest input in tokens, [CLS] and [SEP] included; longer texts are truncated (default {Sizes.MaxPositions})" };
+    private readonly Option<int?> hidden = new("--hidden") { Description = $"Hidden size (default {Sizes.HiddenSize})" };
+    private readonly Option<int?> layers = new("--layers") { Description = $"Encoder layers (default {Sizes.Layers})" };
+    private readonly Option<int?> heads = new("--heads") { Description = $"Attention heads; must divide the hidden size (default {Sizes.Heads})" };
+    private readonly Option<int?> intermediate = new("--intermediate") { Description = $"MLP size (default {Sizes.IntermediateSize})" };
+    private readonly Option<double?> dropout = new("--dropout") { Description = $"Dropout on embeddings and the [CLS] vector (default {Sizes.Dropout})" };
+
+    private readonly Option<string?> format = new("--format") { Description = "csv, tsv or jsonl (default: from the file extension)" };
+    private readonly Option<string?> textColumn = new("--text-column") { Description = $"Column (or JSON field) holding the text (default '{TextColumns.DefaultText}', or the checkpoint's)" };
+    private readonly Option<string?> labelColumn = new("--label-column") { Description = $"Column (or JSON field) holding the label (default '{TextColumns.DefaultLabel}', or the checkpoint's)" };
+
+    public TextClassificationTask() => format.AcceptOnlyFromAmong(TextDataFormats.Names);
+
+    public override string Name => "text-classification";
+
+    public override string Description => "Train a tiny BERT classifier on labelled text (CSV, TSV or JSONL) with a WordPiece vocabulary";
+
+    public override TaskDefaults Defaults { get; } = new(Epochs: 3, BatchSize: 64, LearningRate: 1e-3, ValidationSplit: 0.1);
+
+    public override MetricGoal Goal => MetricGoal.Accuracy;
+
+    public override IReadOnlyList<Option> TrainOptions => [vocabulary, labels, cased, maxLength, hidden, layers, heads, intermediate, dropout];
+
+    public override IReadOnlyList<Option> DataOptions => [format, textColumn, labelColumn];
+
+    protected override TaskSetup<TextClassifier, TextClassificationDataset> Prepare(ParseResult parse, TrainingSettings settings, Checkpoint? initFrom, ITrainingConsole console)
+    {
+        if (initFrom is not null)
+        {
+            RejectWithInitFrom(parse, vocabulary, cased, maxLength, hidden, layers, heads, intermediate, dropout);
+        }
+
+        using var start = initFrom is null ? null : Load(initFrom);
+        var columns = Columns(parse, start?.Columns);
+        var rows = Read(parse, settings.DataPath, columns);
+        if (settings.MaxExamples is { } max && max < rows.Count)
+        {
+            rows = [.. DataSplits.Sample(rows.Count, max, settings.Seed).Select(i => rows[i])];
+        }
+
+        var labelSet = Value(parse, labels) is { } names ? LabelSet.Parse(names) : start?.Labels ?? LabelsIn(rows, settings.DataPath);
+        var (tokenizer, vocabularyPath) = start is null ? NewTokenizer(parse) : (start.Tokenizer, start.VocabularyPath);
+        var length = start?.Model.Options.MaxPositions ?? OptionValues.Positive(parse, maxLength) ?? Sizes.MaxPositions;
+        var all = TokenizeTraining(rows, labelSet, tokenizer, length, settings.DataPath, inherited: start is not null && Value(parse, labels) is null);
+        var (train, validation) = settings.ValidationSplit > 0 ? all.StratifiedSplit(settings.ValidationSplit, settings.Seed) : (all, null);
+        var eval = settings.EvalPath is { } evalPath
+            ? TextClassificationDataset.Tokenize(Read(parse, evalPath, columns), labelSet, tokenizer, length, evalPath)
+            : null;
+        var model = start is null
+            ? new TextClassifier(new TinyBert(NewOptions(parse, tokenizer, length, labelSet)), tokenizer, vocabularyPath, labelSet, columns)
+            : Continue(start, labelSet, columns, console);
+        var formatName = TextDataFormats.Name(TextDataFormats.Resolve(settings.DataPath, Value(parse, format)));
+        return new TaskSetup<TextClassifier, TextClassificationDataset>(model, train, validation, eval,
+            new DataSource(Path.GetFullPath(settings.DataPath), formatName, all.Count, labelSet.Names));
+    }
+
+    protected override IStepTrainer<TextClassificationDataset> CreateTrainer(TextClassifier model, TrainingSettings settings) =>
+        new TextClassificationTrainer(model.Model, model.Tokenizer.PadTokenId, settings.LearningRate, settings.BatchSize, settings.WeightDecay);
+
+    protected override Evaluation Evaluate(TextClassifier model, TextClassificationDataset data, int batchSize) =>
+        TextClassificationTrainer.Evaluate(model.Model, data, model.Tokenizer.PadTokenId, Math.Max(batchSize, ClassificationEvaluation.DefaultBatchSize));
+
+    protected override JsonNode Describe(TextClassifier model) =>
+        JsonSerializer.SerializeToNode(
+            new TextClassifierManifest(model.Model.Options, model.Labels.Names, new WordPieceManifest(VocabularyFileName, model.Tokenizer.Options.DoLowerCase), model.Columns),
+            Checkpoint.Json)!;
+
+    protected override void WriteFiles(TextClassifier model, string folder) =>
+        File.Copy(model.VocabularyPath, Path.Combine(folder, VocabularyFileName));
+
+    protected override TextClassifier Load(Checkpoint checkpoint)
+    {
+        var manifest = checkpoint.ReadModel<TextClassifierManifest>();
+        var architecture = manifest.Architecture;
+        if (manifest.Labels.Count != architecture.Labels)
+        {
+            throw new InvalidDataException($"{checkpoint.Directory}: trainer.json names {manifest.Labels.Count} labels for {architecture.Labels} outputs");
+        }
+
+        var vocabularyPath = checkpoint.File(manifest.Tokenizer.Vocabulary);
+        var tokenizer = BertWordPieceTokenizer.Create(vocabularyPath,
+            new BertTokenizerOptions { DoLowerCase = manifest.Tokenizer.DoLowerCase, ModelMaxLength = architecture.MaxPositions });
+        if (tokenizer.VocabularySize != architecture.VocabularySize)
+        {
+            throw new InvalidDataException($"{vocabularyPath}: {tokenizer.VocabularySize} tokens, but the model was trained on {architecture.VocabularySize}");
+        }
+
+        var model = new TinyBert(architecture);
+        checkpoint.LoadWeights(model);
+        return new TextClassifier(model, tokenizer, vocabularyPath, new LabelSet(manifest.Labels), manifest.Columns);
+    }
+
+    protected override TextClassificationDataset ReadData(TextClassifier model, ParseResult parse, string path) =>
+        TextClassificationDataset.Tokenize(Read(parse, path, Columns(parse, model.Columns)), model.Labels, model.Tokenizer, model.Model.Options.MaxPositions, path);
+
+    protected override ExportReport Export(TextClassifier model, string folder, TextClassificationDataset? samples, double tolerance)
+    {
+        // Sequences of different lengths, so the parity batch really is padded.
+        var sequences = samples is null
+            ? Synthetic(model)
+            : samples.Ids.DistinctBy(ids => ids.Length).OrderBy(ids => ids.Length).Take(ParitySamples).ToArray();
+        var parity = BertOnnxExporter.Publish(model.Model, folder, model.VocabularyPath, sequences, model.Tokenizer.PadTokenId,
+            model.Labels.Names, model.Tokenizer.Options.DoLowerCase, tolerance);
+        return new ExportReport(Path.GetFullPath(folder), new Dictionary<string, double>
+        {
+            ["onnx_vs_torch"] = parity.OnnxVsTorch,
+            ["padded_vs_unpadded"] = parity.PaddedVsUnpadded,
+        }, tolerance);
+    }
+
+    private IReadOnlyList<LabelledText> Read(ParseResult parse, string path, TextColumns columns) =>
+        LabelledTextReader.Read(path, TextDataFormats.Resolve(path, Value(parse, format)), columns);
+
+    private TextColumns Columns(ParseResult parse, TextColumns? inherited) => new(
+        Value(parse, textColumn) ?? inherited?.Text ?? TextColumns.DefaultText,
+        Value(parse, labelColumn) ?? inherited?.Label ?? TextColumns.DefaultLabel);
+
+    /// <summary>A data option's value, read by name: <c>eval</c> and <c>export</c> carry copies of these options, not these instances.</summary>
+    private static string? Value(ParseResult parse, Option<string?> option) => parse.GetValue<string?>(option.Name);
+
+    /// <summary>Tokenizes; an unknown label under the checkpoint's inherited labels says how to fine-tune onto new ones.</summary>
+    private static TextClassificationDataset TokenizeTraining(
+        IReadOnlyList<LabelledText> rows, LabelSet labelSet, BertWordPieceTokenizer tokenizer, int length, string path, bool inherited)
+    {
+        try
+        {
+            return TextClassificationDataset.Tokenize(rows, labelSet, tokenizer, length, path);
+        }
+        catch (InvalidDataException e) when (inherited)
+        {
+            throw new InvalidDataException($"{e.Message} (the --init-from checkpoint's labels; pass --labels to fine-tune onto new ones)", e);
+        }
+    }
+
+    private static LabelSet LabelsIn(IReadOnlyList<LabelledText> rows, string path)
+    {
+        try
+        {
+            return LabelSet.FromValues(rows.Select(r => r.Label));
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
+    }
+
+    private (BertWordPieceTokenizer Tokenizer, string Path) NewTokenizer(ParseResult parse)
+    {
+        var path = parse.GetValue(vocabulary) ?? throw new UsageException("--vocab is required to train a new text classifier (a WordPiece vocab.txt)");
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"vocabulary not found: {path}", path);
+        }
+
+        var length = OptionValues.Positive(parse, maxLength) ?? Sizes.MaxPositions;
+        var tokenizer = BertWordPieceTokenizer.Create(path, new BertTokenizerOptions { DoLowerCase = !parse.GetValue(cased), ModelMaxLength = length });
+        return (tokenizer, Path.GetFullPath(path));
+    }
+
+    private BertOptions NewOptions(ParseResult parse, BertWordPieceTokenizer tokenizer, int length, LabelSet labelSet)
+    {
+        var options = new BertOptions
+        {
+            VocabularySize = tokenizer.VocabularySize,
+            MaxPositions = length,
+            HiddenSize = OptionValues.Positive(parse, hidden) ?? Sizes.HiddenSize,
+            Layers = OptionValues.Positive(parse, layers) ?? Sizes.Layers,
+            Heads = OptionValues.Positive(parse, heads) ?? Sizes.Heads,
+            IntermediateSize = OptionValues.Positive(parse, intermediate) ?? Sizes.IntermediateSize,
+            Dropout = parse.GetValue(dropout) is { } rate and (< 0 or >= 1) ? throw new UsageException($"--dropout must be in [0, 1); got {rate}") : parse.GetValue(dropout) ?? Sizes.Dropout,
+            Labels = labelSet.Count,
+        };
+        return options.HiddenSize % options.Heads == 0 ? options
+            : throw new UsageException($"--heads {options.Heads} must divide --hidden {options.HiddenSize}");
+    }
+
+    /// <summary>Fine-tunes the checkpoint's model; a different label set gets a fresh classifier head.</summary>
+    private static TextClassifier Continue(TextClassifier start, LabelSet labelSet, TextColumns columns, ITrainingConsole console)
+    {
+        var model = new TinyBert(start.Model.Options with { Labels = labelSet.Count });
+        var sameLabels = labelSet.Equals(start.Labels);
+        var fresh = WeightTransfer.CopyMatching(start.Model, model, sameLabels ? [] : [model.Classifier.weight!, model.Classifier.bias!]);
+        if (fresh.Count > 0)
+        {
+            console.Info($"labels {labelSet} differ from the checkpoint's ({start.Labels}); a fresh classifier head: {string.Join(", ", fresh)}");
+        }
+
+        return new TextClassifier(model, start.Tokenizer, start.VocabularyPath, labelSet, columns);
+    }
+
+    /// <summary>Seeded random token ids between [CLS] and [SEP], of 16 different lengths, for an export with no data to sample.</summary>
+    private static int[][] Synthetic(TextClassifier model)
+    {
+        var frame = model.Tokenizer.Encode("", 2, truncate: true).Ids;
+        var longest = model.Model.Options.MaxPositions;
+        var random = new Random(0);
+        return [.. Enumerable.Range(0, ParitySamples)
+            .Select(i => 2 + (i * (longest - 2) / (ParitySamples - 1)))
+            .Distinct()
+            .Select(length => (int[])[frame[0], .. Enumerable.Range(0, length - 2).Select(_ => random.Next(model.Tokenizer.VocabularySize)), frame[^1]])];
+    }
+}

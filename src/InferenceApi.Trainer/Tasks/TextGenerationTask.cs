@@ -1,0 +1,208 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using InferenceApi.Core.Tokenization;
+using InferenceApi.Trainer.Checkpoints;
+using InferenceApi.Trainer.Data;
+using InferenceApi.Trainer.Export;
+using InferenceApi.Trainer.Models;
+using InferenceApi.Trainer.Training;
+
+namespace InferenceApi.Trainer.Tasks;
+
+/// <summary>
+/// <c>train text-generation</c>: a tiny GPT on plain-text files (a file or a folder of <c>.txt</c>), with a
+/// byte-level BPE learned from the training text (<c>--vocab-size</c>) or given (<c>--tokenizer</c>, e.g. GPT-2's);
+/// perplexity on the validation split and on <c>--eval</c>; the export is a decoder with past.
+/// </summary>
+public sealed class TextGenerationTask : TrainerTask<TextGenerator, TokenWindows>
+{
+    private static readonly GptOptions Sizes = new() { VocabularySize = 0 };
+    private static readonly string[] TokenizerFiles = [Gpt2TokenizerLoader.VocabularyFileName, Gpt2TokenizerLoader.MergesFileName];
+
+    private readonly Option<int?> vocabularySize = new("--vocab-size") { Description = "Learn a byte-level BPE of this many tokens from the training text (default 4096)" };
+    private readonly Option<string?> tokenizer = new("--tokenizer") { Description = "A folder with vocab.json and merges.txt to use instead of learning one (e.g. GPT-2's)" };
+    private readonly Option<int?> maxLength = new("--max-length") { Description = $"Context length in tokens: training windows and the served prompt + generation limit (default {Sizes.MaxPositions})" };
+    private readonly Option<int?> hidden = new("--hidden") { Description = $"Hidden size (default {Sizes.HiddenSize})" };
+    private readonly Option<int?> layers = new("--layers") { Description = $"Decoder layers (default {Sizes.Layers})" };
+    private readonly Option<int?> heads = new("--heads") { Description = $"Attention heads; must divide the hidden size (default {Sizes.Heads})" };
+    private readonly Option<int?> intermediate = new("--intermediate") { Description = $"MLP size (default {Sizes.IntermediateSize})" };
+    private readonly Option<double?> dropout = new("--dropout") { Description = $"Dropout (default {Sizes.Dropout})" };
+
+    public override string Name => "text-generation";
+
+    public override string Description => "Train a tiny GPT on plain text (a .txt file or a folder of them); exported as an ONNX decoder with past";
+
+    public override TaskDefaults Defaults { get; } = new(Epochs: 5, BatchSize: 16, LearningRate: 1e-3, ValidationSplit: 0.05);
+
+    public override MetricGoal Goal { get; } = new("perplexity", HigherIsBetter: false);
+
+    public override IReadOnlyList<Option> TrainOptions => [vocabularySize, tokenizer, maxLength, hidden, layers, heads, intermediate, dropout];
+
+    protected override TaskSetup<TextGenerator, TokenWindows> Prepare(ParseResult parse, TrainingSettings settings, Checkpoint? initFrom, ITrainingConsole console)
+    {
+        if (initFrom is not null)
+        {
+            RejectWithInitFrom(parse, vocabularySize, tokenizer, maxLength, hidden, layers, heads, intermediate, dropout);
+        }
+
+        var files = TrainingFiles(settings.DataPath, settings.EvalPath, console);
+        var documents = TextCorpus.ReadDocuments(files);
+        if (settings.MaxExamples is not null)
+        {
+            throw new UsageException("--max-examples does not apply to text generation; use --max-steps or a shorter text");
+        }
+
+        var model = initFrom is not null ? Load(initFrom) : Create(parse, documents);
+        try
+        {
+            var context = model.Model.Options.MaxPositions;
+            var all = TokenWindows.Cut(TextCorpus.Tokenize(documents, files, model.Tokenizer).Tokens, context + 1, settings.DataPath);
+            var (train, validation) = settings.ValidationSplit > 0 ? all.Split(settings.ValidationSplit, settings.Seed) : (all, null);
+            var eval = settings.EvalPath is { } evalPath ? ReadData(model, parse, evalPath) : null;
+            var perEpoch = (train.Count + settings.BatchSize - 1) / settings.BatchSize;
+            model.PlannedSteps = (int)Math.Min((long)settings.Epochs * perEpoch, settings.MaxSteps ?? int.MaxValue);
+            console.Info(string.Create(CultureInfo.InvariantCulture,
+                $"tokenizer: {model.Tokenizer.VocabularySize} tokens; {files.Count} training files, {all.TokenCount:N0} tokens in {all.Count:N0} windows of {context + 1}" +
+                $"{(eval is null ? "" : $"; eval {eval.TokenCount:N0} tokens")}; {model.PlannedSteps} steps planned"));
+            return new TaskSetup<TextGenerator, TokenWindows>(model, train, validation, eval,
+                new DataSource(Path.GetFullPath(settings.DataPath), "text", all.Count));
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    protected override IStepTrainer<TokenWindows> CreateTrainer(TextGenerator model, TrainingSettings settings) =>
+        new TextGenerationTrainer(model.Model, model.PlannedSteps, settings.LearningRate, settings.WeightDecay);
+
+    protected override Evaluation Evaluate(TextGenerator model, TokenWindows data, int batchSize)
+    {
+        var loss = TextGenerationTrainer.MeanLoss(model.Model, data);
+        return new Evaluation(data.Count, loss, new Dictionary<string, double> { ["perplexity"] = Math.Exp(loss) });
+    }
+
+    protected override JsonNode Describe(TextGenerator model) =>
+        JsonSerializer.SerializeToNode(new TextGeneratorManifest(model.Model.Options, new Gpt2Manifest(TokenizerFiles[0], TokenizerFiles[1])), Checkpoint.Json)!;
+
+    protected override void WriteFiles(TextGenerator model, string folder)
+    {
+        foreach (var file in TokenizerFiles)
+        {
+            File.Copy(Path.Combine(model.TokenizerDirectory, file), Path.Combine(folder, file));
+        }
+    }
+
+    protected override TextGenerator Load(Checkpoint checkpoint)
+    {
+        var manifest = checkpoint.ReadModel<TextGeneratorManifest>();
+        var vocabularyPath = checkpoint.File(manifest.Tokenizer.Vocabulary);
+        var tokens = Gpt2Tokenizer.Create(vocabularyPath, checkpoint.File(manifest.Tokenizer.Merges),
+            new Gpt2TokenizerOptions { ModelMaxLength = manifest.Architecture.MaxPositions });
+        if (tokens.VocabularySize != manifest.Architecture.VocabularySize)
+        {
+            throw new InvalidDataException($"{vocabularyPath}: {tokens.VocabularySize} tokens, but the model was trained on {manifest.Architecture.VocabularySize}");
+        }
+
+        var model = new TinyGpt(manifest.Architecture);
+        checkpoint.LoadWeights(model);
+        return new TextGenerator(model, tokens, checkpoint.Directory, ownsTokenizerDirectory: false);
+    }
+
+    protected override TokenWindows ReadData(TextGenerator model, ParseResult parse, string path)
+    {
+        var files = Directory.Exists(path) ? TextFiles(path) : [path];
+        var tokens = TextCorpus.Tokenize(TextCorpus.ReadDocuments(files), files, model.Tokenizer).Tokens;
+        return TokenWindows.Cut(tokens, model.Model.Options.MaxPositions + 1, path);
+    }
+
+    protected override ExportReport Export(TextGenerator model, string folder, TokenWindows? samples, double tolerance)
+    {
+        var longest = Math.Min(32, model.Model.Options.MaxPositions - GptOnnxExporter.ParitySteps);
+        int[][] prompts = samples is null
+            ? [.. new[] { "It is a truth universally acknowledged, that a single man in possession", "My dear", "She" }
+                .Select(text => model.Tokenizer.Encode(text, longest, truncate: true).Ids)]
+            : [.. new[] { longest, Math.Max(longest / 3, 2), 1 }.Select((length, i) => samples.Prefix(i % samples.Count, length))];
+        var parity = GptOnnxExporter.Publish(model.Model, folder, model.TokenizerDirectory, prompts, model.EndOfTextId, tolerance);
+        return new ExportReport(Path.GetFullPath(folder), new Dictionary<string, double>
+        {
+            ["onnx_vs_torch"] = parity.OnnxVsTorch,
+            ["padded_vs_alone"] = parity.PaddedVsAlone,
+        }, tolerance);
+    }
+
+    /// <summary>The <c>.txt</c> files of <paramref name="data"/> (a file or a folder), without the <c>--eval</c> file if it lies among them.</summary>
+    private static List<string> TrainingFiles(string data, string? eval, ITrainingConsole console)
+    {
+        if (!Directory.Exists(data))
+        {
+            return File.Exists(data) ? [data] : throw new FileNotFoundException($"text file or folder not found: {data}", data);
+        }
+
+        var files = TextFiles(data);
+        if (eval is not null && files.RemoveAll(f => Path.GetFullPath(f) == Path.GetFullPath(eval)) > 0)
+        {
+            console.Info($"held out {Path.GetFileName(eval)} (the --eval file) from the training folder");
+        }
+
+        return files.Count > 0 ? files : throw new InvalidDataException($"{data}: no .txt files to train on");
+    }
+
+    private static List<string> TextFiles(string folder) => [.. Directory.GetFiles(folder, "*.txt").Order(StringComparer.Ordinal)];
+
+    private TextGenerator Create(ParseResult parse, IReadOnlyList<string> documents)
+    {
+        var context = OptionValues.Positive(parse, maxLength) ?? Sizes.MaxPositions;
+        var given = parse.GetValue(tokenizer);
+        if (given is not null && parse.GetValue(vocabularySize) is not null)
+        {
+            throw new UsageException("--tokenizer and --vocab-size exclude each other: either use a tokenizer or learn one");
+        }
+
+        var directory = given ?? Path.Combine(Path.GetTempPath(), $"inferenceapi-bpe-{Guid.NewGuid():N}");
+        try
+        {
+            if (given is null)
+            {
+                var size = OptionValues.Positive(parse, vocabularySize) ?? 4096;
+                if (size <= 257)
+                {
+                    throw new UsageException($"--vocab-size must be above 257 (256 bytes and <|endoftext|>); got {size}");
+                }
+
+                ByteLevelBpeTrainer.Train(documents, size, [Gpt2TokenizerOptions.EndOfText]).Write(directory);
+            }
+
+            var tokens = Gpt2Tokenizer.Create(
+                Path.Combine(directory, TokenizerFiles[0]), Path.Combine(directory, TokenizerFiles[1]), new Gpt2TokenizerOptions { ModelMaxLength = context });
+            var options = new GptOptions
+            {
+                VocabularySize = tokens.VocabularySize,
+                MaxPositions = context,
+                HiddenSize = OptionValues.Positive(parse, hidden) ?? Sizes.HiddenSize,
+                Layers = OptionValues.Positive(parse, layers) ?? Sizes.Layers,
+                Heads = OptionValues.Positive(parse, heads) ?? Sizes.Heads,
+                IntermediateSize = OptionValues.Positive(parse, intermediate) ?? Sizes.IntermediateSize,
+                Dropout = parse.GetValue(dropout) is { } rate and (< 0 or >= 1) ? throw new UsageException($"--dropout must be in [0, 1); got {rate}") : parse.GetValue(dropout) ?? Sizes.Dropout,
+            };
+            if (options.HiddenSize % options.Heads != 0)
+            {
+                throw new UsageException($"--heads {options.Heads} must divide --hidden {options.HiddenSize}");
+            }
+
+            return new TextGenerator(new TinyGpt(options), tokens, directory, ownsTokenizerDirectory: given is null);
+        }
+        catch (Exception) when (given is null && Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+            throw;
+        }
+        catch (TokenizerLoadException e)
+        {
+            throw new InvalidDataException(e.Message, e);
+        }
+    }
+}

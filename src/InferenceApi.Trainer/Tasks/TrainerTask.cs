@@ -1,0 +1,136 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using InferenceApi.Trainer.Checkpoints;
+using InferenceApi.Trainer.Data;
+using InferenceApi.Trainer.Export;
+using InferenceApi.Trainer.Training;
+using TorchSharp;
+
+namespace InferenceApi.Trainer.Tasks;
+
+/// <summary>
+/// The one class a task writes. It says how to read data, build, train-step, evaluate, describe, reload and export
+/// its model; this base runs the shared flow around it: seed, <c>--init-from</c>, the <see cref="TrainingLoop"/>
+/// (progress, validation, best epoch, early stopping, limits), the checkpoint folder and the export.
+/// </summary>
+/// <typeparam name="TModel">The model with its label names and tokenizer (e.g. <see cref="TextClassifier"/>).</typeparam>
+/// <typeparam name="TData">The task's data set (e.g. <see cref="TextClassificationDataset"/>).</typeparam>
+public abstract class TrainerTask<TModel, TData> : ITrainerTask
+    where TModel : class, ITaskModel
+    where TData : class, IExampleSet<TData>
+{
+    public abstract string Name { get; }
+
+    public abstract string Description { get; }
+
+    public abstract TaskDefaults Defaults { get; }
+
+    /// <summary>The metric that picks the kept epoch and drives <c>--patience</c>.</summary>
+    public abstract MetricGoal Goal { get; }
+
+    public abstract IReadOnlyList<Option> TrainOptions { get; }
+
+    public virtual IReadOnlyList<Option> DataOptions => [];
+
+    public TrainingReport Train(ParseResult parse, TrainingSettings settings, ITrainingConsole console)
+    {
+        torch.manual_seed(settings.Seed);
+        var initFrom = settings.InitFrom is { } path ? OpenCheckpoint(path) : null;
+        var setup = Prepare(parse, settings, initFrom, console);
+        using var model = setup.Model;
+        if (setup.Train.Count == 0)
+        {
+            throw new InvalidDataException($"{setup.Source.Path}: no training examples left after --validation-split {settings.ValidationSplit}");
+        }
+
+        var validation = setup.Validation is { Count: > 0 } v ? v : null;
+        if (setup.Validation is { Count: 0 } && settings.Selection == CheckpointSelection.Validation)
+        {
+            throw new UsageException($"--validation-split {settings.ValidationSplit} leaves no validation examples from {setup.Source.Examples}; raise it or pass --validation-split 0");
+        }
+
+        var trainer = CreateTrainer(model, settings);
+        var outcome = console.WithProgress(progress => new TrainingLoop(settings, Goal, progress)
+            .Run(model.Module, trainer, data => Evaluate(model, data, settings.BatchSize), setup.Train, validation, setup.Eval));
+        var data = new DataSummary(setup.Source.Path, setup.Source.Format, setup.Source.Examples, setup.Train.Count, validation?.Count ?? 0,
+            settings.EvalPath is null ? null : Path.GetFullPath(settings.EvalPath), setup.Eval?.Count, setup.Source.Labels);
+        var report = new TrainingReport(Name, data, settings, Goal, outcome);
+        if (settings.OutputPath is { } output)
+        {
+            Checkpoint.Write(output, Name, model.Module, Describe(model), MetricsJson.Training(report), folder => WriteFiles(model, folder));
+            report = report with { Checkpoint = Path.GetFullPath(output) };
+        }
+
+        if (settings.ExportPath is { } export)
+        {
+            report = report with { Export = Export(model, export, setup.Eval ?? validation ?? setup.Train, settings.ExportTolerance) };
+        }
+
+        return report;
+    }
+
+    public EvaluationReport Evaluate(Checkpoint checkpoint, ParseResult parse, string dataPath, int batchSize)
+    {
+        var clock = Stopwatch.StartNew();
+        using var model = Load(checkpoint);
+        var data = ReadData(model, parse, dataPath);
+        return new EvaluationReport(Name, checkpoint.Directory, Path.GetFullPath(dataPath), Evaluate(model, data, batchSize), clock.Elapsed);
+    }
+
+    public ExportReport Export(Checkpoint checkpoint, ParseResult parse, string target, string? samplesPath, double tolerance)
+    {
+        ModelFolderPublisher.Target(target);
+        using var model = Load(checkpoint);
+        var samples = samplesPath is null ? null : ReadData(model, parse, samplesPath);
+        return Export(model, target, samples, tolerance);
+    }
+
+    /// <summary>
+    /// Reads the training data (<c>--data</c>, <c>--max-examples</c>), carves the validation split, reads
+    /// <c>--eval</c>, and builds the model: fresh (torch is already seeded), or from <paramref name="initFrom"/>.
+    /// </summary>
+    protected abstract TaskSetup<TModel, TData> Prepare(ParseResult parse, TrainingSettings settings, Checkpoint? initFrom, ITrainingConsole console);
+
+    /// <summary>The optimizer step (usually a <see cref="StepTrainer{TData}"/> around the task's loss).</summary>
+    protected abstract IStepTrainer<TData> CreateTrainer(TModel model, TrainingSettings settings);
+
+    /// <summary>Loss and the task's metrics (including <see cref="Goal"/>'s) on <paramref name="data"/>.</summary>
+    /// <param name="batchSize">The training batch size during <c>train</c>, <c>--batch-size</c> for <c>eval</c>; a task may use more (no gradients are kept).</param>
+    protected abstract Evaluation Evaluate(TModel model, TData data, int batchSize);
+
+    /// <summary>trainer.json's "model": everything <see cref="Load"/> needs besides model.bin and the files <see cref="WriteFiles"/> writes.</summary>
+    protected abstract JsonNode Describe(TModel model);
+
+    /// <summary>Copies the tokenizer files (or whatever else the model needs) into a checkpoint folder.</summary>
+    protected abstract void WriteFiles(TModel model, string folder);
+
+    /// <summary>Rebuilds the model a checkpoint of this task holds.</summary>
+    protected abstract TModel Load(Checkpoint checkpoint);
+
+    /// <summary>Reads a data file the way <paramref name="model"/> was trained (its labels, tokenizer, columns), for <c>eval</c> and export samples.</summary>
+    protected abstract TData ReadData(TModel model, ParseResult parse, string path);
+
+    /// <summary>Publishes the ONNX model folder after its parity check; <paramref name="samples"/> null means synthetic inputs.</summary>
+    protected abstract ExportReport Export(TModel model, string folder, TData? samples, double tolerance);
+
+    /// <summary>Opens a checkpoint and checks it was written by this task.</summary>
+    protected Checkpoint OpenCheckpoint(string folder)
+    {
+        var checkpoint = Checkpoint.Open(folder);
+        return checkpoint.Task == Name ? checkpoint
+            : throw new UsageException($"{checkpoint.Directory} holds a {checkpoint.Task} model; train {Name} cannot start from it");
+    }
+
+    /// <summary>Throws when an architecture option was given together with <c>--init-from</c> (the checkpoint fixes the architecture).</summary>
+    protected static void RejectWithInitFrom(ParseResult parse, params Option[] options)
+    {
+        foreach (var option in options)
+        {
+            if (parse.GetResult(option) is { Implicit: false })
+            {
+                throw new UsageException($"{option.Name} cannot be combined with --init-from: the checkpoint fixes it");
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+namespace InferenceApi.Trainer.Tests.Cli;
+
+/// <summary>A text and an image checkpoint trained once through the CLI, for the eval and export tests.</summary>
+public sealed class TrainedCheckpoints : IDisposable
+{
+    private readonly TempDirectory temp = new();
+
+    public TrainedCheckpoints()
+    {
+        Vocabulary = TinyText.WriteVocabulary(temp.Path);
+        TextEval = TinyText.WriteJsonl(temp.Path, "eval.jsonl", TinyText.Examples(16, seed: 2));
+        Text = Path.Combine(temp.Path, "text-checkpoint");
+        TrainerCli.Succeeds("train", "text-classification", "--data", TinyText.WriteCsv(temp.Path, "train.csv", TinyText.Examples(32)),
+            "--eval", TextEval, "--vocab", Vocabulary, "--epochs", "3", "--batch-size", "8", "--lr", "3e-3", "--hidden", "16",
+            "--intermediate", "32", "--max-length", "16", "--out", Text);
+        Image = Path.Combine(temp.Path, "image-checkpoint");
+        TrainerCli.Succeeds("train", "image-classification", "--data", Digits, "--max-examples", "300", "--epochs", "3",
+            "--batch-size", "32", "--out", Image);
+    }
+
+    public static string Digits => Path.Combine(TestPaths.DataDirectory, "digits", "digits.csv");
+
+    public string Vocabulary { get; }
+
+    public string TextEval { get; }
+
+    /// <summary>Labels negative/positive, WordPiece with <see cref="Vocabulary"/>, trained from train.csv with an eval.jsonl.</summary>
+    public string Text { get; }
+
+    /// <summary>Digits 0-9 from 300 examples of the digits CSV.</summary>
+    public string Image { get; }
+
+    public void Dispose() => temp.Dispose();
+}
