@@ -9,14 +9,11 @@ namespace InferenceApi.Trainer.Models;
 /// vocabulary through the encoder's own word embedding (tied) plus a bias. Used only for pre-training; the
 /// classifier export never includes it.
 /// </summary>
-public sealed class MaskedLanguageModelHead : nn.Module<Tensor, Tensor>
+public sealed class MaskedLanguageModelHead : nn.Module<Tensor, Tensor, Tensor>
 {
-    private readonly TinyBert encoder;
-
-    public MaskedLanguageModelHead(TinyBert encoder) : base(nameof(MaskedLanguageModelHead))
+    /// <param name="o">The encoder's sizes. The encoder itself is not held: a module field would register it as a child, and disposing the head would dispose it.</param>
+    public MaskedLanguageModelHead(BertOptions o) : base(nameof(MaskedLanguageModelHead))
     {
-        this.encoder = encoder;
-        var o = encoder.Options;
         Transform = nn.Linear(o.HiddenSize, o.HiddenSize);
         LayerNorm = nn.LayerNorm(o.HiddenSize, o.LayerNormEps);
         Bias = nn.Parameter(zeros(o.VocabularySize));
@@ -29,11 +26,11 @@ public sealed class MaskedLanguageModelHead : nn.Module<Tensor, Tensor>
 
     public Parameter Bias { get; }
 
-    /// <summary>Vocabulary scores [n, vocab] for the hidden states [n, hidden] of the masked positions.</summary>
-    public override Tensor forward(Tensor hidden)
+    /// <summary>Vocabulary scores [n, vocab] for the hidden states [n, hidden] of the masked positions, through the encoder's word embedding [vocab, hidden].</summary>
+    public override Tensor forward(Tensor hidden, Tensor wordEmbeddings)
     {
         using var scope = NewDisposeScope();
         var transformed = LayerNorm.forward(nn.functional.gelu(Transform.forward(hidden)));
-        return (transformed.matmul(encoder.WordEmbeddings.weight!.t()) + Bias).MoveToOuterDisposeScope();
+        return (transformed.matmul(wordEmbeddings.t()) + Bias).MoveToOuterDisposeScope();
     }
 }

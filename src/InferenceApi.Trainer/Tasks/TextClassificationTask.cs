@@ -35,6 +35,11 @@ public sealed class TextClassificationTask : TrainerTask<TextClassifier, TextCla
     private readonly Option<int?> intermediate = new("--intermediate") { Description = $"MLP size (default {Sizes.IntermediateSize})" };
     private readonly Option<double?> dropout = new("--dropout") { Description = $"Dropout on embeddings and the [CLS] vector (default {Sizes.Dropout})" };
 
+    private readonly Option<int?> mlmSteps = new("--mlm-steps")
+    {
+        Description = "Masked-language-model pre-training steps on the training texts (no labels) before fine-tuning (default 0: none)",
+    };
+
     private readonly Option<string?> format = new("--format") { Description = "csv, tsv or jsonl (default: from the file extension)" };
     private readonly Option<string?> textColumn = new("--text-column") { Description = $"Column (or JSON field) holding the text (default '{TextColumns.DefaultText}', or the checkpoint's)" };
     private readonly Option<string?> labelColumn = new("--label-column") { Description = $"Column (or JSON field) holding the label (default '{TextColumns.DefaultLabel}', or the checkpoint's)" };
@@ -49,7 +54,7 @@ public sealed class TextClassificationTask : TrainerTask<TextClassifier, TextCla
 
     public override MetricGoal Goal => MetricGoal.Accuracy;
 
-    public override IReadOnlyList<Option> TrainOptions => [vocabulary, labels, cased, maxLength, hidden, layers, heads, intermediate, dropout];
+    public override IReadOnlyList<Option> TrainOptions => [vocabulary, labels, cased, maxLength, hidden, layers, heads, intermediate, dropout, mlmSteps];
 
     public override IReadOnlyList<Option> DataOptions => [format, textColumn, labelColumn];
 
@@ -57,7 +62,7 @@ public sealed class TextClassificationTask : TrainerTask<TextClassifier, TextCla
     {
         if (initFrom is not null)
         {
-            RejectWithInitFrom(parse, vocabulary, cased, maxLength, hidden, layers, heads, intermediate, dropout);
+            RejectWithInitFrom(parse, vocabulary, cased, maxLength, hidden, layers, heads, intermediate, dropout, mlmSteps);
         }
 
         using var start = initFrom is null ? null : Load(initFrom);
@@ -79,6 +84,11 @@ public sealed class TextClassificationTask : TrainerTask<TextClassifier, TextCla
         var model = start is null
             ? new TextClassifier(new TinyBert(NewOptions(parse, tokenizer, length, labelSet)), tokenizer, vocabularyPath, labelSet, columns)
             : Continue(start, labelSet, columns, console);
+        if (OptionValues.Positive(parse, mlmSteps) is { } steps)
+        {
+            Pretrain(model, train, steps, settings.Seed, console);
+        }
+
         var formatName = TextDataFormats.Name(TextDataFormats.Resolve(settings.DataPath, Value(parse, format)));
         return new TaskSetup<TextClassifier, TextClassificationDataset>(model, train, validation, eval,
             new DataSource(Path.GetFullPath(settings.DataPath), formatName, all.Count, labelSet.Names));
@@ -216,6 +226,35 @@ public sealed class TextClassificationTask : TrainerTask<TextClassifier, TextCla
         }
 
         return new TextClassifier(model, start.Tokenizer, start.VocabularyPath, labelSet, columns);
+    }
+
+    /// <summary>
+    /// Self-pre-training: masked-language modelling on the training split's own distinct texts (never the
+    /// validation split or --eval), so the encoder learns the words before the head learns the labels.
+    /// </summary>
+    private static void Pretrain(TextClassifier model, TextClassificationDataset train, int steps, int seed, ITrainingConsole console)
+    {
+        var tokenizer = model.Tokenizer;
+        var masking = new MaskingVocabulary(tokenizer.MaskTokenId, tokenizer.PadTokenId,
+            new HashSet<int> { tokenizer.PadTokenId, tokenizer.ClsTokenId, tokenizer.SepTokenId }, tokenizer.VocabularySize);
+        var sentences = train.Ids.DistinctBy(ids => string.Join(',', ids)).ToArray();
+        using var pretrainer = new MaskedLanguageModelTrainer(model.Model, masking, steps);
+        var random = new Random(seed);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        double recent = 0;
+        var recentSteps = 0;
+        var every = Math.Clamp(steps / 5, 1, 500);
+        while (pretrainer.StepsTaken < steps)
+        {
+            recent += pretrainer.Step(sentences, random);
+            recentSteps++;
+            if (pretrainer.StepsTaken % every == 0 || pretrainer.StepsTaken == steps)
+            {
+                console.Info(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"mlm step {pretrainer.StepsTaken}/{steps}  loss {recent / recentSteps:F4}  ({sentences.Length} distinct texts)  {clock.Elapsed.TotalSeconds:F0}s"));
+                (recent, recentSteps) = (0, 0);
+            }
+        }
     }
 
     /// <summary>Seeded random token ids between [CLS] and [SEP], of 16 different lengths, for an export with no data to sample.</summary>

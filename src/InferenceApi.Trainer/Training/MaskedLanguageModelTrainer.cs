@@ -31,7 +31,7 @@ public sealed class MaskedLanguageModelTrainer : IDisposable
         this.totalSteps = Math.Max(totalSteps, 1);
         this.learningRate = learningRate;
         BatchSize = batchSize;
-        head = new MaskedLanguageModelHead(model);
+        head = new MaskedLanguageModelHead(model.Options);
         optimizer = optim.AdamW(model.parameters().Concat(head.parameters()), learningRate, weight_decay: 0.01);
     }
 
@@ -97,7 +97,7 @@ public sealed class MaskedLanguageModelTrainer : IDisposable
         optimizer.zero_grad();
         var hidden = model.Encode(tensor(ids, shape), tensor(mask, shape)).reshape(-1, model.Options.HiddenSize);
         var chosen = hidden.index_select(0, tensor(positions.ToArray()));
-        var loss = nn.functional.cross_entropy(head.forward(chosen), tensor(targets.ToArray()));
+        var loss = nn.functional.cross_entropy(head.forward(chosen, model.WordEmbeddings.weight!), tensor(targets.ToArray()));
         loss.backward();
         nn.utils.clip_grad_norm_(model.parameters().Concat(head.parameters()), 1.0);
         optimizer.step();
