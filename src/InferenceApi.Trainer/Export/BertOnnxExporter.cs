@@ -141,7 +141,9 @@ public static class BertOnnxExporter
             ["problem_type"] = "single_label_classification",
             ["id2label"] = id2label,
             ["label2id"] = label2id,
-            ["_inference_api_note"] = "tiny pre-LayerNorm BERT trained from scratch by InferenceApi.Trainer; no token_type_ids; classifier on the [CLS] position",
+            ["_inference_api_note"] = o.Pooling == BertPooling.Mean
+                ? "tiny pre-LayerNorm BERT trained by InferenceApi.Trainer; no token_type_ids; classifier on the mean of the real tokens"
+                : "tiny pre-LayerNorm BERT trained by InferenceApi.Trainer; no token_type_ids; classifier on the [CLS] position",
         };
     }
 

@@ -52,7 +52,11 @@ public static class BertOnnxGraph
         }
 
         var final = LayerNorm(g, "final_ln", model.FinalLayerNorm, tokens, shared.Eps);
-        var first = g.Node("Gather", [final, g.Int64Scalar("cls_index", 0)], Int("axis", 1));
+        var first = o.Pooling == BertPooling.Mean
+            ? g.Node("Div", [
+                g.Node("ReduceSum", [g.Node("Mul", [final, g.Node("Unsqueeze", [mask, g.Int64s("pool_mask_axes", 2)])]), g.Int64s("pool_sum_axes", 1)], Int("keepdims", 0)),
+                g.Node("ReduceSum", [mask, g.Int64s("pool_count_axes", 1)], Int("keepdims", 1))])
+            : g.Node("Gather", [final, g.Int64Scalar("cls_index", 0)], Int("axis", 1));
         var w = g.Initializer("classifier.weight", Values(model.Classifier.weight!.t()), o.HiddenSize, o.Labels);
         var b = g.Initializer("classifier.bias", Values(model.Classifier.bias!), o.Labels);
         g.NodeNamed("Add", "logits", [g.Node("MatMul", [first, w]), b]);

@@ -21,6 +21,17 @@ public sealed record BertOptions
 
     public double Dropout { get; init; } = 0.1;
 
+    /// <summary>What the head reads: the [CLS] position, or the mean of the real tokens (padding masked out).</summary>
+    public BertPooling Pooling { get; init; } = BertPooling.Cls;
+
     /// <summary>The additive attention bias of a padding position: large, finite, so an all-padding row cannot give NaN.</summary>
     public const float MaskBias = -10000f;
+}
+
+/// <summary>How the classifier head summarises the sequence.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<BertPooling>))]
+public enum BertPooling
+{
+    Cls,
+    Mean,
 }

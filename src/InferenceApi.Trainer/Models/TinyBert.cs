@@ -51,8 +51,15 @@ public sealed class TinyBert : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor inputIds, Tensor attentionMask)
     {
         using var scope = NewDisposeScope();
-        var cls = Encode(inputIds, attentionMask).select(1, 0);
-        return Classifier.forward(Dropout.forward(cls)).MoveToOuterDisposeScope();
+        var hidden = Encode(inputIds, attentionMask);
+        var pooled = Options.Pooling == BertPooling.Mean ? MeanOverMask(hidden, attentionMask) : hidden.select(1, 0);
+        return Classifier.forward(Dropout.forward(pooled)).MoveToOuterDisposeScope();
+    }
+
+    private static Tensor MeanOverMask(Tensor hidden, Tensor attentionMask)
+    {
+        var mask = attentionMask.to_type(ScalarType.Float32);
+        return hidden.mul(mask.unsqueeze(2)).sum(1).div(mask.sum(1, keepdim: true));
     }
 
     /// <summary>The final hidden states [batch, seq, hidden], after the last LayerNorm: what the head and masked-LM pre-training read.</summary>

@@ -35,6 +35,8 @@ public sealed class TextClassificationTask : TrainerTask<TextClassifier, TextCla
     private readonly Option<int?> intermediate = new("--intermediate") { Description = $"MLP size (default {Sizes.IntermediateSize})" };
     private readonly Option<double?> dropout = new("--dropout") { Description = $"Dropout on embeddings and the [CLS] vector (default {Sizes.Dropout})" };
 
+    private readonly Option<string?> pooling = new("--pooling") { Description = "What the head reads: cls (the [CLS] position) or mean (the mean of the real tokens) (default cls)" };
+
     private readonly Option<int?> mlmSteps = new("--mlm-steps")
     {
         Description = "Masked-language-model pre-training steps on the training texts (no labels) before fine-tuning (default 0: none)",
@@ -44,7 +46,11 @@ public sealed class TextClassificationTask : TrainerTask<TextClassifier, TextCla
     private readonly Option<string?> textColumn = new("--text-column") { Description = $"Column (or JSON field) holding the text (default '{TextColumns.DefaultText}', or the checkpoint's)" };
     private readonly Option<string?> labelColumn = new("--label-column") { Description = $"Column (or JSON field) holding the label (default '{TextColumns.DefaultLabel}', or the checkpoint's)" };
 
-    public TextClassificationTask() => format.AcceptOnlyFromAmong(TextDataFormats.Names);
+    public TextClassificationTask()
+    {
+        format.AcceptOnlyFromAmong(TextDataFormats.Names);
+        pooling.AcceptOnlyFromAmong("cls", "mean");
+    }
 
     public override string Name => "text-classification";
 
@@ -54,7 +60,7 @@ public sealed class TextClassificationTask : TrainerTask<TextClassifier, TextCla
 
     public override MetricGoal Goal => MetricGoal.Accuracy;
 
-    public override IReadOnlyList<Option> TrainOptions => [vocabulary, labels, cased, maxLength, hidden, layers, heads, intermediate, dropout, mlmSteps];
+    public override IReadOnlyList<Option> TrainOptions => [vocabulary, labels, cased, maxLength, hidden, layers, heads, intermediate, dropout, pooling, mlmSteps];
 
     public override IReadOnlyList<Option> DataOptions => [format, textColumn, labelColumn];
 
@@ -62,7 +68,7 @@ public sealed class TextClassificationTask : TrainerTask<TextClassifier, TextCla
     {
         if (initFrom is not null)
         {
-            RejectWithInitFrom(parse, vocabulary, cased, maxLength, hidden, layers, heads, intermediate, dropout, mlmSteps);
+            RejectWithInitFrom(parse, vocabulary, cased, maxLength, hidden, layers, heads, intermediate, dropout, pooling, mlmSteps);
         }
 
         using var start = initFrom is null ? null : Load(initFrom);
@@ -209,6 +215,7 @@ public sealed class TextClassificationTask : TrainerTask<TextClassifier, TextCla
             IntermediateSize = OptionValues.Positive(parse, intermediate) ?? Sizes.IntermediateSize,
             Dropout = parse.GetValue(dropout) is { } rate and (< 0 or >= 1) ? throw new UsageException($"--dropout must be in [0, 1); got {rate}") : parse.GetValue(dropout) ?? Sizes.Dropout,
             Labels = labelSet.Count,
+            Pooling = parse.GetValue(pooling) is { } name ? Enum.Parse<BertPooling>(name, ignoreCase: true) : BertPooling.Cls,
         };
         return options.HiddenSize % options.Heads == 0 ? options
             : throw new UsageException($"--heads {options.Heads} must divide --hidden {options.HiddenSize}");

@@ -76,6 +76,23 @@ public sealed class BertOnnxExporterTests : IDisposable
     }
 
     [Fact]
+    public void Check_MeanPooling_OnnxMatchesTorchAndPaddingChangesNothing()
+    {
+        manual_seed(7);
+        using var model = new TinyBert(new BertOptions { VocabularySize = Tokenizer.VocabularySize, Pooling = BertPooling.Mean });
+        byte[] onnx;
+        using (NewDisposeScope())
+        {
+            onnx = BertOnnxGraph.Build(model).ToByteArray();
+        }
+
+        var parity = BertOnnxExporter.Check(model, onnx, Samples, Tokenizer.PadTokenId);
+
+        Assert.True(parity.OnnxVsTorch <= BertOnnxExporter.DefaultTolerance, $"ONNX vs TorchSharp {parity.OnnxVsTorch}");
+        Assert.True(parity.PaddedVsUnpadded <= BertOnnxExporter.DefaultTolerance, $"padded vs unpadded {parity.PaddedVsUnpadded}");
+    }
+
+    [Fact]
     public void Forward_PaddingAndWhatThePadPositionsHold_DoNotChangeASequencesLogits()
     {
         using var model = NewModel();
