@@ -24,10 +24,7 @@ public sealed class ImageClassificationTask : TrainerTask<ImageClassifier, Image
 
     private readonly Option<int?> imageSize = new("--image-size") { Description = $"Images are resized to this square side (default {Sizes.ImageSize}; the digits CSV is 8)" };
     private readonly Option<int?> patchSize = new("--patch-size") { Description = $"ViT patch side; must divide the image size (default {Sizes.PatchSize})" };
-    private readonly Option<int?> hidden = new("--hidden") { Description = $"Hidden size (default {Sizes.HiddenSize})" };
-    private readonly Option<int?> layers = new("--layers") { Description = $"Encoder layers (default {Sizes.Layers})" };
-    private readonly Option<int?> heads = new("--heads") { Description = $"Attention heads; must divide the hidden size (default {Sizes.Heads})" };
-    private readonly Option<int?> intermediate = new("--intermediate") { Description = $"MLP size (default {Sizes.IntermediateSize})" };
+    private readonly TransformerSizeOptions sizes = new(new(Sizes.HiddenSize, Sizes.Layers, Sizes.Heads, Sizes.IntermediateSize, 0), "Encoder", dropoutHelp: null);
 
     public override string Name => "image-classification";
 
@@ -37,13 +34,13 @@ public sealed class ImageClassificationTask : TrainerTask<ImageClassifier, Image
 
     public override MetricGoal Goal => MetricGoal.Accuracy;
 
-    public override IReadOnlyList<Option> TrainOptions => [labels, imageSize, patchSize, hidden, layers, heads, intermediate];
+    public override IReadOnlyList<Option> TrainOptions => [labels, imageSize, patchSize, .. sizes.All];
 
     protected override TaskSetup<ImageClassifier, ImageDataset> Prepare(ParseResult parse, TrainingSettings settings, Checkpoint? initFrom, ITrainingConsole console)
     {
         if (initFrom is not null)
         {
-            RejectWithInitFrom(parse, imageSize, patchSize, hidden, layers, heads, intermediate);
+            RejectWithInitFrom(parse, [imageSize, patchSize, .. sizes.All]);
         }
 
         using var start = initFrom is null ? null : Load(initFrom);
@@ -131,24 +128,20 @@ public sealed class ImageClassificationTask : TrainerTask<ImageClassifier, Image
 
     private ImageClassifier NewModel(ParseResult parse, int side, LabelSet labelSet)
     {
+        var chosen = sizes.Read(parse);
         var options = new VitOptions
         {
             ImageSize = side,
             PatchSize = OptionValues.Positive(parse, patchSize) ?? Sizes.PatchSize,
-            HiddenSize = OptionValues.Positive(parse, hidden) ?? Sizes.HiddenSize,
-            Layers = OptionValues.Positive(parse, layers) ?? Sizes.Layers,
-            Heads = OptionValues.Positive(parse, heads) ?? Sizes.Heads,
-            IntermediateSize = OptionValues.Positive(parse, intermediate) ?? Sizes.IntermediateSize,
+            HiddenSize = chosen.HiddenSize,
+            Layers = chosen.Layers,
+            Heads = chosen.Heads,
+            IntermediateSize = chosen.IntermediateSize,
             Labels = labelSet.Count,
         };
         if (options.ImageSize % options.PatchSize != 0)
         {
             throw new UsageException($"--patch-size {options.PatchSize} must divide --image-size {options.ImageSize}");
-        }
-
-        if (options.HiddenSize % options.Heads != 0)
-        {
-            throw new UsageException($"--heads {options.Heads} must divide --hidden {options.HiddenSize}");
         }
 
         return new ImageClassifier(new TinyVit(options), labelSet);

@@ -29,11 +29,8 @@ public sealed class TextClassificationTask : TrainerTask<TextClassifier, TextCla
 
     private readonly Option<bool> cased = new("--cased") { Description = "Keep case (default: lower-case, as bert-base-uncased)" };
     private readonly Option<int?> maxLength = new("--max-length") { Description = $"Longest input in tokens, [CLS] and [SEP] included; longer texts are truncated (default {Sizes.MaxPositions})" };
-    private readonly Option<int?> hidden = new("--hidden") { Description = $"Hidden size (default {Sizes.HiddenSize})" };
-    private readonly Option<int?> layers = new("--layers") { Description = $"Encoder layers (default {Sizes.Layers})" };
-    private readonly Option<int?> heads = new("--heads") { Description = $"Attention heads; must divide the hidden size (default {Sizes.Heads})" };
-    private readonly Option<int?> intermediate = new("--intermediate") { Description = $"MLP size (default {Sizes.IntermediateSize})" };
-    private readonly Option<double?> dropout = new("--dropout") { Description = $"Dropout on embeddings and the [CLS] vector (default {Sizes.Dropout})" };
+    private readonly TransformerSizeOptions sizes = new(
+        new(Sizes.HiddenSize, Sizes.Layers, Sizes.Heads, Sizes.IntermediateSize, Sizes.Dropout), "Encoder", "Dropout on embeddings and the pooled vector");
 
     private readonly Option<string?> pooling = new("--pooling") { Description = "What the head reads: cls (the [CLS] position) or mean (the mean of the real tokens) (default cls)" };
 
@@ -60,7 +57,7 @@ public sealed class TextClassificationTask : TrainerTask<TextClassifier, TextCla
 
     public override MetricGoal Goal => MetricGoal.Accuracy;
 
-    public override IReadOnlyList<Option> TrainOptions => [vocabulary, labels, cased, maxLength, hidden, layers, heads, intermediate, dropout, pooling, mlmSteps];
+    public override IReadOnlyList<Option> TrainOptions => [vocabulary, labels, cased, maxLength, .. sizes.All, pooling, mlmSteps];
 
     public override IReadOnlyList<Option> DataOptions => [format, textColumn, labelColumn];
 
@@ -68,7 +65,7 @@ public sealed class TextClassificationTask : TrainerTask<TextClassifier, TextCla
     {
         if (initFrom is not null)
         {
-            RejectWithInitFrom(parse, vocabulary, cased, maxLength, hidden, layers, heads, intermediate, dropout, pooling, mlmSteps);
+            RejectWithInitFrom(parse, [vocabulary, cased, maxLength, .. sizes.All, pooling, mlmSteps]);
         }
 
         using var start = initFrom is null ? null : Load(initFrom);
@@ -205,20 +202,19 @@ public sealed class TextClassificationTask : TrainerTask<TextClassifier, TextCla
 
     private BertOptions NewOptions(ParseResult parse, BertWordPieceTokenizer tokenizer, int length, LabelSet labelSet)
     {
-        var options = new BertOptions
+        var chosen = sizes.Read(parse);
+        return new BertOptions
         {
             VocabularySize = tokenizer.VocabularySize,
             MaxPositions = length,
-            HiddenSize = OptionValues.Positive(parse, hidden) ?? Sizes.HiddenSize,
-            Layers = OptionValues.Positive(parse, layers) ?? Sizes.Layers,
-            Heads = OptionValues.Positive(parse, heads) ?? Sizes.Heads,
-            IntermediateSize = OptionValues.Positive(parse, intermediate) ?? Sizes.IntermediateSize,
-            Dropout = parse.GetValue(dropout) is { } rate and (< 0 or >= 1) ? throw new UsageException($"--dropout must be in [0, 1); got {rate}") : parse.GetValue(dropout) ?? Sizes.Dropout,
+            HiddenSize = chosen.HiddenSize,
+            Layers = chosen.Layers,
+            Heads = chosen.Heads,
+            IntermediateSize = chosen.IntermediateSize,
+            Dropout = chosen.Dropout,
             Labels = labelSet.Count,
             Pooling = parse.GetValue(pooling) is { } name ? Enum.Parse<BertPooling>(name, ignoreCase: true) : BertPooling.Cls,
         };
-        return options.HiddenSize % options.Heads == 0 ? options
-            : throw new UsageException($"--heads {options.Heads} must divide --hidden {options.HiddenSize}");
     }
 
     /// <summary>Fine-tunes the checkpoint's model; a different label set gets a fresh classifier head.</summary>

@@ -24,11 +24,8 @@ public sealed class TextGenerationTask : TrainerTask<TextGenerator, TokenWindows
     private readonly Option<int?> vocabularySize = new("--vocab-size") { Description = "Learn a byte-level BPE of this many tokens from the training text (default 4096)" };
     private readonly Option<string?> tokenizer = new("--tokenizer") { Description = "A folder with vocab.json and merges.txt to use instead of learning one (e.g. GPT-2's)" };
     private readonly Option<int?> maxLength = new("--max-length") { Description = $"Context length in tokens: training windows and the served prompt + generation limit (default {Sizes.MaxPositions})" };
-    private readonly Option<int?> hidden = new("--hidden") { Description = $"Hidden size (default {Sizes.HiddenSize})" };
-    private readonly Option<int?> layers = new("--layers") { Description = $"Decoder layers (default {Sizes.Layers})" };
-    private readonly Option<int?> heads = new("--heads") { Description = $"Attention heads; must divide the hidden size (default {Sizes.Heads})" };
-    private readonly Option<int?> intermediate = new("--intermediate") { Description = $"MLP size (default {Sizes.IntermediateSize})" };
-    private readonly Option<double?> dropout = new("--dropout") { Description = $"Dropout (default {Sizes.Dropout})" };
+    private readonly TransformerSizeOptions sizes = new(
+        new(Sizes.HiddenSize, Sizes.Layers, Sizes.Heads, Sizes.IntermediateSize, Sizes.Dropout), "Decoder", "Dropout on embeddings, attention and residual branches");
 
     public override string Name => "text-generation";
 
@@ -38,13 +35,13 @@ public sealed class TextGenerationTask : TrainerTask<TextGenerator, TokenWindows
 
     public override MetricGoal Goal { get; } = new("perplexity", HigherIsBetter: false);
 
-    public override IReadOnlyList<Option> TrainOptions => [vocabularySize, tokenizer, maxLength, hidden, layers, heads, intermediate, dropout];
+    public override IReadOnlyList<Option> TrainOptions => [vocabularySize, tokenizer, maxLength, .. sizes.All];
 
     protected override TaskSetup<TextGenerator, TokenWindows> Prepare(ParseResult parse, TrainingSettings settings, Checkpoint? initFrom, ITrainingConsole console)
     {
         if (initFrom is not null)
         {
-            RejectWithInitFrom(parse, vocabularySize, tokenizer, maxLength, hidden, layers, heads, intermediate, dropout);
+            RejectWithInitFrom(parse, [vocabularySize, tokenizer, maxLength, .. sizes.All]);
         }
 
         var files = TrainingFiles(settings.DataPath, settings.EvalPath, console);
@@ -178,20 +175,17 @@ public sealed class TextGenerationTask : TrainerTask<TextGenerator, TokenWindows
 
             var tokens = Gpt2Tokenizer.Create(
                 Path.Combine(directory, TokenizerFiles[0]), Path.Combine(directory, TokenizerFiles[1]), new Gpt2TokenizerOptions { ModelMaxLength = context });
+            var chosen = sizes.Read(parse);
             var options = new GptOptions
             {
                 VocabularySize = tokens.VocabularySize,
                 MaxPositions = context,
-                HiddenSize = OptionValues.Positive(parse, hidden) ?? Sizes.HiddenSize,
-                Layers = OptionValues.Positive(parse, layers) ?? Sizes.Layers,
-                Heads = OptionValues.Positive(parse, heads) ?? Sizes.Heads,
-                IntermediateSize = OptionValues.Positive(parse, intermediate) ?? Sizes.IntermediateSize,
-                Dropout = parse.GetValue(dropout) is { } rate and (< 0 or >= 1) ? throw new UsageException($"--dropout must be in [0, 1); got {rate}") : parse.GetValue(dropout) ?? Sizes.Dropout,
+                HiddenSize = chosen.HiddenSize,
+                Layers = chosen.Layers,
+                Heads = chosen.Heads,
+                IntermediateSize = chosen.IntermediateSize,
+                Dropout = chosen.Dropout,
             };
-            if (options.HiddenSize % options.Heads != 0)
-            {
-                throw new UsageException($"--heads {options.Heads} must divide --hidden {options.HiddenSize}");
-            }
 
             return new TextGenerator(new TinyGpt(options), tokens, directory, ownsTokenizerDirectory: given is null);
         }
