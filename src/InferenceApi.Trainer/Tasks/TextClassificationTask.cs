@@ -98,7 +98,7 @@ public sealed class TextClassificationTask : TrainerTask<TextClassifier, TextCla
     }
 
     protected override IStepTrainer<TextClassificationDataset> CreateTrainer(TextClassifier model, TrainingSettings settings) =>
-        new TextClassificationTrainer(model.Model, model.Tokenizer.PadTokenId, settings.LearningRate, settings.BatchSize, settings.WeightDecay);
+        new TextClassificationTrainer(model.Model, model.Tokenizer.PadTokenId, settings.LearningRate, settings.WeightDecay);
 
     protected override Evaluation Evaluate(TextClassifier model, TextClassificationDataset data, int batchSize) =>
         TextClassificationTrainer.Evaluate(model.Model, data, model.Tokenizer.PadTokenId, Math.Max(batchSize, ClassificationEvaluation.DefaultBatchSize));

@@ -6,25 +6,10 @@ using static TorchSharp.torch;
 namespace InferenceApi.Trainer.Training;
 
 /// <summary>Trains a <see cref="TinyBert"/> on labelled token sequences with AdamW (see <see cref="StepTrainer{TData}"/>).</summary>
-public sealed class TextClassificationTrainer(TinyBert model, int padId, double learningRate = 1e-3, int batchSize = 64, double weightDecay = StepTrainer<TextClassificationDataset>.DefaultWeightDecay)
+public sealed class TextClassificationTrainer(TinyBert model, int padId, double learningRate = 1e-3, double weightDecay = StepTrainer<TextClassificationDataset>.DefaultWeightDecay)
     : IStepTrainer<TextClassificationDataset>
 {
     private readonly StepTrainer<TextClassificationDataset> steps = new(model, batch => LossTensor(model, batch, padId), learningRate, weightDecay);
-
-    /// <summary>One epoch over <paramref name="data"/> in a seeded random order; returns the mean loss.</summary>
-    public double TrainEpoch(TextClassificationDataset data, Random random, int? maxSteps = null)
-    {
-        model.train();
-        double total = 0;
-        var count = 0;
-        foreach (var batch in Batches.Shuffled(data.Count, batchSize, random).Take(maxSteps ?? int.MaxValue))
-        {
-            total += Step(data.Subset(batch));
-            count++;
-        }
-
-        return total / Math.Max(count, 1);
-    }
 
     public double Step(TextClassificationDataset batch) => steps.Step(batch);
 

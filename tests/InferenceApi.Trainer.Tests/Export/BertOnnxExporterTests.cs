@@ -154,13 +154,13 @@ public sealed class BertOnnxExporterTests : IDisposable
         var data = TextClassificationDataset.FromIds(
             [.. Enumerable.Range(0, 48).Select(i => Samples[i % Samples.Length])],
             [.. Enumerable.Range(0, 48).Select(i => i % Samples.Length % 2)]);
-        var trainer = new TextClassificationTrainer(model, Tokenizer.PadTokenId, learningRate: 3e-3, batchSize: 16);
+        var trainer = new TextClassificationTrainer(model, Tokenizer.PadTokenId, learningRate: 3e-3);
         var before = TextClassificationTrainer.Loss(model, data, Tokenizer.PadTokenId);
 
         var random = new Random(1);
         for (var epoch = 0; epoch < 10; epoch++)
         {
-            trainer.TrainEpoch(data, random);
+            trainer.TrainEpoch(model, data, batchSize: 16, random);
         }
 
         Assert.True(TextClassificationTrainer.Loss(model, data, Tokenizer.PadTokenId) < before * 0.5);

@@ -13,13 +13,13 @@ public sealed class ImageClassificationTrainerTests
         manual_seed(1);
         var subset = TrainerData.Digits.Subset(Enumerable.Range(0, 128).ToArray());
         using var model = new TinyVit(new VitOptions());
-        var trainer = new ImageClassificationTrainer(model, learningRate: 3e-3, batchSize: 32);
+        var trainer = new ImageClassificationTrainer(model, learningRate: 3e-3);
         var before = ImageClassificationTrainer.Loss(model, subset);
 
         var random = new Random(1);
         for (var epoch = 0; epoch < 10; epoch++)
         {
-            trainer.TrainEpoch(subset, random);
+            trainer.TrainEpoch(model, subset, batchSize: 32, random);
         }
 
         var after = ImageClassificationTrainer.Loss(model, subset);
