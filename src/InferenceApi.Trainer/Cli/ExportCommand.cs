@@ -21,7 +21,11 @@ public static class ExportCommand
         var tolerance = SharedOptions.Tolerance();
         var metrics = SharedOptions.Metrics();
         var threads = SharedOptions.Threads();
-        var command = new Command("export", "Export a checkpoint as an ONNX model folder the server loads") { checkpoint, target, data, tolerance, metrics, threads };
+        var embeddings = new Option<bool>(ITrainerTask.EmbeddingsOption)
+        {
+            Description = "Text classifiers: export the encoder without its head (last_hidden_state), served by /v1/embed and /v1/embeddings",
+        };
+        var command = new Command("export", "Export a checkpoint as an ONNX model folder the server loads") { checkpoint, target, data, tolerance, metrics, threads, embeddings };
         foreach (var option in DataOptions.Distinct(tasks))
         {
             command.Options.Add(option);

@@ -34,12 +34,26 @@ public static class BertOnnxExporter
     public static BertParity Publish(
         TinyBert model, string folder, string vocabularyPath, IReadOnlyList<int[]> samples, int padId, IReadOnlyList<string> labels, bool doLowerCase = true, double tolerance = DefaultTolerance)
     {
-        var target = ModelFolderPublisher.Target(folder);
         if (labels.Count != model.Options.Labels)
         {
             throw new ArgumentException($"the model has {model.Options.Labels} outputs but {labels.Count} label names were given", nameof(labels));
         }
 
+        return Publish(model, folder, vocabularyPath, samples, padId, doLowerCase, tolerance, Config(model.Options, padId, labels), encoder: false);
+    }
+
+    /// <summary>
+    /// Exports the encoder without its head, for the server's embeddings endpoints (<c>/v1/embed</c>,
+    /// <c>/v1/embeddings</c>): <c>last_hidden_state</c> [batch, sequence, hidden], which the server mean-pools under the mask.
+    /// </summary>
+    public static BertParity PublishEncoder(
+        TinyBert model, string folder, string vocabularyPath, IReadOnlyList<int[]> samples, int padId, bool doLowerCase = true, double tolerance = DefaultTolerance) =>
+        Publish(model, folder, vocabularyPath, samples, padId, doLowerCase, tolerance, EncoderConfig(model.Options, padId), encoder: true);
+
+    private static BertParity Publish(
+        TinyBert model, string folder, string vocabularyPath, IReadOnlyList<int[]> samples, int padId, bool doLowerCase, double tolerance, JsonObject config, bool encoder)
+    {
+        var target = ModelFolderPublisher.Target(folder);
         if (!File.Exists(vocabularyPath))
         {
             throw new FileNotFoundException($"vocabulary not found: {vocabularyPath}", vocabularyPath);
@@ -48,11 +62,11 @@ public static class BertOnnxExporter
         ModelProto onnx;
         using (NewDisposeScope())
         {
-            onnx = BertOnnxGraph.Build(model);
+            onnx = encoder ? BertOnnxGraph.BuildEncoder(model) : BertOnnxGraph.Build(model);
         }
 
         var bytes = onnx.ToByteArray();
-        var parity = Check(model, bytes, samples, padId);
+        var parity = Check(model, bytes, samples, padId, encoder);
         if (!(parity.Max <= tolerance))
         {
             throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
@@ -62,7 +76,7 @@ public static class BertOnnxExporter
         ModelFolderPublisher.Publish(target, temporary =>
         {
             File.WriteAllBytes(Path.Combine(temporary, "model.onnx"), bytes);
-            File.WriteAllText(Path.Combine(temporary, "config.json"), Config(model.Options, padId, labels).ToJsonString(ModelFolderPublisher.Indented));
+            File.WriteAllText(Path.Combine(temporary, "config.json"), config.ToJsonString(ModelFolderPublisher.Indented));
             File.Copy(vocabularyPath, Path.Combine(temporary, "vocab.txt"));
             File.WriteAllText(Path.Combine(temporary, "tokenizer_config.json"), TokenizerConfig(model.Options, doLowerCase).ToJsonString(ModelFolderPublisher.Indented));
         });
@@ -74,7 +88,14 @@ public static class BertOnnxExporter
     /// Runs up to 16 samples, right-padded to the longest, through TorchSharp and ONNX Runtime, and each sample
     /// alone without padding through ONNX Runtime; the samples should have different lengths.
     /// </summary>
-    public static BertParity Check(TinyBert model, byte[] onnx, IReadOnlyList<int[]> samples, int padId)
+    public static BertParity Check(TinyBert model, byte[] onnx, IReadOnlyList<int[]> samples, int padId) =>
+        Check(model, onnx, samples, padId, encoder: false);
+
+    /// <summary>
+    /// <see cref="Check(TinyBert, byte[], IReadOnlyList{int[]}, int)"/> for either graph: the classifier's logits, or
+    /// the encoder's <c>last_hidden_state</c> (all positions against TorchSharp; each sample's real positions alone).
+    /// </summary>
+    private static BertParity Check(TinyBert model, byte[] onnx, IReadOnlyList<int[]> samples, int padId, bool encoder)
     {
         var batch = samples.Take(SampleCount).ToArray();
         if (batch.Length == 0)
@@ -88,35 +109,37 @@ public static class BertOnnxExporter
         using (no_grad())
         using (NewDisposeScope())
         {
-            expected = model.forward(tensor(ids, shape), tensor(mask, shape)).data<float>().ToArray();
+            var (idsTensor, maskTensor) = (tensor(ids, shape), tensor(mask, shape));
+            expected = (encoder ? model.Encode(idsTensor, maskTensor) : model.forward(idsTensor, maskTensor)).data<float>().ToArray();
         }
 
         using var session = new InferenceSession(onnx);
-        var actual = Run(session, ids, mask, shape);
+        var output = encoder ? "last_hidden_state" : "logits";
+        var actual = Run(session, ids, mask, shape, output);
         if (actual.Length != expected.Length)
         {
-            throw new InvalidDataException($"parity check failed: ONNX logits have {actual.Length} values, TorchSharp {expected.Length}");
+            throw new InvalidDataException($"parity check failed: ONNX {output} has {actual.Length} values, TorchSharp {expected.Length}");
         }
 
         var onnxVsTorch = ModelFolderPublisher.MaxAbsDiff(expected, actual);
-        var labels = model.Options.Labels;
+        var row = encoder ? shape[1] * model.Options.HiddenSize : model.Options.Labels;
         double paddedVsUnpadded = 0;
         for (var i = 0; i < batch.Length; i++)
         {
             var (alone, aloneMask, aloneShape) = TextClassificationDataset.Pad([batch[i]], padId);
-            var single = Run(session, alone, aloneMask, aloneShape);
-            paddedVsUnpadded = Math.Max(paddedVsUnpadded, ModelFolderPublisher.MaxAbsDiff(single, actual, i * labels));
+            var single = Run(session, alone, aloneMask, aloneShape, output);
+            paddedVsUnpadded = Math.Max(paddedVsUnpadded, ModelFolderPublisher.MaxAbsDiff(single, actual, (int)(i * row)));
         }
 
         return new BertParity(onnxVsTorch, paddedVsUnpadded);
     }
 
-    private static float[] Run(InferenceSession session, long[] ids, long[] mask, long[] shape)
+    private static float[] Run(InferenceSession session, long[] ids, long[] mask, long[] shape, string output)
     {
         using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, shape);
         using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, shape);
         using var runOptions = new RunOptions();
-        using var outputs = session.Run(runOptions, ["input_ids", "attention_mask"], [idsValue, maskValue], ["logits"]);
+        using var outputs = session.Run(runOptions, ["input_ids", "attention_mask"], [idsValue, maskValue], [output]);
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
 
@@ -145,6 +168,19 @@ public static class BertOnnxExporter
                 ? "tiny pre-LayerNorm BERT trained by InferenceApi.Trainer; no token_type_ids; classifier on the mean of the real tokens"
                 : "tiny pre-LayerNorm BERT trained by InferenceApi.Trainer; no token_type_ids; classifier on the [CLS] position",
         };
+    }
+
+    private static JsonObject EncoderConfig(BertOptions o, int padId)
+    {
+        var config = Config(o, padId, [.. Enumerable.Range(0, o.Labels).Select(i => i.ToString(CultureInfo.InvariantCulture))]);
+        foreach (var key in new[] { "id2label", "label2id", "problem_type" })
+        {
+            config.Remove(key);
+        }
+
+        config["architectures"] = new JsonArray("BertModel");
+        config["_inference_api_note"] = "the encoder of a tiny BERT classifier trained by InferenceApi.Trainer, without its head: last_hidden_state for embeddings";
+        return config;
     }
 
     private static JsonObject TokenizerConfig(BertOptions o, bool doLowerCase) => new()

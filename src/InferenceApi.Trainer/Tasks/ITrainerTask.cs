@@ -13,6 +13,9 @@ namespace InferenceApi.Trainer.Tasks;
 /// </summary>
 public interface ITrainerTask
 {
+    /// <summary>The <c>export</c> flag that asks for a model's encoder without its head (text classifiers only).</summary>
+    const string EmbeddingsOption = "--embeddings";
+
     /// <summary>The <c>train</c> sub-command and trainer.json's <c>task</c>, e.g. <c>text-classification</c>.</summary>
     string Name { get; }
 

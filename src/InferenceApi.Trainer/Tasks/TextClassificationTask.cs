@@ -136,20 +136,25 @@ public sealed class TextClassificationTask : TrainerTask<TextClassifier, TextCla
     protected override TextClassificationDataset ReadData(TextClassifier model, ParseResult parse, string path) =>
         TextClassificationDataset.Tokenize(Read(parse, path, Columns(parse, model.Columns)), model.Labels, model.Tokenizer, model.Model.Options.MaxPositions, path);
 
-    protected override ExportReport Export(TextClassifier model, string folder, TextClassificationDataset? samples, double tolerance)
-    {
-        // Sequences of different lengths, so the parity batch really is padded.
-        var sequences = samples is null
-            ? Synthetic(model)
-            : samples.Ids.DistinctBy(ids => ids.Length).OrderBy(ids => ids.Length).Take(ParitySamples).ToArray();
-        var parity = BertOnnxExporter.Publish(model.Model, folder, model.VocabularyPath, sequences, model.Tokenizer.PadTokenId,
-            model.Labels.Names, model.Tokenizer.Options.DoLowerCase, tolerance);
-        return new ExportReport(Path.GetFullPath(folder), new Dictionary<string, double>
+    protected override ExportReport Export(TextClassifier model, string folder, TextClassificationDataset? samples, double tolerance) =>
+        Report(folder, tolerance, BertOnnxExporter.Publish(model.Model, folder, model.VocabularyPath, ParitySequences(model, samples), model.Tokenizer.PadTokenId,
+            model.Labels.Names, model.Tokenizer.Options.DoLowerCase, tolerance));
+
+    protected override ExportReport ExportEncoder(TextClassifier model, string folder, TextClassificationDataset? samples, double tolerance) =>
+        Report(folder, tolerance, BertOnnxExporter.PublishEncoder(model.Model, folder, model.VocabularyPath, ParitySequences(model, samples), model.Tokenizer.PadTokenId,
+            model.Tokenizer.Options.DoLowerCase, tolerance));
+
+    private static ExportReport Report(string folder, double tolerance, BertParity parity) =>
+        new(Path.GetFullPath(folder), new Dictionary<string, double>
         {
             ["onnx_vs_torch"] = parity.OnnxVsTorch,
             ["padded_vs_unpadded"] = parity.PaddedVsUnpadded,
         }, tolerance);
-    }
+
+    /// <summary>Sequences of different lengths, so the parity batch really is padded.</summary>
+    private static int[][] ParitySequences(TextClassifier model, TextClassificationDataset? samples) => samples is null
+        ? Synthetic(model)
+        : samples.Ids.DistinctBy(ids => ids.Length).OrderBy(ids => ids.Length).Take(ParitySamples).ToArray();
 
     private IReadOnlyList<LabelledText> Read(ParseResult parse, string path, TextColumns columns) =>
         LabelledTextReader.Read(path, TextDataFormats.Resolve(path, Value(parse, format)), columns);

@@ -83,8 +83,11 @@ public abstract class TrainerTask<TModel, TData> : ITrainerTask
         ModelFolderPublisher.Target(target);
         using var model = Load(checkpoint);
         var samples = samplesPath is null ? null : ReadData(model, parse, samplesPath);
-        return Export(model, target, samples, tolerance);
+        return parse.GetValue<bool>(ITrainerTask.EmbeddingsOption)
+            ? ExportEncoder(model, target, samples, tolerance)
+            : Export(model, target, samples, tolerance);
     }
+
 
     /// <summary>
     /// Reads the training data (<c>--data</c>, <c>--max-examples</c>), carves the validation split, reads
@@ -113,6 +116,10 @@ public abstract class TrainerTask<TModel, TData> : ITrainerTask
 
     /// <summary>Publishes the ONNX model folder after its parity check; <paramref name="samples"/> null means synthetic inputs.</summary>
     protected abstract ExportReport Export(TModel model, string folder, TData? samples, double tolerance);
+
+    /// <summary>Publishes the model's encoder without its head, for the embeddings endpoints; only tasks with an encoder have one.</summary>
+    protected virtual ExportReport ExportEncoder(TModel model, string folder, TData? samples, double tolerance) =>
+        throw new UsageException($"{ITrainerTask.EmbeddingsOption} exports a text classifier's encoder; a {Name} checkpoint has none");
 
     /// <summary>Opens a checkpoint and checks it was written by this task.</summary>
     protected Checkpoint OpenCheckpoint(string folder)

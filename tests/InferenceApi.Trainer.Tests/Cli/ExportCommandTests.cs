@@ -29,6 +29,34 @@ public sealed class ExportCommandTests(TrainedCheckpoints checkpoints) : IClassF
     }
 
     [Fact]
+    public async Task Export_TextCheckpointWithEmbeddings_TheServerLoadsTheEncoderForEmbeddings()
+    {
+        var models = Path.Combine(temp.Path, "models");
+
+        var result = TrainerCli.Succeeds("export", "--checkpoint", checkpoints.Text, "--out", Path.Combine(models, "review-vectors", "1"),
+            "--embeddings", "--data", checkpoints.TextEval);
+
+        Assert.Contains("padded vs unpadded", result.Out, StringComparison.Ordinal);
+        var served = await ServedModels.LoadAsync(models, "review-vectors");
+        Assert.True(served.Status == ModelStatus.Ready, served.Reason);
+        Assert.Equal(ModelTask.FeatureExtraction, served.Description!.Task);
+        Assert.Empty(served.Description.Labels);
+        var config = JsonFile.Read(Path.Combine(models, "review-vectors", "1", "config.json"));
+        Assert.Equal("BertModel", config["architectures"]![0]!.GetValue<string>());
+        Assert.Null(config["id2label"]);
+    }
+
+    [Fact]
+    public void Export_ImageCheckpointWithEmbeddings_SaysOnlyTextClassifiersHaveAnEncoder()
+    {
+        var target = Path.Combine(temp.Path, "models", "digits", "1");
+
+        TrainerCli.FailsWith("--embeddings exports a text classifier's encoder", "export", "--checkpoint", checkpoints.Image, "--out", target, "--embeddings");
+
+        Assert.False(Directory.Exists(target));
+    }
+
+    [Fact]
     public async Task Export_ImageCheckpointWithDataSamples_TheServerLoadsIt()
     {
         var models = Path.Combine(temp.Path, "models");
