@@ -8,20 +8,8 @@ namespace InferenceApi.Trainer.Data;
 /// paragraphs (a blank line separates paragraphs, as in Project Gutenberg texts), tokenized with the server's own
 /// <see cref="Gpt2Tokenizer"/>, and the documents are joined with the end-of-text token.
 /// </summary>
-public sealed class TextCorpus
+public static class TextCorpus
 {
-    private TextCorpus(int[] tokens, IReadOnlyList<string> files)
-    {
-        Tokens = tokens;
-        Files = files;
-    }
-
-    public int[] Tokens { get; }
-
-    public IReadOnlyList<string> Files { get; }
-
-    public int Count => Tokens.Length;
-
     /// <summary>The files' text, each normalised to paragraphs; used to learn the tokenizer and then to tokenize.</summary>
     public static IReadOnlyList<string> ReadDocuments(IEnumerable<string> files)
     {
@@ -45,9 +33,10 @@ public sealed class TextCorpus
         return documents.Count > 0 ? documents : throw new ArgumentException("no text files were given");
     }
 
-    public static TextCorpus Tokenize(IReadOnlyList<string> documents, IReadOnlyList<string> files, Gpt2Tokenizer tokenizer)
+    public static int[] Tokenize(IReadOnlyList<string> documents, Gpt2Tokenizer tokenizer)
     {
         var endOfText = tokenizer.EosTokenId ?? throw new InvalidDataException("the tokenizer has no end-of-text token");
+        var paragraphBreak = tokenizer.Encode("\n\n", int.MaxValue, truncate: false).Ids;
         var tokens = new List<int>();
         foreach (var document in documents)
         {
@@ -55,13 +44,13 @@ public sealed class TextCorpus
             foreach (var paragraph in document.Split("\n\n"))
             {
                 tokens.AddRange(tokenizer.Encode(paragraph, int.MaxValue, truncate: false).Ids);
-                tokens.AddRange(tokenizer.Encode("\n\n", int.MaxValue, truncate: false).Ids);
+                tokens.AddRange(paragraphBreak);
             }
 
             tokens.Add(endOfText);
         }
 
-        return new TextCorpus(tokens.ToArray(), files);
+        return [.. tokens];
     }
 
     /// <summary>Joins hard-wrapped lines with a space and keeps one blank line between paragraphs.</summary>

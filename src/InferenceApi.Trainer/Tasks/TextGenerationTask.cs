@@ -55,7 +55,7 @@ public sealed class TextGenerationTask : TrainerTask<TextGenerator, TokenWindows
         try
         {
             var context = model.Model.Options.MaxPositions;
-            var all = TokenWindows.Cut(TextCorpus.Tokenize(documents, files, model.Tokenizer).Tokens, context + 1, settings.DataPath);
+            var all = TokenWindows.Cut(TextCorpus.Tokenize(documents, model.Tokenizer), context + 1, settings.DataPath);
             var (train, validation) = settings.ValidationSplit > 0 ? all.Split(settings.ValidationSplit, settings.Seed) : (all, null);
             var eval = settings.EvalPath is { } evalPath ? ReadData(model, parse, evalPath) : null;
             var perEpoch = (train.Count + settings.BatchSize - 1) / settings.BatchSize;
@@ -112,7 +112,7 @@ public sealed class TextGenerationTask : TrainerTask<TextGenerator, TokenWindows
     protected override TokenWindows ReadData(TextGenerator model, ParseResult parse, string path)
     {
         var files = Directory.Exists(path) ? TextFiles(path) : [path];
-        var tokens = TextCorpus.Tokenize(TextCorpus.ReadDocuments(files), files, model.Tokenizer).Tokens;
+        var tokens = TextCorpus.Tokenize(TextCorpus.ReadDocuments(files), model.Tokenizer);
         return TokenWindows.Cut(tokens, model.Model.Options.MaxPositions + 1, path);
     }
 

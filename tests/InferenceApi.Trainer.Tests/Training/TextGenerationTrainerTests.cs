@@ -81,6 +81,6 @@ public sealed class TextGenerationTrainerTests : IDisposable
         var directory = Path.Combine(temp.Path, "bpe");
         ByteLevelBpeTrainer.Train(documents, 300, [Gpt2TokenizerOptions.EndOfText]).Write(directory);
         tokenizer = Gpt2Tokenizer.Create(Path.Combine(directory, "vocab.json"), Path.Combine(directory, "merges.txt"), new Gpt2TokenizerOptions());
-        return TokenWindows.Cut(TextCorpus.Tokenize(documents, [Persuasion], tokenizer).Tokens, 33, Persuasion);
+        return TokenWindows.Cut(TextCorpus.Tokenize(documents, tokenizer), 33, Persuasion);
     }
 }
