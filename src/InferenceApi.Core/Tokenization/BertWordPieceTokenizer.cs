@@ -52,6 +52,9 @@ public sealed class BertWordPieceTokenizer : ITextTokenizer
 
     public int VocabularySize => _idToToken.Length;
 
+    /// <summary>The vocabulary in id order (a blank line's id holds an empty string).</summary>
+    public IReadOnlyList<string> Tokens => _idToToken;
+
     /// <summary>
     /// Reads <paramref name="vocabularyPath"/> (one token a line, the line number is the id) and builds the tokenizer.
     /// </summary>

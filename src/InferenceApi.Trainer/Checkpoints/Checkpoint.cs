@@ -47,6 +47,9 @@ public sealed class Checkpoint
     public string WeightsPath => Path.Combine(Directory, WeightsFileName);
 
     /// <summary>Reads and checks a checkpoint folder; every problem names the folder and the file to fix.</summary>
+    /// <summary>How reports name checkpoints: the folder, or an ensemble's member folders joined by " + ".</summary>
+    public static string Names(IReadOnlyList<Checkpoint> checkpoints) => string.Join(" + ", checkpoints.Select(c => c.Directory));
+
     public static Checkpoint Open(string folder)
     {
         var directory = Path.GetFullPath(folder);

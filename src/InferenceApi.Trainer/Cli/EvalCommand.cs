@@ -11,7 +11,7 @@ public static class EvalCommand
 {
     public static Command Create(IReadOnlyList<ITrainerTask> tasks, TrainerOutput output)
     {
-        var checkpoint = new Option<string>("--checkpoint") { Description = "Checkpoint folder written by train --out", Required = true };
+        var checkpoint = SharedOptions.Checkpoints();
         var data = new Option<string>("--data") { Description = "Labelled data file or folder to evaluate on", Required = true };
         var batchSize = new Option<int>("--batch-size") { Description = "Examples per forward pass", DefaultValueFactory = _ => ClassificationEvaluation.DefaultBatchSize };
         var metrics = SharedOptions.Metrics();
@@ -25,8 +25,8 @@ public static class EvalCommand
         command.SetAction(parse =>
         {
             torch.set_num_threads(OptionValues.Positive(parse, threads));
-            var opened = Checkpoint.Open(parse.GetValue(checkpoint)!);
-            var report = TrainerTasks.Find(opened.Task).Evaluate(opened, parse, parse.GetValue(data)!, OptionValues.Positive(parse, batchSize));
+            var opened = SharedOptions.OpenCheckpoints(parse, checkpoint);
+            var report = TrainerTasks.Find(opened[0].Task).Evaluate(opened, parse, parse.GetValue(data)!, OptionValues.Positive(parse, batchSize));
             output.Info(ReportLines.Evaluated(report));
             MetricsFile.Write(parse.GetValue(metrics), MetricsJson.Evaluation(report));
             return 0;

@@ -15,7 +15,7 @@ public static class ExportCommand
 {
     public static Command Create(IReadOnlyList<ITrainerTask> tasks, TrainerOutput output)
     {
-        var checkpoint = new Option<string>("--checkpoint") { Description = "Checkpoint folder written by train --out", Required = true };
+        var checkpoint = SharedOptions.Checkpoints();
         var target = new Option<string>("--out") { Description = "Model folder to create, e.g. models/NAME/VERSION; must not exist", Required = true };
         var data = new Option<string?>("--data") { Description = "Data whose examples feed the parity check (default: seeded synthetic inputs)" };
         var tolerance = SharedOptions.Tolerance();
@@ -35,11 +35,11 @@ public static class ExportCommand
         {
             torch.set_num_threads(OptionValues.Positive(parse, threads));
             var folder = ModelFolderPublisher.Target(parse.GetValue(target)!);
-            var opened = Checkpoint.Open(parse.GetValue(checkpoint)!);
-            var task = TrainerTasks.Find(opened.Task);
+            var opened = SharedOptions.OpenCheckpoints(parse, checkpoint);
+            var task = TrainerTasks.Find(opened[0].Task);
             var report = task.Export(opened, parse, folder, parse.GetValue(data), SharedOptions.CheckTolerance(parse, tolerance));
             output.Info(ReportLines.Exported(report));
-            MetricsFile.Write(parse.GetValue(metrics), MetricsJson.Exported(task.Name, opened.Directory, report));
+            MetricsFile.Write(parse.GetValue(metrics), MetricsJson.Exported(task.Name, Checkpoint.Names(opened), report));
             return 0;
         });
         return command;

@@ -37,6 +37,12 @@ public sealed class TrainingOptions
 
     public Option<double> WeightDecay { get; } = new("--weight-decay") { Description = "AdamW weight decay", DefaultValueFactory = _ => 0.01 };
 
+    public Option<double> LabelSmoothing { get; } = new("--label-smoothing")
+    {
+        Description = "Classifiers: share of a uniform target mixed into each training label, in [0, 1)",
+        DefaultValueFactory = _ => 0,
+    };
+
     public Option<double> ValidationSplit { get; }
 
     public Option<string?> SelectOn { get; } = SelectOnOption();
@@ -63,7 +69,7 @@ public sealed class TrainingOptions
 
     public IEnumerable<Option> All =>
     [
-        Data, Eval, Seed, Epochs, BatchSize, LearningRate, WeightDecay, ValidationSplit, SelectOn, Patience,
+        Data, Eval, Seed, Epochs, BatchSize, LearningRate, WeightDecay, LabelSmoothing, ValidationSplit, SelectOn, Patience,
         MaxExamples, MaxSteps, TimeLimit, InitFrom, Out, Export, ParityTolerance, Metrics, Threads,
     ];
 
@@ -107,6 +113,12 @@ public sealed class TrainingOptions
             throw new UsageException($"--weight-decay must be 0 or more; got {weightDecay.ToString(CultureInfo.InvariantCulture)}");
         }
 
+        var labelSmoothing = parse.GetValue(LabelSmoothing);
+        if (labelSmoothing is < 0 or >= 1 || double.IsNaN(labelSmoothing))
+        {
+            throw new UsageException($"--label-smoothing must be in [0, 1); got {labelSmoothing.ToString(CultureInfo.InvariantCulture)}");
+        }
+
         var (output, export) = (parse.GetValue(Out), parse.GetValue(Export));
         if (output is not null && export is not null && Path.GetFullPath(output) == Path.GetFullPath(export))
         {
@@ -121,6 +133,7 @@ public sealed class TrainingOptions
             BatchSize = OptionValues.Positive(parse, BatchSize),
             LearningRate = learningRate,
             WeightDecay = weightDecay,
+            LabelSmoothing = labelSmoothing,
             ValidationSplit = split,
             EvalPath = eval,
             Selection = selection,

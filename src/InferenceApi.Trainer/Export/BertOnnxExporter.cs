@@ -39,7 +39,29 @@ public static class BertOnnxExporter
             throw new ArgumentException($"the model has {model.Options.Labels} outputs but {labels.Count} label names were given", nameof(labels));
         }
 
-        return Publish(model, folder, vocabularyPath, samples, padId, doLowerCase, tolerance, Config(model.Options, padId, labels), encoder: false);
+        return Publish(model.Options, folder, vocabularyPath, doLowerCase, tolerance, Config(model.Options, padId, labels),
+            () => BertOnnxGraph.Build(model), bytes => Check(model, model.forward, bytes, samples, padId, "logits"));
+    }
+
+    /// <summary>
+    /// Exports an ensemble as one text-classification folder: every member's graph, and <c>logits</c> that are the
+    /// log of their mean probabilities (<see cref="TinyBertEnsemble"/>). The members share <paramref name="vocabularyPath"/>.
+    /// </summary>
+    public static BertParity PublishEnsemble(
+        TinyBertEnsemble ensemble, string folder, string vocabularyPath, IReadOnlyList<int[]> samples, int padId, IReadOnlyList<string> labels, bool doLowerCase = true, double tolerance = DefaultTolerance)
+    {
+        if (labels.Count != ensemble.Labels)
+        {
+            throw new ArgumentException($"the ensemble has {ensemble.Labels} outputs but {labels.Count} label names were given", nameof(labels));
+        }
+
+        var members = ensemble.Members.Select(m => m.Options).ToArray();
+        var config = Config(members[0], padId, labels);
+        config["_inference_api_note"] = $"an ensemble of {members.Length} tiny pre-LayerNorm BERTs trained by InferenceApi.Trainer, sharing one vocabulary; "
+            + "logits are the log of their mean class probabilities; no token_type_ids";
+        config["_inference_api_ensemble"] = new JsonArray([.. members.Select(m => JsonSerializer.SerializeToNode(m, Checkpoints.Checkpoint.Json))]);
+        return Publish(members[0], folder, vocabularyPath, doLowerCase, tolerance, config,
+            () => BertOnnxGraph.BuildEnsemble(ensemble), bytes => Check(ensemble, ensemble.forward, bytes, samples, padId, "logits"));
     }
 
     /// <summary>
@@ -48,10 +70,14 @@ public static class BertOnnxExporter
     /// </summary>
     public static BertParity PublishEncoder(
         TinyBert model, string folder, string vocabularyPath, IReadOnlyList<int[]> samples, int padId, bool doLowerCase = true, double tolerance = DefaultTolerance) =>
-        Publish(model, folder, vocabularyPath, samples, padId, doLowerCase, tolerance, EncoderConfig(model.Options, padId), encoder: true);
+        Publish(model.Options, folder, vocabularyPath, doLowerCase, tolerance, EncoderConfig(model.Options, padId),
+            () => BertOnnxGraph.BuildEncoder(model), bytes => Check(model, model.Encode, bytes, samples, padId, "last_hidden_state"));
 
+    /// <param name="options">The architecture whose sizes go into tokenizer_config.json.</param>
+    /// <param name="build">The ONNX graph, built inside a dispose scope (it reads the weights through temporary tensors).</param>
+    /// <param name="check">The parity check of the serialized graph.</param>
     private static BertParity Publish(
-        TinyBert model, string folder, string vocabularyPath, IReadOnlyList<int[]> samples, int padId, bool doLowerCase, double tolerance, JsonObject config, bool encoder)
+        BertOptions options, string folder, string vocabularyPath, bool doLowerCase, double tolerance, JsonObject config, Func<ModelProto> build, Func<byte[], BertParity> check)
     {
         var target = ModelFolderPublisher.Target(folder);
         if (!File.Exists(vocabularyPath))
@@ -62,11 +88,11 @@ public static class BertOnnxExporter
         ModelProto onnx;
         using (NewDisposeScope())
         {
-            onnx = encoder ? BertOnnxGraph.BuildEncoder(model) : BertOnnxGraph.Build(model);
+            onnx = build();
         }
 
         var bytes = onnx.ToByteArray();
-        var parity = Check(model, bytes, samples, padId, encoder);
+        var parity = check(bytes);
         if (!(parity.Max <= tolerance))
         {
             throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
@@ -78,7 +104,7 @@ public static class BertOnnxExporter
             File.WriteAllBytes(Path.Combine(temporary, "model.onnx"), bytes);
             File.WriteAllText(Path.Combine(temporary, "config.json"), config.ToJsonString(ModelFolderPublisher.Indented));
             File.Copy(vocabularyPath, Path.Combine(temporary, "vocab.txt"));
-            File.WriteAllText(Path.Combine(temporary, "tokenizer_config.json"), TokenizerConfig(model.Options, doLowerCase).ToJsonString(ModelFolderPublisher.Indented));
+            File.WriteAllText(Path.Combine(temporary, "tokenizer_config.json"), TokenizerConfig(options, doLowerCase).ToJsonString(ModelFolderPublisher.Indented));
         });
 
         return parity;
@@ -89,13 +115,15 @@ public static class BertOnnxExporter
     /// alone without padding through ONNX Runtime; the samples should have different lengths.
     /// </summary>
     public static BertParity Check(TinyBert model, byte[] onnx, IReadOnlyList<int[]> samples, int padId) =>
-        Check(model, onnx, samples, padId, encoder: false);
+        Check(model, model.forward, onnx, samples, padId, "logits");
 
     /// <summary>
-    /// <see cref="Check(TinyBert, byte[], IReadOnlyList{int[]}, int)"/> for either graph: the classifier's logits, or
-    /// the encoder's <c>last_hidden_state</c> (all positions against TorchSharp; each sample's real positions alone).
+    /// <see cref="Check(TinyBert, byte[], IReadOnlyList{int[]}, int)"/> for any of the graphs: a classifier's or an
+    /// ensemble's logits, or the encoder's <c>last_hidden_state</c> (all positions against TorchSharp; each sample's
+    /// real positions alone).
     /// </summary>
-    private static BertParity Check(TinyBert model, byte[] onnx, IReadOnlyList<int[]> samples, int padId, bool encoder)
+    /// <param name="forward">TorchSharp's output for the same graph output, given input ids and attention mask.</param>
+    private static BertParity Check(nn.Module module, Func<Tensor, Tensor, Tensor> forward, byte[] onnx, IReadOnlyList<int[]> samples, int padId, string output)
     {
         var batch = samples.Take(SampleCount).ToArray();
         if (batch.Length == 0)
@@ -105,16 +133,14 @@ public static class BertOnnxExporter
 
         var (ids, mask, shape) = TextClassificationDataset.Pad(batch, padId);
         float[] expected;
-        model.eval();
+        module.eval();
         using (no_grad())
         using (NewDisposeScope())
         {
-            var (idsTensor, maskTensor) = (tensor(ids, shape), tensor(mask, shape));
-            expected = (encoder ? model.Encode(idsTensor, maskTensor) : model.forward(idsTensor, maskTensor)).data<float>().ToArray();
+            expected = forward(tensor(ids, shape), tensor(mask, shape)).data<float>().ToArray();
         }
 
         using var session = new InferenceSession(onnx);
-        var output = encoder ? "last_hidden_state" : "logits";
         var actual = Run(session, ids, mask, shape, output);
         if (actual.Length != expected.Length)
         {
@@ -122,7 +148,8 @@ public static class BertOnnxExporter
         }
 
         var onnxVsTorch = ModelFolderPublisher.MaxAbsDiff(expected, actual);
-        var row = encoder ? shape[1] * model.Options.HiddenSize : model.Options.Labels;
+        // One sample's values in the batch output: its logits, or all its (padded) positions' hidden states.
+        var row = actual.Length / batch.Length;
         double paddedVsUnpadded = 0;
         for (var i = 0; i < batch.Length; i++)
         {

@@ -21,16 +21,73 @@ public static class BertOnnxGraph
     /// </summary>
     public static ModelProto BuildEncoder(TinyBert model) => Build(model, embeddings: true);
 
+    /// <summary>
+    /// An ensemble: each member's graph under its own initializer prefix (<c>member0.</c>, …), then
+    /// <c>logits = Log(Max(Mean(Softmax(member logits)), 1e-30))</c>, as <see cref="TinyBertEnsemble.forward"/>.
+    /// </summary>
+    public static ModelProto BuildEnsemble(TinyBertEnsemble ensemble)
+    {
+        var g = NewGraph();
+        g.Graph.Output.Add(FloatTensor("logits", "batch_size", ensemble.Labels));
+        var probabilities = new string[ensemble.Members.Count];
+        for (var i = 0; i < probabilities.Length; i++)
+        {
+            g.Prefix = $"member{i}.";
+            probabilities[i] = g.Node("Softmax", [Classifier(g, ensemble.Members[i], output: null)], Int("axis", -1));
+        }
+
+        g.Prefix = "";
+        var mean = g.Node("Div", [g.Node("Sum", probabilities), g.Scalar("member_count", probabilities.Length)]);
+        g.NodeNamed("Log", "logits", [g.Node("Max", [mean, g.Scalar("min_probability", TinyBertEnsemble.MinProbability)])]);
+        return Model(g);
+    }
+
     private static ModelProto Build(TinyBert model, bool embeddings)
     {
-        var o = model.Options;
+        var g = NewGraph();
+        g.Graph.Output.Add(embeddings
+            ? FloatTensor("last_hidden_state", "batch_size", "sequence_length", model.Options.HiddenSize)
+            : FloatTensor("logits", "batch_size", model.Options.Labels));
+        if (embeddings)
+        {
+            Encoder(g, model, "last_hidden_state");
+        }
+        else
+        {
+            Classifier(g, model, "logits");
+        }
+
+        return Model(g);
+    }
+
+    private static OnnxGraphBuilder NewGraph()
+    {
         var g = new OnnxGraphBuilder();
         g.Graph.Input.Add(Int64Tensor("input_ids", "batch_size", "sequence_length"));
         g.Graph.Input.Add(Int64Tensor("attention_mask", "batch_size", "sequence_length"));
-        g.Graph.Output.Add(embeddings
-            ? FloatTensor("last_hidden_state", "batch_size", "sequence_length", o.HiddenSize)
-            : FloatTensor("logits", "batch_size", o.Labels));
+        return g;
+    }
 
+    /// <summary>The classifier's logits [batch, labels], named <paramref name="output"/> (or a fresh name).</summary>
+    private static string Classifier(OnnxGraphBuilder g, TinyBert model, string? output)
+    {
+        var o = model.Options;
+        var (final, mask) = Encoder(g, model, output: null);
+        var first = o.Pooling == BertPooling.Mean
+            ? g.Node("Div", [
+                g.Node("ReduceSum", [g.Node("Mul", [final, g.Node("Unsqueeze", [mask, g.Int64s("pool_mask_axes", 2)])]), g.Int64s("pool_sum_axes", 1)], Int("keepdims", 0)),
+                g.Node("ReduceSum", [mask, g.Int64s("pool_count_axes", 1)], Int("keepdims", 1))])
+            : g.Node("Gather", [final, g.Int64Scalar("cls_index", 0)], Int("axis", 1));
+        var w = g.Initializer("classifier.weight", Values(model.Classifier.weight!.t()), o.HiddenSize, o.Labels);
+        var b = g.Initializer("classifier.bias", Values(model.Classifier.bias!), o.Labels);
+        var inputs = new[] { g.Node("MatMul", [first, w]), b };
+        return output is null ? g.Node("Add", inputs) : g.NodeNamed("Add", output, inputs);
+    }
+
+    /// <summary>The final hidden states [batch, sequence, hidden] after the last LayerNorm, and the float attention mask.</summary>
+    private static (string Hidden, string Mask) Encoder(OnnxGraphBuilder g, TinyBert model, string? output)
+    {
+        var o = model.Options;
         var words = g.Node("Gather", [g.Initializer("word_embeddings", Values(model.WordEmbeddings.weight!), o.VocabularySize, o.HiddenSize), "input_ids"], Int("axis", 0));
         var length = g.Node("Slice", [g.Node("Shape", ["input_ids"]), g.Int64s("one", 1), g.Int64s("two", 2)]);
         var positions = g.Node("Slice", [g.Initializer("position_embeddings", Values(model.PositionEmbeddings.weight!), o.MaxPositions, o.HiddenSize), g.Int64s("zero", 0), length, g.Int64s("axis0", 0)]);
@@ -45,22 +102,7 @@ public static class BertOnnxGraph
             tokens = EncoderBlock(g, $"layer{layer}", model.Blocks[layer], tokens, shared, bias);
         }
 
-        if (embeddings)
-        {
-            LayerNormNamed(g, "final_ln", model.FinalLayerNorm, tokens, shared.Eps, "last_hidden_state");
-            return Model(g);
-        }
-
-        var final = LayerNorm(g, "final_ln", model.FinalLayerNorm, tokens, shared.Eps);
-        var first = o.Pooling == BertPooling.Mean
-            ? g.Node("Div", [
-                g.Node("ReduceSum", [g.Node("Mul", [final, g.Node("Unsqueeze", [mask, g.Int64s("pool_mask_axes", 2)])]), g.Int64s("pool_sum_axes", 1)], Int("keepdims", 0)),
-                g.Node("ReduceSum", [mask, g.Int64s("pool_count_axes", 1)], Int("keepdims", 1))])
-            : g.Node("Gather", [final, g.Int64Scalar("cls_index", 0)], Int("axis", 1));
-        var w = g.Initializer("classifier.weight", Values(model.Classifier.weight!.t()), o.HiddenSize, o.Labels);
-        var b = g.Initializer("classifier.bias", Values(model.Classifier.bias!), o.Labels);
-        g.NodeNamed("Add", "logits", [g.Node("MatMul", [first, w]), b]);
-        return Model(g);
+        return (LayerNormNamed(g, "final_ln", model.FinalLayerNorm, tokens, shared.Eps, output), mask);
     }
 
     private static ModelProto Model(OnnxGraphBuilder g)

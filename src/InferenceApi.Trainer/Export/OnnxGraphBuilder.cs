@@ -10,8 +10,12 @@ public sealed class OnnxGraphBuilder
 
     public GraphProto Graph { get; } = new() { Name = "main" };
 
+    /// <summary>Prepended to every initializer's name, so several models' weights can live in one graph (an ensemble).</summary>
+    public string Prefix { get; set; } = "";
+
     public string Initializer(string name, float[] values, params long[] dims)
     {
+        name = Prefix + name;
         var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
         tensor.Dims.AddRange(dims);
         var bytes = new byte[values.Length * sizeof(float)];
@@ -25,6 +29,7 @@ public sealed class OnnxGraphBuilder
 
     public string Int64s(string name, params long[] values)
     {
+        name = Prefix + name;
         var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
         tensor.Dims.Add(values.Length);
         tensor.Int64Data.AddRange(values);
@@ -34,6 +39,7 @@ public sealed class OnnxGraphBuilder
 
     public string Int64Scalar(string name, long value)
     {
+        name = Prefix + name;
         var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
         tensor.Int64Data.Add(value);
         Graph.Initializer.Add(tensor);

@@ -19,7 +19,11 @@ public sealed record BertOptions
 
     public double LayerNormEps { get; init; } = 1e-12;
 
+    /// <summary>Dropout on the embeddings and the pooled vector.</summary>
     public double Dropout { get; init; } = 0.1;
+
+    /// <summary>Dropout inside each encoder block: attention weights and both residual branches (0 in checkpoints written before it existed).</summary>
+    public double BlockDropout { get; init; }
 
     /// <summary>What the head reads: the [CLS] position, or the mean of the real tokens (padding masked out).</summary>
     public BertPooling Pooling { get; init; } = BertPooling.Cls;

@@ -25,7 +25,7 @@ public sealed class TinyBert : nn.Module<Tensor, Tensor, Tensor>
 
         EmbeddingLayerNorm = nn.LayerNorm(options.HiddenSize, options.LayerNormEps);
         Blocks = nn.ModuleList(Enumerable.Range(0, options.Layers)
-            .Select(_ => new VitEncoderBlock(options.HiddenSize, options.Heads, options.IntermediateSize, options.LayerNormEps)).ToArray());
+            .Select(_ => new VitEncoderBlock(options.HiddenSize, options.Heads, options.IntermediateSize, options.LayerNormEps, options.BlockDropout)).ToArray());
         FinalLayerNorm = nn.LayerNorm(options.HiddenSize, options.LayerNormEps);
         Dropout = nn.Dropout(options.Dropout);
         Classifier = nn.Linear(options.HiddenSize, options.Labels);

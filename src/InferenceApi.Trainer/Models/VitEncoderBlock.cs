@@ -12,15 +12,21 @@ public sealed class VitEncoderBlock : nn.Module<Tensor, Tensor>
 {
     private readonly int heads;
     private readonly int headSize;
+    private readonly double dropout;
 
     public VitEncoderBlock(VitOptions options)
         : this(options.HiddenSize, options.Heads, options.IntermediateSize, options.LayerNormEps)
     {
     }
 
-    public VitEncoderBlock(int hiddenSize, int heads, int intermediateSize, double layerNormEps) : base(nameof(VitEncoderBlock))
+    /// <param name="dropout">
+    /// Dropout in training on the attention weights and on both residual branches (attention output, MLP output);
+    /// it adds no parameters, so checkpoints load whatever it was.
+    /// </param>
+    public VitEncoderBlock(int hiddenSize, int heads, int intermediateSize, double layerNormEps, double dropout = 0) : base(nameof(VitEncoderBlock))
     {
         this.heads = heads;
+        this.dropout = dropout;
         headSize = hiddenSize / heads;
         LayerNormBefore = nn.LayerNorm(hiddenSize, layerNormEps);
         Query = nn.Linear(hiddenSize, hiddenSize);
@@ -65,11 +71,13 @@ public sealed class VitEncoderBlock : nn.Module<Tensor, Tensor>
             scores = scores + attentionBias;
         }
 
-        var context = scores.softmax(-1).matmul(v).transpose(1, 2).reshape(input.shape[0], input.shape[1], heads * headSize);
-        var attended = input + AttentionOutput.forward(context);
-        var mlp = Output.forward(nn.functional.gelu(Intermediate.forward(LayerNormAfter.forward(attended))));
+        var context = Dropout(scores.softmax(-1)).matmul(v).transpose(1, 2).reshape(input.shape[0], input.shape[1], heads * headSize);
+        var attended = input + Dropout(AttentionOutput.forward(context));
+        var mlp = Dropout(Output.forward(nn.functional.gelu(Intermediate.forward(LayerNormAfter.forward(attended)))));
         return (attended + mlp).MoveToOuterDisposeScope();
     }
+
+    private Tensor Dropout(Tensor x) => training && dropout > 0 ? nn.functional.dropout(x, dropout, training: true) : x;
 
     private Tensor SplitHeads(Tensor x) => x.reshape(x.shape[0], x.shape[1], heads, headSize).transpose(1, 2);
 }

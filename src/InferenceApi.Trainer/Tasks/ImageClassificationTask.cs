@@ -60,7 +60,7 @@ public sealed class ImageClassificationTask : TrainerTask<ImageClassifier, Image
     }
 
     protected override IStepTrainer<ImageDataset> CreateTrainer(ImageClassifier model, TrainingSettings settings) =>
-        new ImageClassificationTrainer(model.Model, settings.LearningRate, settings.WeightDecay);
+        new ImageClassificationTrainer(model.Model, settings.LearningRate, settings.WeightDecay, settings.LabelSmoothing);
 
     protected override Evaluation Evaluate(ImageClassifier model, ImageDataset data, int batchSize) =>
         ImageClassificationTrainer.Evaluate(model.Model, data, Math.Max(batchSize, ClassificationEvaluation.DefaultBatchSize));

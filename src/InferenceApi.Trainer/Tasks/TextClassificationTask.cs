@@ -32,6 +32,16 @@ public sealed class TextClassificationTask : TrainerTask<TextClassifier, TextCla
     private readonly TransformerSizeOptions sizes = new(
         new(Sizes.HiddenSize, Sizes.Layers, Sizes.Heads, Sizes.IntermediateSize, Sizes.Dropout), "Encoder", "Dropout on embeddings and the pooled vector");
 
+    private readonly Option<double?> blockDropout = new("--block-dropout")
+    {
+        Description = "Dropout inside each encoder block: on the attention weights and both residual branches, in [0, 1) (default 0)",
+    };
+
+    private readonly Option<bool> pruneVocabulary = new("--prune-vocab")
+    {
+        Description = "Keep only the --vocab tokens the training data uses (plus special tokens and single characters); the smaller vocab.txt goes with the model",
+    };
+
     private readonly Option<string?> pooling = new("--pooling") { Description = "What the head reads: cls (the [CLS] position) or mean (the mean of the real tokens) (default cls)" };
 
     private readonly Option<int?> mlmSteps = new("--mlm-steps")
@@ -57,7 +67,7 @@ public sealed class TextClassificationTask : TrainerTask<TextClassifier, TextCla
 
     public override MetricGoal Goal => MetricGoal.Accuracy;
 
-    public override IReadOnlyList<Option> TrainOptions => [vocabulary, labels, cased, maxLength, .. sizes.All, pooling, mlmSteps];
+    public override IReadOnlyList<Option> TrainOptions => [vocabulary, pruneVocabulary, labels, cased, maxLength, .. sizes.All, blockDropout, pooling, mlmSteps];
 
     public override IReadOnlyList<Option> DataOptions => [format, textColumn, labelColumn];
 
@@ -65,7 +75,7 @@ public sealed class TextClassificationTask : TrainerTask<TextClassifier, TextCla
     {
         if (initFrom is not null)
         {
-            RejectWithInitFrom(parse, [vocabulary, cased, maxLength, .. sizes.All, pooling, mlmSteps]);
+            RejectWithInitFrom(parse, [vocabulary, pruneVocabulary, cased, maxLength, .. sizes.All, blockDropout, pooling, mlmSteps]);
         }
 
         using var start = initFrom is null ? null : Load(initFrom);
@@ -80,13 +90,31 @@ public sealed class TextClassificationTask : TrainerTask<TextClassifier, TextCla
         var (tokenizer, vocabularyPath) = start is null ? NewTokenizer(parse) : (start.Tokenizer, start.VocabularyPath);
         var length = start?.Model.Options.MaxPositions ?? OptionValues.Positive(parse, maxLength) ?? Sizes.MaxPositions;
         var all = TokenizeTraining(rows, labelSet, tokenizer, length, settings.DataPath, inherited: start is not null && Value(parse, labels) is null);
+        var temporaryVocabulary = start is null && parse.GetValue(pruneVocabulary);
+        if (temporaryVocabulary)
+        {
+            (tokenizer, vocabularyPath) = Pruned(tokenizer, all, console);
+            all = TextClassificationDataset.Tokenize(rows, labelSet, tokenizer, length, settings.DataPath);
+        }
+
         var (train, validation) = settings.ValidationSplit > 0 ? all.StratifiedSplit(settings.ValidationSplit, settings.Seed) : (all, null);
-        var eval = settings.EvalPath is { } evalPath
-            ? TextClassificationDataset.Tokenize(Read(parse, evalPath, columns), labelSet, tokenizer, length, evalPath)
-            : null;
-        var model = start is null
-            ? new TextClassifier(new TinyBert(NewOptions(parse, tokenizer, length, labelSet)), tokenizer, vocabularyPath, labelSet, columns)
-            : Continue(start, labelSet, columns, console);
+        TextClassificationDataset? eval;
+        TextClassifier model;
+        try
+        {
+            eval = settings.EvalPath is { } evalPath
+                ? TextClassificationDataset.Tokenize(Read(parse, evalPath, columns), labelSet, tokenizer, length, evalPath)
+                : null;
+            model = start is null
+                ? new TextClassifier(new TinyBert(NewOptions(parse, tokenizer, length, labelSet)), tokenizer, vocabularyPath, labelSet, columns, temporaryVocabulary)
+                : Continue(start, labelSet, columns, console);
+        }
+        catch when (temporaryVocabulary)
+        {
+            // Until the model owns the pruned vocab.txt, nobody else deletes it.
+            File.Delete(vocabularyPath);
+            throw;
+        }
         if (OptionValues.Positive(parse, mlmSteps) is { } steps)
         {
             Pretrain(model, train, steps, settings.Seed, console);
@@ -98,10 +126,20 @@ public sealed class TextClassificationTask : TrainerTask<TextClassifier, TextCla
     }
 
     protected override IStepTrainer<TextClassificationDataset> CreateTrainer(TextClassifier model, TrainingSettings settings) =>
-        new TextClassificationTrainer(model.Model, model.Tokenizer.PadTokenId, settings.LearningRate, settings.WeightDecay);
+        new TextClassificationTrainer(model.Model, model.Tokenizer.PadTokenId, settings.LearningRate, settings.WeightDecay, settings.LabelSmoothing);
 
     protected override Evaluation Evaluate(TextClassifier model, TextClassificationDataset data, int batchSize) =>
         TextClassificationTrainer.Evaluate(model.Model, data, model.Tokenizer.PadTokenId, Math.Max(batchSize, ClassificationEvaluation.DefaultBatchSize));
+
+    protected override Evaluation EvaluateEnsemble(IReadOnlyList<TextClassifier> members, TextClassificationDataset data, int batchSize) =>
+        TextClassificationTrainer.Evaluate(Ensemble(members), data, members[0].Tokenizer.PadTokenId, Math.Max(batchSize, ClassificationEvaluation.DefaultBatchSize));
+
+    protected override ExportReport ExportEnsemble(IReadOnlyList<TextClassifier> members, string folder, TextClassificationDataset? samples, double tolerance)
+    {
+        var first = members[0];
+        return Report(folder, tolerance, BertOnnxExporter.PublishEnsemble(Ensemble(members), folder, first.VocabularyPath, ParitySequences(first, samples),
+            first.Tokenizer.PadTokenId, first.Labels.Names, first.Tokenizer.Options.DoLowerCase, tolerance));
+    }
 
     protected override JsonNode Describe(TextClassifier model) =>
         JsonSerializer.SerializeToNode(
@@ -150,6 +188,31 @@ public sealed class TextClassificationTask : TrainerTask<TextClassifier, TextCla
             ["onnx_vs_torch"] = parity.OnnxVsTorch,
             ["padded_vs_unpadded"] = parity.PaddedVsUnpadded,
         }, tolerance);
+
+    /// <summary>
+    /// The members averaged, once they are checked to read text identically (same vocab.txt, casing and maximum
+    /// length) and name the same labels in the same order: one tokenizer and one label list serve them all. The
+    /// ensemble is not disposed: it owns no weights of its own, and each member is disposed by its loader.
+    /// </summary>
+    private static TinyBertEnsemble Ensemble(IReadOnlyList<TextClassifier> members)
+    {
+        var first = members[0];
+        var vocabulary = File.ReadAllBytes(first.VocabularyPath);
+        foreach (var member in members.Skip(1))
+        {
+            var differs = !File.ReadAllBytes(member.VocabularyPath).AsSpan().SequenceEqual(vocabulary) ? $"its vocabulary {member.VocabularyPath} is not {first.VocabularyPath}"
+                : member.Tokenizer.Options.DoLowerCase != first.Tokenizer.Options.DoLowerCase ? "it was trained with different casing"
+                : member.Model.Options.MaxPositions != first.Model.Options.MaxPositions ? $"its maximum length is {member.Model.Options.MaxPositions} tokens, not {first.Model.Options.MaxPositions}"
+                : !member.Labels.Names.SequenceEqual(first.Labels.Names) ? $"its labels {member.Labels} are not {first.Labels}"
+                : null;
+            if (differs is not null)
+            {
+                throw new UsageException($"ensemble members must read text and name labels alike: {Path.GetDirectoryName(member.VocabularyPath)} differs from the first checkpoint ({differs})");
+            }
+        }
+
+        return new TinyBertEnsemble([.. members.Select(m => m.Model)]);
+    }
 
     /// <summary>Sequences of different lengths, so the parity batch really is padded.</summary>
     private static int[][] ParitySequences(TextClassifier model, TextClassificationDataset? samples) => samples is null
@@ -205,6 +268,24 @@ public sealed class TextClassificationTask : TrainerTask<TextClassifier, TextCla
         return (tokenizer, Path.GetFullPath(path));
     }
 
+    /// <summary>The tokenizer over <see cref="WordPieceVocabularyPruner"/>'s vocabulary, written to a temporary vocab.txt the model deletes when disposed.</summary>
+    private static (BertWordPieceTokenizer Tokenizer, string Path) Pruned(BertWordPieceTokenizer tokenizer, TextClassificationDataset data, ITrainingConsole console)
+    {
+        var kept = WordPieceVocabularyPruner.Prune(tokenizer.Tokens, data.Ids);
+        var path = Path.Combine(Path.GetTempPath(), $"inferenceapi-vocab-{Guid.NewGuid():N}.txt");
+        File.WriteAllLines(path, kept);
+        try
+        {
+            console.Info($"vocabulary pruned to {kept.Count} of {tokenizer.VocabularySize} tokens: those the training data uses, the special tokens and single characters");
+            return (BertWordPieceTokenizer.Create(path, tokenizer.Options), path);
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
+    }
+
     private BertOptions NewOptions(ParseResult parse, BertWordPieceTokenizer tokenizer, int length, LabelSet labelSet)
     {
         var chosen = sizes.Read(parse);
@@ -217,6 +298,9 @@ public sealed class TextClassificationTask : TrainerTask<TextClassifier, TextCla
             Heads = chosen.Heads,
             IntermediateSize = chosen.IntermediateSize,
             Dropout = chosen.Dropout,
+            BlockDropout = parse.GetValue(blockDropout) is { } rate
+                ? rate is >= 0 and < 1 ? rate : throw new UsageException($"--block-dropout must be in [0, 1); got {rate.ToString(System.Globalization.CultureInfo.InvariantCulture)}")
+                : 0,
             Labels = labelSet.Count,
             Pooling = parse.GetValue(pooling) is { } name ? Enum.Parse<BertPooling>(name, ignoreCase: true) : BertPooling.Cls,
         };

@@ -6,7 +6,9 @@ using static TorchSharp.torch;
 namespace InferenceApi.Trainer.Tasks;
 
 /// <summary>A <see cref="TinyBert"/>, the WordPiece tokenizer (and vocab.txt) it was trained with, its label names and the data columns it read.</summary>
-public sealed class TextClassifier(TinyBert model, BertWordPieceTokenizer tokenizer, string vocabularyPath, LabelSet labels, TextColumns columns) : ITaskModel
+/// <param name="temporaryVocabulary">The vocab.txt was written for this run (a pruned one) and is deleted with the model, once copied into the checkpoint and export.</param>
+public sealed class TextClassifier(
+    TinyBert model, BertWordPieceTokenizer tokenizer, string vocabularyPath, LabelSet labels, TextColumns columns, bool temporaryVocabulary = false) : ITaskModel
 {
     public TinyBert Model { get; } = model;
 
@@ -20,5 +22,12 @@ public sealed class TextClassifier(TinyBert model, BertWordPieceTokenizer tokeni
 
     public nn.Module Module => Model;
 
-    public void Dispose() => Model.Dispose();
+    public void Dispose()
+    {
+        Model.Dispose();
+        if (temporaryVocabulary)
+        {
+            File.Delete(VocabularyPath);
+        }
+    }
 }

@@ -46,6 +46,11 @@ public sealed class TextGenerationTask : TrainerTask<TextGenerator, TokenWindows
 
         var files = TrainingFiles(settings.DataPath, settings.EvalPath, console);
         var documents = TextCorpus.ReadDocuments(files);
+        if (settings.LabelSmoothing > 0)
+        {
+            throw new UsageException("--label-smoothing applies to the classifiers; text generation reports perplexity of the true next token");
+        }
+
         if (settings.MaxExamples is not null)
         {
             throw new UsageException("--max-examples does not apply to text generation; use --max-steps or a shorter text");

@@ -70,22 +70,29 @@ public abstract class TrainerTask<TModel, TData> : ITrainerTask
         return report;
     }
 
-    public EvaluationReport Evaluate(Checkpoint checkpoint, ParseResult parse, string dataPath, int batchSize)
+    public EvaluationReport Evaluate(IReadOnlyList<Checkpoint> checkpoints, ParseResult parse, string dataPath, int batchSize)
     {
         var clock = Stopwatch.StartNew();
-        using var model = Load(checkpoint);
-        var data = ReadData(model, parse, dataPath);
-        return new EvaluationReport(Name, checkpoint.Directory, Path.GetFullPath(dataPath), Evaluate(model, data, batchSize), clock.Elapsed);
+        using var models = LoadAll(checkpoints);
+        var data = ReadData(models[0], parse, dataPath);
+        var evaluation = models.Count == 1 ? Evaluate(models[0], data, batchSize) : EvaluateEnsemble(models, data, batchSize);
+        return new EvaluationReport(Name, Checkpoint.Names(checkpoints), Path.GetFullPath(dataPath), evaluation, clock.Elapsed);
     }
 
-    public ExportReport Export(Checkpoint checkpoint, ParseResult parse, string target, string? samplesPath, double tolerance)
+    public ExportReport Export(IReadOnlyList<Checkpoint> checkpoints, ParseResult parse, string target, string? samplesPath, double tolerance)
     {
         ModelFolderPublisher.Target(target);
-        using var model = Load(checkpoint);
-        var samples = samplesPath is null ? null : ReadData(model, parse, samplesPath);
-        return parse.GetValue<bool>(ITrainerTask.EmbeddingsOption)
-            ? ExportEncoder(model, target, samples, tolerance)
-            : Export(model, target, samples, tolerance);
+        var embeddings = parse.GetValue<bool>(ITrainerTask.EmbeddingsOption);
+        if (embeddings && checkpoints.Count > 1)
+        {
+            throw new UsageException($"{ITrainerTask.EmbeddingsOption} exports one checkpoint's encoder; {checkpoints.Count} were given");
+        }
+
+        using var models = LoadAll(checkpoints);
+        var samples = samplesPath is null ? null : ReadData(models[0], parse, samplesPath);
+        return models.Count > 1 ? ExportEnsemble(models, target, samples, tolerance)
+            : embeddings ? ExportEncoder(models[0], target, samples, tolerance)
+            : Export(models[0], target, samples, tolerance);
     }
 
 
@@ -117,9 +124,45 @@ public abstract class TrainerTask<TModel, TData> : ITrainerTask
     /// <summary>Publishes the ONNX model folder after its parity check; <paramref name="samples"/> null means synthetic inputs.</summary>
     protected abstract ExportReport Export(TModel model, string folder, TData? samples, double tolerance);
 
+    /// <summary>Loss and metrics of several models of this task averaged into one; only tasks with ensembles have it.</summary>
+    protected virtual Evaluation EvaluateEnsemble(IReadOnlyList<TModel> members, TData data, int batchSize) =>
+        throw new UsageException(NoEnsemble(members.Count));
+
+    /// <summary>Publishes several models of this task as one averaged model, after its parity check; only tasks with ensembles have it.</summary>
+    protected virtual ExportReport ExportEnsemble(IReadOnlyList<TModel> members, string folder, TData? samples, double tolerance) =>
+        throw new UsageException(NoEnsemble(members.Count));
+
     /// <summary>Publishes the model's encoder without its head, for the embeddings endpoints; only tasks with an encoder have one.</summary>
     protected virtual ExportReport ExportEncoder(TModel model, string folder, TData? samples, double tolerance) =>
         throw new UsageException($"{ITrainerTask.EmbeddingsOption} exports a text classifier's encoder; a {Name} checkpoint has none");
+
+    private string NoEnsemble(int count) =>
+        $"{count} checkpoints make an ensemble, which text-classification supports and {Name} does not; give one --checkpoint";
+
+    /// <summary>Loads every checkpoint; all are disposed together, and none is left loaded if one fails.</summary>
+    private Loaded LoadAll(IReadOnlyList<Checkpoint> checkpoints)
+    {
+        var loaded = new Loaded();
+        try
+        {
+            foreach (var checkpoint in checkpoints)
+            {
+                loaded.Add(Load(checkpoint));
+            }
+
+            return loaded;
+        }
+        catch
+        {
+            loaded.Dispose();
+            throw;
+        }
+    }
+
+    private sealed class Loaded : List<TModel>, IDisposable
+    {
+        public void Dispose() => ForEach(model => model.Dispose());
+    }
 
     /// <summary>Opens a checkpoint and checks it was written by this task.</summary>
     protected Checkpoint OpenCheckpoint(string folder)

@@ -5,11 +5,15 @@ using static TorchSharp.torch;
 
 namespace InferenceApi.Trainer.Training;
 
-/// <summary>Trains a <see cref="TinyVit"/> on images with AdamW (see <see cref="StepTrainer{TData}"/>).</summary>
-public sealed class ImageClassificationTrainer(TinyVit model, double learningRate = 3e-3, double weightDecay = StepTrainer<ImageDataset>.DefaultWeightDecay)
+/// <summary>
+/// Trains a <see cref="TinyVit"/> on images with AdamW (see <see cref="StepTrainer{TData}"/>);
+/// <paramref name="labelSmoothing"/> mixes that much of a uniform target into each label (training loss only).
+/// </summary>
+public sealed class ImageClassificationTrainer(
+    TinyVit model, double learningRate = 3e-3, double weightDecay = StepTrainer<ImageDataset>.DefaultWeightDecay, double labelSmoothing = 0)
     : IStepTrainer<ImageDataset>
 {
-    private readonly StepTrainer<ImageDataset> steps = new(model, batch => LossTensor(model, batch), learningRate, weightDecay);
+    private readonly StepTrainer<ImageDataset> steps = new(model, batch => LossTensor(model, batch, labelSmoothing), learningRate, weightDecay);
 
     public double Step(ImageDataset batch) => steps.Step(batch);
 
@@ -24,9 +28,9 @@ public sealed class ImageClassificationTrainer(TinyVit model, double learningRat
             return (model.forward(pixels), labels);
         });
 
-    private static Tensor LossTensor(TinyVit model, ImageDataset batch)
+    private static Tensor LossTensor(TinyVit model, ImageDataset batch, double labelSmoothing)
     {
         var (pixels, labels) = batch.ToTensors();
-        return nn.functional.cross_entropy(model.forward(pixels), labels);
+        return nn.functional.cross_entropy(model.forward(pixels), labels, label_smoothing: labelSmoothing);
     }
 }

@@ -24,6 +24,7 @@ public static class MetricsJson
                 ["batch_size"] = settings.BatchSize,
                 ["learning_rate"] = settings.LearningRate,
                 ["weight_decay"] = settings.WeightDecay,
+                ["label_smoothing"] = settings.LabelSmoothing,
                 ["validation_split"] = settings.ValidationSplit,
                 ["select_on"] = settings.Selection.ToString().ToLowerInvariant(),
                 ["patience"] = settings.Patience,

@@ -17,6 +17,9 @@ public sealed record TrainingSettings
 
     public double WeightDecay { get; init; } = StepTrainer<object>.DefaultWeightDecay;
 
+    /// <summary>Classifiers: the share of a uniform target mixed into each training label (0 for none).</summary>
+    public double LabelSmoothing { get; init; }
+
     /// <summary>Fraction of the training data held out for validation (stratified by label for classification); 0 for none.</summary>
     public double ValidationSplit { get; init; }
 

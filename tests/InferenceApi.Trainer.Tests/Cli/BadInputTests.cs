@@ -107,11 +107,25 @@ public sealed class BadInputTests : IDisposable
     [InlineData("--time-limit", "soon", "--time-limit must be a positive duration like 90s")]
     [InlineData("--lr", "-1", "--lr must be above 0")]
     [InlineData("--select-on", "best", "'best'")]
+    [InlineData("--label-smoothing", "1", "--label-smoothing must be in [0, 1); got 1")]
+    [InlineData("--block-dropout", "-0.1", "--block-dropout must be in [0, 1); got -0.1")]
     public void Train_BadArgumentValue_ExitsWithUsageError(string option, string value, string expected)
     {
         var result = TrainText(expected, "--data", Csv, option, value);
 
         Assert.Equal(2, result.ExitCode);
+    }
+
+    [Fact]
+    public void Train_TextGenerationWithLabelSmoothing_SaysItIsForClassifiers()
+    {
+        var text = Path.Combine(temp.Path, "story.txt");
+        File.WriteAllText(text, string.Concat(Enumerable.Repeat("It was a fine day, and the story went on. ", 40)));
+
+        TrainerCli.FailsWith("--label-smoothing applies to the classifiers", "train", "text-generation", "--data", text, "--vocab-size", "300",
+            "--label-smoothing", "0.1", "--out", Checkpoint, "--export", Export);
+
+        AssertNothingWritten();
     }
 
     [Fact]

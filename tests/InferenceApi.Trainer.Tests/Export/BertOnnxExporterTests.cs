@@ -46,10 +46,71 @@ public sealed class BertOnnxExporterTests : IDisposable
 
     private int[][] Samples { get; }
 
-    private TinyBert NewModel(BertPooling pooling = BertPooling.Cls)
+    private TinyBert NewModel(BertPooling pooling = BertPooling.Cls, int seed = 7, double blockDropout = 0, double dropout = 0.1)
     {
-        manual_seed(7);
-        return new TinyBert(new BertOptions { VocabularySize = Tokenizer.VocabularySize, Pooling = pooling });
+        manual_seed(seed);
+        return new TinyBert(new BertOptions { VocabularySize = Tokenizer.VocabularySize, Pooling = pooling, BlockDropout = blockDropout, Dropout = dropout });
+    }
+
+    [Fact]
+    public void BlockDropout_ChangesTrainingForwardsButNotEvalOrTheExport()
+    {
+        using var model = NewModel(blockDropout: 0.3, dropout: 0);
+        using var plain = NewModel(dropout: 0);
+        Assert.Empty(InferenceApi.Trainer.Checkpoints.WeightTransfer.CopyMatching(model, plain, []));
+        using var scope = NewDisposeScope();
+        var (ids, mask, shape) = TextClassificationDataset.Pad(Samples, Tokenizer.PadTokenId);
+        var (idsTensor, maskTensor) = (tensor(ids, shape), tensor(mask, shape));
+
+        model.train();
+        var first = model.forward(idsTensor, maskTensor);
+        var second = model.forward(idsTensor, maskTensor);
+        plain.train();
+        var plainFirst = plain.forward(idsTensor, maskTensor);
+        var plainSecond = plain.forward(idsTensor, maskTensor);
+        model.eval();
+        plain.eval();
+
+        Assert.True(first.sub(second).abs().max().item<float>() > 1e-3f);
+        Assert.Equal(0f, plainFirst.sub(plainSecond).abs().max().item<float>());
+        Assert.Equal(0f, model.forward(idsTensor, maskTensor).sub(plain.forward(idsTensor, maskTensor)).abs().max().item<float>());
+        byte[] onnx;
+        using (NewDisposeScope())
+        {
+            onnx = BertOnnxGraph.Build(model).ToByteArray();
+        }
+
+        Assert.True(BertOnnxExporter.Check(model, onnx, Samples, Tokenizer.PadTokenId).Max <= BertOnnxExporter.DefaultTolerance);
+    }
+
+    [Fact]
+    public void Ensemble_OnnxLogitsSoftmaxToTheMembersMeanProbabilities()
+    {
+        using var first = NewModel(seed: 1);
+        using var second = NewModel(BertPooling.Mean, seed: 2);
+        using var third = NewModel(seed: 3);
+        var ensemble = new TinyBertEnsemble([first, second, third]);
+        var folder = Path.Combine(temp.Path, "models", "ensemble", "1");
+
+        var parity = BertOnnxExporter.PublishEnsemble(ensemble, folder, VocabularyPath, Samples, Tokenizer.PadTokenId, Labels);
+
+        Assert.True(parity.Max <= BertOnnxExporter.DefaultTolerance, $"{parity}");
+        var signature = OnnxSessionFactory.ReadSignature(Path.Combine(folder, "model.onnx"));
+        Assert.Equal(["input_ids", "attention_mask"], signature.Inputs.Select(i => i.Name));
+        Assert.Equal("logits", EncoderSignatureValidator.Validate(signature, ModelTask.TextClassification, 2));
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var (ids, mask, shape) = TextClassificationDataset.Pad(Samples, Tokenizer.PadTokenId);
+        var (idsTensor, maskTensor) = (tensor(ids, shape), tensor(mask, shape));
+        foreach (var member in new[] { first, second, third })
+        {
+            member.eval();
+        }
+
+        var expected = (first.forward(idsTensor, maskTensor).softmax(-1) + second.forward(idsTensor, maskTensor).softmax(-1) + third.forward(idsTensor, maskTensor).softmax(-1)) / 3;
+        var actual = ensemble.forward(idsTensor, maskTensor).softmax(-1);
+        Assert.True(actual.sub(expected).abs().max().item<float>() <= 1e-6f);
+        Assert.True(first.forward(idsTensor, maskTensor).softmax(-1).sub(expected).abs().max().item<float>() > 1e-4f, "members this alike prove nothing");
     }
 
     [Fact]
