@@ -93,8 +93,12 @@ public static class BertOnnxGraph
         var positions = g.Node("Slice", [g.Initializer("position_embeddings", Values(model.PositionEmbeddings.weight!), o.MaxPositions, o.HiddenSize), g.Int64s("zero", 0), length, g.Int64s("axis0", 0)]);
         var shared = EncoderConstants.Add(g, o.HiddenSize, o.Heads, o.LayerNormEps);
         var tokens = LayerNorm(g, "embeddings_ln", model.EmbeddingLayerNorm, g.Node("Add", [words, positions]), shared.Eps);
-
         var mask = g.Node("Cast", ["attention_mask"], Int("to", (long)TensorProto.Types.DataType.Float));
+        if (model.Convolution is { } convolution)
+        {
+            tokens = g.Node("Add", [tokens, Gelu(g, Convolution(g, convolution, o.ConvolutionWidth, tokens, mask), shared)]);
+        }
+
         var bias = g.Node("Mul", [g.Node("Sub", [shared.One, mask]), g.Scalar("mask_bias", BertOptions.MaskBias)]);
         bias = g.Node("Unsqueeze", [bias, g.Int64s("bias_axes", 1, 2)]);
         for (var layer = 0; layer < o.Layers; layer++)
@@ -103,6 +107,18 @@ public static class BertOnnxGraph
         }
 
         return (LayerNormNamed(g, "final_ln", model.FinalLayerNorm, tokens, shared.Eps, output), mask);
+    }
+
+    /// <summary>The convolution over the real tokens (padding zeroed), [batch, sequence, hidden] in and out.</summary>
+    private static string Convolution(OnnxGraphBuilder g, TorchSharp.Modules.Conv1d convolution, int width, string tokens, string mask)
+    {
+        var real = g.Node("Mul", [tokens, g.Node("Unsqueeze", [mask, g.Int64s("conv_mask_axes", 2)])]);
+        var weight = convolution.weight!;
+        var w = g.Initializer("convolution.weight", Values(weight), weight.shape);
+        var b = g.Initializer("convolution.bias", Values(convolution.bias!), convolution.bias!.shape[0]);
+        var channelsFirst = g.Node("Transpose", [real], Ints("perm", 0, 2, 1));
+        var convolved = g.Node("Conv", [channelsFirst, w, b], Ints("kernel_shape", width), Ints("pads", width / 2, width / 2));
+        return g.Node("Transpose", [convolved], Ints("perm", 0, 2, 1));
     }
 
     private static ModelProto Model(OnnxGraphBuilder g)

@@ -89,9 +89,14 @@ public static class VitOnnxGraph
         tokens = g.Node("Add", [tokens, Linear(g, $"{p}.attention_output", block.AttentionOutput, context)]);
 
         var hidden = Linear(g, $"{p}.intermediate", block.Intermediate, LayerNorm(g, $"{p}.ln_after", block.LayerNormAfter, tokens, c.Eps));
-        var erf = g.Node("Erf", [g.Node("Div", [hidden, c.Sqrt2])]);
-        var gelu = g.Node("Mul", [g.Node("Mul", [hidden, c.Half]), g.Node("Add", [erf, c.One])]);
-        return g.Node("Add", [tokens, Linear(g, $"{p}.output", block.Output, gelu)]);
+        return g.Node("Add", [tokens, Linear(g, $"{p}.output", block.Output, Gelu(g, hidden, c))]);
+    }
+
+    /// <summary>The exact (erf) GELU: x · ½ · (1 + erf(x / √2)).</summary>
+    internal static string Gelu(OnnxGraphBuilder g, string x, EncoderConstants c)
+    {
+        var erf = g.Node("Erf", [g.Node("Div", [x, c.Sqrt2])]);
+        return g.Node("Mul", [g.Node("Mul", [x, c.Half]), g.Node("Add", [erf, c.One])]);
     }
 
     internal static string Linear(OnnxGraphBuilder g, string name, Linear linear, string input)

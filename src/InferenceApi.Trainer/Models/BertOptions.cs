@@ -25,6 +25,13 @@ public sealed record BertOptions
     /// <summary>Dropout inside each encoder block: attention weights and both residual branches (0 in checkpoints written before it existed).</summary>
     public double BlockDropout { get; init; }
 
+    /// <summary>
+    /// Width in tokens of a 1-D convolution over the embeddings before the first block (odd; 0 for none), added back
+    /// through a GELU, so each position enters attention already knowing its neighbours' words, as n-gram features
+    /// do; from scratch on little data that bias helps. Padding is zeroed first, so it never leaks into real tokens.
+    /// </summary>
+    public int ConvolutionWidth { get; init; }
+
     /// <summary>What the head reads: the [CLS] position, or the mean of the real tokens (padding masked out).</summary>
     public BertPooling Pooling { get; init; } = BertPooling.Cls;
 

@@ -23,6 +23,11 @@ public sealed class TinyBert : nn.Module<Tensor, Tensor, Tensor>
             PositionEmbeddings.weight!.normal_(0, 0.02);
         }
 
+        if (options.ConvolutionWidth > 0)
+        {
+            Convolution = nn.Conv1d(options.HiddenSize, options.HiddenSize, options.ConvolutionWidth, padding: options.ConvolutionWidth / 2);
+        }
+
         EmbeddingLayerNorm = nn.LayerNorm(options.HiddenSize, options.LayerNormEps);
         Blocks = nn.ModuleList(Enumerable.Range(0, options.Layers)
             .Select(_ => new VitEncoderBlock(options.HiddenSize, options.Heads, options.IntermediateSize, options.LayerNormEps, options.BlockDropout)).ToArray());
@@ -37,6 +42,9 @@ public sealed class TinyBert : nn.Module<Tensor, Tensor, Tensor>
     public Embedding WordEmbeddings { get; }
 
     public Embedding PositionEmbeddings { get; }
+
+    /// <summary>The n-gram convolution over the embeddings (<see cref="BertOptions.ConvolutionWidth"/>), or null without one.</summary>
+    public Conv1d? Convolution { get; }
 
     public LayerNorm EmbeddingLayerNorm { get; }
 
@@ -71,6 +79,12 @@ public sealed class TinyBert : nn.Module<Tensor, Tensor, Tensor>
         var positions = arange(length, ScalarType.Int64, inputIds.device);
         var tokens = WordEmbeddings.forward(inputIds) + PositionEmbeddings.forward(positions);
         tokens = Dropout.forward(EmbeddingLayerNorm.forward(tokens));
+        if (Convolution is not null)
+        {
+            var real = tokens.mul(attentionMask.to_type(ScalarType.Float32).unsqueeze(2));
+            tokens = tokens + nn.functional.gelu(Convolution.forward(real.transpose(1, 2)).transpose(1, 2));
+        }
+
         var bias = (1 - attentionMask.to_type(ScalarType.Float32)).mul(BertOptions.MaskBias).reshape(batch, 1, 1, length);
         foreach (var block in Blocks)
         {

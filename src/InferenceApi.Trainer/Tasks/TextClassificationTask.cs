@@ -37,6 +37,11 @@ public sealed class TextClassificationTask : TrainerTask<TextClassifier, TextCla
         Description = "Dropout inside each encoder block: on the attention weights and both residual branches, in [0, 1) (default 0)",
     };
 
+    private readonly Option<int?> convolutionWidth = new("--conv-width")
+    {
+        Description = "Width in tokens of a convolution over the embeddings before the encoder (n-gram features); odd, 0 for none (default 0)",
+    };
+
     private readonly Option<bool> pruneVocabulary = new("--prune-vocab")
     {
         Description = "Keep only the --vocab tokens the training data uses (plus special tokens and single characters); the smaller vocab.txt goes with the model",
@@ -67,7 +72,7 @@ public sealed class TextClassificationTask : TrainerTask<TextClassifier, TextCla
 
     public override MetricGoal Goal => MetricGoal.Accuracy;
 
-    public override IReadOnlyList<Option> TrainOptions => [vocabulary, pruneVocabulary, labels, cased, maxLength, .. sizes.All, blockDropout, pooling, mlmSteps];
+    public override IReadOnlyList<Option> TrainOptions => [vocabulary, pruneVocabulary, labels, cased, maxLength, .. sizes.All, blockDropout, convolutionWidth, pooling, mlmSteps];
 
     public override IReadOnlyList<Option> DataOptions => [format, textColumn, labelColumn];
 
@@ -75,7 +80,7 @@ public sealed class TextClassificationTask : TrainerTask<TextClassifier, TextCla
     {
         if (initFrom is not null)
         {
-            RejectWithInitFrom(parse, [vocabulary, pruneVocabulary, cased, maxLength, .. sizes.All, blockDropout, pooling, mlmSteps]);
+            RejectWithInitFrom(parse, [vocabulary, pruneVocabulary, cased, maxLength, .. sizes.All, blockDropout, convolutionWidth, pooling, mlmSteps]);
         }
 
         using var start = initFrom is null ? null : Load(initFrom);
@@ -300,6 +305,9 @@ public sealed class TextClassificationTask : TrainerTask<TextClassifier, TextCla
             Dropout = chosen.Dropout,
             BlockDropout = parse.GetValue(blockDropout) is { } rate
                 ? rate is >= 0 and < 1 ? rate : throw new UsageException($"--block-dropout must be in [0, 1); got {rate.ToString(System.Globalization.CultureInfo.InvariantCulture)}")
+                : 0,
+            ConvolutionWidth = parse.GetValue(convolutionWidth) is { } width
+                ? width >= 0 && width % 2 == 1 || width == 0 ? width : throw new UsageException($"--conv-width must be odd (or 0 for none); got {width}")
                 : 0,
             Labels = labelSet.Count,
             Pooling = parse.GetValue(pooling) is { } name ? Enum.Parse<BertPooling>(name, ignoreCase: true) : BertPooling.Cls,

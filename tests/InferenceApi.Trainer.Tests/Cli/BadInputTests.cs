@@ -109,6 +109,7 @@ public sealed class BadInputTests : IDisposable
     [InlineData("--select-on", "best", "'best'")]
     [InlineData("--label-smoothing", "1", "--label-smoothing must be in [0, 1); got 1")]
     [InlineData("--block-dropout", "-0.1", "--block-dropout must be in [0, 1); got -0.1")]
+    [InlineData("--conv-width", "4", "--conv-width must be odd (or 0 for none); got 4")]
     public void Train_BadArgumentValue_ExitsWithUsageError(string option, string value, string expected)
     {
         var result = TrainText(expected, "--data", Csv, option, value);

@@ -46,10 +46,13 @@ public sealed class BertOnnxExporterTests : IDisposable
 
     private int[][] Samples { get; }
 
-    private TinyBert NewModel(BertPooling pooling = BertPooling.Cls, int seed = 7, double blockDropout = 0, double dropout = 0.1)
+    private TinyBert NewModel(BertPooling pooling = BertPooling.Cls, int seed = 7, double blockDropout = 0, double dropout = 0.1, int convolutionWidth = 0)
     {
         manual_seed(seed);
-        return new TinyBert(new BertOptions { VocabularySize = Tokenizer.VocabularySize, Pooling = pooling, BlockDropout = blockDropout, Dropout = dropout });
+        return new TinyBert(new BertOptions
+        {
+            VocabularySize = Tokenizer.VocabularySize, Pooling = pooling, BlockDropout = blockDropout, Dropout = dropout, ConvolutionWidth = convolutionWidth,
+        });
     }
 
     [Fact]
@@ -87,7 +90,7 @@ public sealed class BertOnnxExporterTests : IDisposable
     public void Ensemble_OnnxLogitsSoftmaxToTheMembersMeanProbabilities()
     {
         using var first = NewModel(seed: 1);
-        using var second = NewModel(BertPooling.Mean, seed: 2);
+        using var second = NewModel(BertPooling.Mean, seed: 2, convolutionWidth: 3);
         using var third = NewModel(seed: 3);
         var ensemble = new TinyBertEnsemble([first, second, third]);
         var folder = Path.Combine(temp.Path, "models", "ensemble", "1");
@@ -121,11 +124,13 @@ public sealed class BertOnnxExporterTests : IDisposable
     }
 
     [Theory]
-    [InlineData(BertPooling.Cls)]
-    [InlineData(BertPooling.Mean)]
-    public void Check_UntrainedModel_OnnxMatchesTorchAndPaddingChangesNothing(BertPooling pooling)
+    [InlineData(BertPooling.Cls, 0)]
+    [InlineData(BertPooling.Mean, 0)]
+    [InlineData(BertPooling.Cls, 3)]
+    [InlineData(BertPooling.Mean, 5)]
+    public void Check_UntrainedModel_OnnxMatchesTorchAndPaddingChangesNothing(BertPooling pooling, int convolutionWidth)
     {
-        using var model = NewModel(pooling);
+        using var model = NewModel(pooling, convolutionWidth: convolutionWidth);
         byte[] onnx;
         using (NewDisposeScope())
         {
@@ -138,10 +143,12 @@ public sealed class BertOnnxExporterTests : IDisposable
         Assert.True(parity.PaddedVsUnpadded <= BertOnnxExporter.DefaultTolerance, $"padded vs unpadded {parity.PaddedVsUnpadded}");
     }
 
-    [Fact]
-    public void Forward_PaddingAndWhatThePadPositionsHold_DoNotChangeASequencesLogits()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    public void Forward_PaddingAndWhatThePadPositionsHold_DoNotChangeASequencesLogits(int convolutionWidth)
     {
-        using var model = NewModel();
+        using var model = NewModel(convolutionWidth: convolutionWidth);
         model.eval();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
