@@ -47,22 +47,25 @@ public sealed class ShippedModelsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Sentiment_IsReadyAndClassifiesDevSentences()
+    public async Task Sentiment_ScoresAtLeast82PercentOnTheWholeSst2DevSet()
     {
-        var rows = File.ReadLines(Path.Combine(TestPaths.DataDirectory, "sst2", "dev.tsv")).Skip(1).Take(40).Select(l => l.Split('\t')).ToList();
-
-        using var response = await _client.PostJsonAsync("/v1/classify", new { model = "sentiment", inputs = rows.Select(r => r[0]).ToArray() });
-
-        var results = (await response.ReadJsonAsync()).GetProperty("results");
+        var rows = File.ReadLines(Path.Combine(TestPaths.DataDirectory, "sst2", "dev.tsv")).Skip(1).Select(l => l.Split('\t')).ToList();
         var correct = 0;
-        for (var i = 0; i < rows.Count; i++)
+        foreach (var chunk in rows.Chunk(128))
         {
-            var best = results[i].GetProperty("labels")[0].GetProperty("label").GetString();
-            correct += best == (rows[i][1].Trim() == "1" ? "positive" : "negative") ? 1 : 0;
+            using var response = await _client.PostJsonAsync("/v1/classify", new { model = "sentiment", inputs = chunk.Select(r => r[0]).ToArray() });
+
+            var results = (await response.ReadJsonAsync()).GetProperty("results");
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var best = results[i].GetProperty("labels")[0].GetProperty("label").GetString();
+                correct += best == (chunk[i][1].Trim() == "1" ? "positive" : "negative") ? 1 : 0;
+            }
         }
 
-        // About 80 % dev accuracy (models/README.md); these are the first 40 dev sentences.
-        Assert.True(correct >= 28, $"{correct} of 40 dev sentences classified correctly");
+        // The target, measured through the server: its tokenizer, batching and ONNX Runtime (models/README.md).
+        Assert.Equal(872, rows.Count);
+        Assert.True(correct >= 0.82 * rows.Count, $"{correct} of {rows.Count} dev sentences classified correctly ({100.0 * correct / rows.Count:F2}%)");
     }
 
     [Fact]
