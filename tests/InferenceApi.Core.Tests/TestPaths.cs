@@ -24,6 +24,9 @@ public static class TestPaths
 
     public static string TinyVitDirectory => Path.Combine(OnnxFixturesDirectory, "tiny-vit");
 
+    /// <summary>Tokenizer files of real models (trimmed) and their reference ids, committed in this repository (tests/reference makes them).</summary>
+    public static string TokenizerFixturesDirectory => Path.Combine(RepositoryRoot, "tests", "fixtures", "tokenizers");
+
     public static string ExpectedJson => Path.Combine(OnnxFixturesDirectory, "expected.json");
 
     private static string FindRepositoryRoot()

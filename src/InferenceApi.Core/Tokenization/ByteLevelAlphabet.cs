@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace InferenceApi.Core.Tokenization;
 
 /// <summary>
@@ -16,6 +18,28 @@ internal static class ByteLevelAlphabet
 
     /// <summary>The byte a vocabulary character stands for, or -1 for a character outside the alphabet.</summary>
     public static int ToByte(char value) => value < CharToByteTable.Length ? CharToByteTable[value] : NotAByte;
+
+    /// <summary>The bytes a vocabulary string stands for; a character outside the alphabet (in an added token) stands for itself.</summary>
+    public static byte[] ToBytes(string token)
+    {
+        var bytes = new List<byte>(token.Length);
+        Span<byte> utf8 = stackalloc byte[4];
+        for (int i = 0; i < token.Length; i++)
+        {
+            int b = ToByte(token[i]);
+            if (b >= 0)
+            {
+                bytes.Add((byte)b);
+                continue;
+            }
+
+            Rune.DecodeFromUtf16(token.AsSpan(i), out Rune rune, out int width);
+            bytes.AddRange(utf8[..rune.EncodeToUtf8(utf8)]);
+            i += width - 1;
+        }
+
+        return [.. bytes];
+    }
 
     private static char[] BuildByteToChar()
     {

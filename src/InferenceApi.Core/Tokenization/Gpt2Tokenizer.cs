@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 
 namespace InferenceApi.Core.Tokenization;
@@ -14,11 +13,13 @@ namespace InferenceApi.Core.Tokenization;
 /// differently from GPT-2 ("   leading" must give "Ġ", "Ġ", "Ġleading"), and owning the bytes gives exact offsets and
 /// byte-exact streaming decoding (<see cref="IncrementalDecoder"/>).
 /// </remarks>
-public sealed class Gpt2Tokenizer : ITextTokenizer
+public sealed class Gpt2Tokenizer : IGenerationTokenizer
 {
     private readonly BytePairMerger _merger;
     private readonly byte[][] _tokenBytes;
     private readonly bool[] _isSpecial;
+    private readonly TokenByteTable _table;
+    private readonly Dictionary<string, int> _vocabulary;
 
     // Special token strings matched in the input, longest first so that the longer wins where two start together.
     private readonly (string Text, int Id)[] _specialTokens;
@@ -48,7 +49,14 @@ public sealed class Gpt2Tokenizer : ITextTokenizer
         }
 
         _specialTokens = [.. specials.OrderByDescending(s => s.Text.Length)];
+        _table = new TokenByteTable(tokenBytes, _isSpecial, stripLeadingSpace: false);
+        _vocabulary = vocabulary;
+        SpecialTokens = new SpecialTokenSet(options.BosToken, BosTokenId, options.EosToken, EosTokenId, options.UnkToken, options.PadToken, PadTokenId);
     }
+
+    public SpecialTokenSet SpecialTokens { get; }
+
+    public int? ModelMaxLength => Options.ModelMaxLength;
 
     public Gpt2TokenizerOptions Options { get; }
 
@@ -103,7 +111,7 @@ public sealed class Gpt2Tokenizer : ITextTokenizer
     /// <summary>
     /// Encodes <paramref name="text"/> with no special tokens added. Truncation keeps the <em>first</em>
     /// <paramref name="maxTokens"/> tokens, as Hugging Face does by default and as classifiers and the tokenize endpoint
-    /// expect; generation prompts use <see cref="EncodePrompt"/>, which keeps the last.
+    /// expect; generation prompts use <see cref="EncodePrompt(string, int, bool)"/>, which keeps the last.
     /// </summary>
     public TokenizedText Encode(string text, int maxTokens, bool truncate)
     {
@@ -120,7 +128,11 @@ public sealed class Gpt2Tokenizer : ITextTokenizer
     /// continues from the end of the prompt, so the end is what must survive (the start of a long chat history or
     /// document goes first). The first kept token may then be the second half of a character's bytes.
     /// </summary>
-    public TokenizedText EncodePrompt(string text, int maxTokens, bool truncate)
+    public TokenizedText EncodePrompt(string text, int maxTokens, bool truncate) => EncodePrompt(text, maxTokens, truncate, addSpecialTokens: false);
+
+    /// <inheritdoc cref="EncodePrompt(string, int, bool)"/>
+    /// <remarks>GPT-2 adds no special tokens around a text, so <paramref name="addSpecialTokens"/> changes nothing.</remarks>
+    public TokenizedText EncodePrompt(string text, int maxTokens, bool truncate, bool addSpecialTokens)
     {
         ArgumentNullException.ThrowIfNull(text);
         ValidateMaxTokens(maxTokens);
@@ -157,51 +169,14 @@ public sealed class Gpt2Tokenizer : ITextTokenizer
     /// The tokens' bytes joined and read as UTF-8; bytes that do not form a character become U+FFFD, as Hugging Face's
     /// <c>errors="replace"</c>. <paramref name="skipSpecialTokens"/> drops the bos, eos, unk and pad tokens.
     /// </remarks>
-    public string Decode(IReadOnlyList<int> ids, bool skipSpecialTokens)
-    {
-        ArgumentNullException.ThrowIfNull(ids);
-
-        int length = 0;
-        foreach (int id in ids)
-        {
-            length += GetTokenBytes(id, skipSpecialTokens).Length;
-        }
-
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
-        try
-        {
-            int written = 0;
-            foreach (int id in ids)
-            {
-                ReadOnlySpan<byte> bytes = GetTokenBytes(id, skipSpecialTokens);
-                bytes.CopyTo(buffer.AsSpan(written));
-                written += bytes.Length;
-            }
-
-            return Encoding.UTF8.GetString(buffer, 0, written);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
+    public string Decode(IReadOnlyList<int> ids, bool skipSpecialTokens) => _table.Decode(ids, skipSpecialTokens);
 
     /// <summary>A decoder for one generation stream; see <see cref="IncrementalDecoder"/>.</summary>
-    public IncrementalDecoder CreateIncrementalDecoder(bool skipSpecialTokens) => new(this, skipSpecialTokens);
+    public IncrementalDecoder CreateIncrementalDecoder(bool skipSpecialTokens) => new(_table, skipSpecialTokens);
+
+    public int? TokenToId(string token) => _vocabulary.TryGetValue(token, out int id) ? id : null;
 
     public bool IsSpecialToken(int id) => (uint)id < (uint)_isSpecial.Length && _isSpecial[id];
-
-    /// <summary>The UTF-8 bytes <paramref name="id"/> stands for; empty for a special token when <paramref name="skipSpecialTokens"/> is set.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The id is outside [0, <see cref="VocabularySize"/>).</exception>
-    internal ReadOnlySpan<byte> GetTokenBytes(int id, bool skipSpecialTokens)
-    {
-        if ((uint)id >= (uint)_tokenBytes.Length)
-        {
-            throw new ArgumentOutOfRangeException(nameof(id), id, $"Token id must be in [0, {_tokenBytes.Length}).");
-        }
-
-        return skipSpecialTokens && _isSpecial[id] ? default : _tokenBytes[id];
-    }
 
     private List<int> Tokenize(string text, List<(int Start, int Stop)>? spans)
     {
@@ -255,31 +230,14 @@ public sealed class Gpt2Tokenizer : ITextTokenizer
         return best;
     }
 
-    // Char span of each token of a piece: a token holding part of a character's bytes gets the whole character.
+    // Char span of each token of a piece, shifted back past the prefix space and clamped at 0.
     private void AddSpans(ReadOnlySpan<char> piece, int pieceStart, List<int> ids, int first, List<(int Start, int Stop)> spans)
     {
-        int charIndex = 0;
-        int byteInChar = 0;
-        for (int t = first; t < ids.Count; t++)
+        int from = spans.Count;
+        TokenSpans.Walk(piece, ids, first, id => _tokenBytes[id].Length, spans);
+        for (int i = from; i < spans.Count; i++)
         {
-            int start = charIndex;
-            int remaining = _tokenBytes[ids[t]].Length;
-            int stop = charIndex;
-            while (remaining > 0 && charIndex < piece.Length)
-            {
-                Rune.DecodeFromUtf16(piece[charIndex..], out Rune rune, out int charWidth);
-                int take = Math.Min(remaining, rune.Utf8SequenceLength - byteInChar);
-                remaining -= take;
-                byteInChar += take;
-                stop = charIndex + charWidth;
-                if (byteInChar == rune.Utf8SequenceLength)
-                {
-                    charIndex += charWidth;
-                    byteInChar = 0;
-                }
-            }
-
-            spans.Add((Math.Max(0, pieceStart + start), Math.Max(0, pieceStart + stop)));
+            spans[i] = (Math.Max(0, pieceStart + spans[i].Start), Math.Max(0, pieceStart + spans[i].Stop));
         }
     }
 
@@ -291,32 +249,14 @@ public sealed class Gpt2Tokenizer : ITextTokenizer
         }
     }
 
-    // Each vocabulary string turned back into bytes; a character outside the byte alphabet (in added tokens) stands for itself.
+    // Each vocabulary string turned back into bytes.
     private static byte[][] BuildTokenBytes(Dictionary<string, int> vocabulary)
     {
         var table = new byte[vocabulary.Values.Max() + 1][];
         Array.Fill(table, []);
-        var bytes = new List<byte>(16);
-        Span<byte> utf8 = stackalloc byte[4];
         foreach ((string token, int id) in vocabulary)
         {
-            bytes.Clear();
-            for (int i = 0; i < token.Length; i++)
-            {
-                int b = ByteLevelAlphabet.ToByte(token[i]);
-                if (b >= 0)
-                {
-                    bytes.Add((byte)b);
-                    continue;
-                }
-
-                Rune.DecodeFromUtf16(token.AsSpan(i), out Rune rune, out int width);
-                int count = rune.EncodeToUtf8(utf8);
-                bytes.AddRange(utf8[..count]);
-                i += width - 1;
-            }
-
-            table[id] = bytes.ToArray();
+            table[id] = ByteLevelAlphabet.ToBytes(token);
         }
 
         return table;
