@@ -37,7 +37,7 @@ public sealed class GenerationSequence : IGeneratingSequence
         _promptLength = prompt.Length;
         Parameters = parameters;
         _sampler = new TokenSampler(parameters);
-        _decoder = runtime.Gpt2.CreateIncrementalDecoder(skipSpecialTokens: true);
+        _decoder = runtime.GenerationTokenizer.CreateIncrementalDecoder(skipSpecialTokens: true);
         _stop = new StopSequenceMatcher(parameters.StopSequences);
         _kept = parameters.ReturnLogprobs ? [] : null;
         _cancellation = cancellation;
@@ -78,7 +78,7 @@ public sealed class GenerationSequence : IGeneratingSequence
         _generated++;
         RecordTiming();
 
-        if (token == _runtime.Gpt2.EosTokenId)
+        if (_runtime.IsStopToken(token))
         {
             Finish(FinishReason.EosToken, new GeneratedToken(_generated - 1, token, string.Empty, logprob));
             return true;

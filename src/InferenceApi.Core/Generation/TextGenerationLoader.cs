@@ -7,7 +7,11 @@ using Microsoft.Extensions.Logging;
 
 namespace InferenceApi.Core.Generation;
 
-/// <summary>Loads GPT-style models (optimum's decoder with past, or without): byte-level BPE tokenizer, one session, continuous batching.</summary>
+/// <summary>
+/// Loads decoder models (optimum's decoder with past, or without): the tokenizer the folder has (vocab.json + merges.txt,
+/// tokenizer.json or tokenizer.model, see <see cref="GenerationTokenizerLoader"/>), its chat template, one session,
+/// continuous batching.
+/// </summary>
 public sealed class TextGenerationLoader(IInferenceBackend backend, InferenceMetrics metrics, TimeProvider time, ILoggerFactory loggers) : IModelLoader
 {
     public bool Handles(ModelTask task) => task == ModelTask.TextGeneration;
@@ -15,14 +19,26 @@ public sealed class TextGenerationLoader(IInferenceBackend backend, InferenceMet
     public Task<IModelRuntime> LoadAsync(ModelLoadContext context, CancellationToken cancellationToken)
     {
         var shape = DecoderSignature.Read(context.Signature);
-        Gpt2Tokenizer tokenizer;
+        IGenerationTokenizer tokenizer;
+        ChatTemplate? chatTemplate;
         try
         {
-            tokenizer = Gpt2TokenizerLoader.Load(context.Source.Directory);
+            var config = GenerationTokenizerConfig.Read(context.Source.Directory);
+            tokenizer = GenerationTokenizerLoader.Load(context.Source.Directory, config);
+            chatTemplate = ChatTemplate.Load(context.Source.Directory, config, tokenizer, time);
         }
         catch (TokenizerLoadException exception)
         {
             throw new ModelFolderException(exception.Message, exception);
+        }
+        catch (IOException exception)
+        {
+            throw new ModelFolderException($"{ChatTemplate.FileName}: cannot be read: {exception.Message}", exception);
+        }
+
+        if (chatTemplate?.Unusable is { } unusable)
+        {
+            loggers.CreateLogger("InferenceApi.Generation").LogWarning("Model {Model} version {Version}: {Reason}; chat requests will be refused", context.Source.Name, context.Source.Version, unusable);
         }
 
         if (tokenizer.VocabularySize > shape.VocabularySize)
@@ -30,7 +46,7 @@ public sealed class TextGenerationLoader(IInferenceBackend backend, InferenceMet
             throw new ModelFolderException($"the tokenizer has {tokenizer.VocabularySize} tokens but the model's logits cover only {shape.VocabularySize}");
         }
 
-        var contextLength = new[] { context.Config.MaxPositionEmbeddings, tokenizer.Options.ModelMaxLength, context.Settings.MaxSequenceLength }
+        var contextLength = new[] { context.Config.MaxPositionEmbeddings, tokenizer.ModelMaxLength, context.Settings.MaxSequenceLength }
             .Where(l => l is > 0 and < 10_000_000).Select(l => l!.Value).DefaultIfEmpty(0).Min();
         if (contextLength <= 0)
         {
@@ -53,7 +69,7 @@ public sealed class TextGenerationLoader(IInferenceBackend backend, InferenceMet
                 settings.RequestTimeout,
                 session.Placement,
                 context.Signature);
-            return Task.FromResult<IModelRuntime>(new TextGenerationRuntime(context.Source.Name, description, tokenizer, session, scheduler, metrics, time));
+            return Task.FromResult<IModelRuntime>(new TextGenerationRuntime(context.Source.Name, description, tokenizer, chatTemplate, session, scheduler, metrics, time));
         }
         catch
         {
@@ -63,10 +79,10 @@ public sealed class TextGenerationLoader(IInferenceBackend backend, InferenceMet
     }
 
     /// <summary>A prefill and a two-row decode step, so the first request does not pay for lazy initialisation.</summary>
-    private static void WarmUp(IDecoderSession session, Gpt2Tokenizer tokenizer)
+    private static void WarmUp(IDecoderSession session, IGenerationTokenizer tokenizer)
     {
         var shape = session.Shape;
-        var prompt = tokenizer.Encode("warm up", 8, truncate: true).Ids;
+        var prompt = tokenizer.EncodePrompt("warm up", 8, truncate: true, addSpecialTokens: true).Ids;
         var first = new SequenceCache(shape, 16);
         var second = new SequenceCache(shape, 16);
         DecoderRow[] prefill = [new(first, prompt, 0), new(second, prompt[..1], 0)];

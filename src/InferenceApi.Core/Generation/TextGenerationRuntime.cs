@@ -6,23 +6,32 @@ using InferenceApi.Core.Tokenization;
 
 namespace InferenceApi.Core.Generation;
 
-/// <summary>A loaded GPT-style model: tokenizer, one decoder session, and its continuous-batching scheduler.</summary>
+/// <summary>
+/// A loaded decoder model: tokenizer, chat template (if the folder has one), one decoder session, and its
+/// continuous-batching scheduler. Generation stops at any of <see cref="StopTokenIds"/>: the eos token and the chat
+/// template's end-of-turn token.
+/// </summary>
 public sealed class TextGenerationRuntime : ITextModelRuntime
 {
     private readonly IDecoderSession _session;
+    private readonly HashSet<int> _stopTokenIds;
 
     public TextGenerationRuntime(
         string modelName,
         ModelDescription description,
-        Gpt2Tokenizer tokenizer,
+        IGenerationTokenizer tokenizer,
+        ChatTemplate? chatTemplate,
         IDecoderSession session,
         ContinuousBatchScheduler scheduler,
         InferenceMetrics metrics,
         TimeProvider time)
     {
+        ArgumentNullException.ThrowIfNull(tokenizer);
         ModelName = modelName;
         Description = description;
-        Gpt2 = tokenizer;
+        GenerationTokenizer = tokenizer;
+        ChatTemplate = chatTemplate;
+        _stopTokenIds = [.. new[] { tokenizer.SpecialTokens.EosId, chatTemplate?.EndOfTurnId }.OfType<int>()];
         _session = session;
         Scheduler = scheduler;
         Metrics = metrics;
@@ -33,9 +42,15 @@ public sealed class TextGenerationRuntime : ITextModelRuntime
 
     public ModelDescription Description { get; }
 
-    public ITextTokenizer Tokenizer => Gpt2;
+    public ITextTokenizer Tokenizer => GenerationTokenizer;
 
-    public Gpt2Tokenizer Gpt2 { get; }
+    public IGenerationTokenizer GenerationTokenizer { get; }
+
+    /// <summary>The model's Jinja chat template; <c>null</c> when the folder has none (chat uses <see cref="SimpleChatTemplate"/>).</summary>
+    public ChatTemplate? ChatTemplate { get; }
+
+    /// <summary>The ids that end a generation.</summary>
+    public IReadOnlySet<int> StopTokenIds => _stopTokenIds;
 
     public ContinuousBatchScheduler Scheduler { get; }
 
@@ -51,10 +66,32 @@ public sealed class TextGenerationRuntime : ITextModelRuntime
     /// Tokenizes and validates a prompt with its sampling settings, then queues it to join the running batch.
     /// Errors name the field, the limit and the value (prompt too long: 422; settings out of range: 400; queue full: 429).
     /// </summary>
-    public Result<GenerationSequence> Start(string prompt, SamplingRequest request, CancellationToken cancellationToken)
+    public Result<GenerationSequence> Start(string prompt, SamplingRequest request, CancellationToken cancellationToken) =>
+        Start(prompt, request, addSpecialTokens: true, cancellationToken);
+
+    /// <summary>
+    /// Starts a chat answer: the messages rendered by the model's chat template (encoded as rendered, its special tokens
+    /// included), or by <see cref="SimpleChatTemplate"/> with its stop sequences when the model has none.
+    /// </summary>
+    public Result<GenerationSequence> StartChat(IReadOnlyList<ChatTurn> turns, SamplingRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (ChatTemplate is null)
+        {
+            var stops = request.StopSequences ?? [];
+            return Start(SimpleChatTemplate.Render(turns), request with { StopSequences = [.. stops, .. SimpleChatTemplate.StopSequences] }, addSpecialTokens: true, cancellationToken);
+        }
+
+        var rendered = ChatTemplate.Render(turns);
+        return rendered.IsSuccess ? Start(rendered.Value!, request, addSpecialTokens: false, cancellationToken) : rendered.Error!;
+    }
+
+    public bool IsStopToken(int id) => _stopTokenIds.Contains(id);
+
+    private Result<GenerationSequence> Start(string prompt, SamplingRequest request, bool addSpecialTokens, CancellationToken cancellationToken)
     {
         var context = Description.MaxSequenceLength;
-        var ids = Gpt2.EncodePrompt(prompt, context, truncate: false);
+        var ids = GenerationTokenizer.EncodePrompt(prompt, context, truncate: false, addSpecialTokens);
         if (ids.Length >= context)
         {
             return new InferenceError(

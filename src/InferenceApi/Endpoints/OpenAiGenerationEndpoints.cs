@@ -35,8 +35,9 @@ public static class OpenAiGenerationEndpoints
         group.MapPost("/chat/completions", ChatCompletionsAsync)
             .WithName("OpenAiChatCompletions")
             .WithSummary("OpenAI-compatible chat completions: the official OpenAI clients work against this server unchanged.")
-            .WithDescription("Messages are rendered with a simple template (\"System: …\\nUser: …\\nAssistant:\") that stops at the next \"\\nUser:\"; " +
-                "a model's own Jinja chat_template is not rendered yet. Only text content is accepted.")
+            .WithDescription("Messages are rendered with the model's own Jinja chat_template (tokenizer_config.json or chat_template.jinja), " +
+                "and generation stops at its end-of-turn token; a model without one gets a simple template (\"System: …\\nUser: …\\nAssistant:\") " +
+                "that stops at the next \"\\nUser:\". A template that refuses the messages answers 400 with its message. Only text content is accepted.")
             .Accepts<OpenAiChatRequest>("application/json")
             .WithRequestExample(new OpenAiChatRequest(
                 "gpt",
@@ -158,10 +159,10 @@ public static class OpenAiGenerationEndpoints
         // Newer clients send max_completion_tokens, older ones max_tokens; errors name the one that was sent.
         var maxTokensField = request.MaxCompletionTokens is not null ? "max_completion_tokens" : "max_tokens";
         var sampling = OpenAiGenerationSupport.Sampling(
-            request.Temperature, request.TopP, request.Seed, request.MaxCompletionTokens ?? request.MaxTokens, [.. stops, .. SimpleChatTemplate.StopSequences], logprobs: false);
+            request.Temperature, request.TopP, request.Seed, request.MaxCompletionTokens ?? request.MaxTokens, stops, logprobs: false);
         var n = request.N ?? 1;
         var prompt = SimpleChatTemplate.Render(turns.Value!);
-        var started = gateway.Start(new GenerationStart(request.Model, null, [prompt], sampling, n, "messages", maxTokensField), http, cancellationToken);
+        var started = gateway.Start(new GenerationStart(request.Model, null, [prompt], sampling, n, "messages", maxTokensField, turns.Value), http, cancellationToken);
         if (!started.IsSuccess)
         {
             return new ProblemResult(started.Error!);
@@ -226,7 +227,10 @@ public static class OpenAiGenerationEndpoints
         }
     }
 
-    /// <summary>The template ends with "Assistant:", so answers start with a space; drop leading whitespace of a streamed answer as of a whole one.</summary>
+    /// <summary>
+    /// The simple template ends with "Assistant:" and a SentencePiece answer's first token carries its "▁", so answers
+    /// start with a space; drop leading whitespace of a streamed answer as of a whole one.
+    /// </summary>
     private sealed class LeadingSpaceTrimmer
     {
         private bool _started;

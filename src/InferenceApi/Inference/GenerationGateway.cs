@@ -65,7 +65,9 @@ public sealed class GenerationGateway(RequestValidator validator, ModelRepositor
             {
                 // Each sample of a seeded request gets its own seed, so the choices differ yet replay exactly.
                 var sampling = s == 0 || request.Sampling.Seed is null ? request.Sampling : request.Sampling with { Seed = request.Sampling.Seed + (ulong)s };
-                var started = runtime.Start(request.Prompts[p], sampling, stop.Token);
+                var started = request.Messages is { } messages
+                    ? runtime.StartChat(messages, sampling, stop.Token)
+                    : runtime.Start(request.Prompts[p], sampling, stop.Token);
                 if (!started.IsSuccess)
                 {
                     stop.Cancel();

@@ -6,6 +6,8 @@ namespace InferenceApi.Inference;
 /// What every generation endpoint asks of <see cref="GenerationGateway"/>: a model, one or more prompts, the sampling
 /// settings as sent, and how many samples per prompt. <see cref="PromptField"/> and <see cref="MaxTokensField"/> are
 /// the names this API's clients use, so that errors from the shared validator name fields the client actually sent.
+/// A chat request also carries its <see cref="Messages"/>: the model renders them with its own chat template (its one
+/// prompt is then the simple rendering, for the length check).
 /// </summary>
 public sealed record GenerationStart(
     string? Model,
@@ -14,4 +16,5 @@ public sealed record GenerationStart(
     SamplingRequest Sampling,
     int SamplesPerPrompt = 1,
     string PromptField = "prompt",
-    string MaxTokensField = "max_new_tokens");
+    string MaxTokensField = "max_new_tokens",
+    IReadOnlyList<ChatTurn>? Messages = null);
