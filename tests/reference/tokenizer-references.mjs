@@ -27,6 +27,7 @@ const specials = {
   mistral: { bos: "<s>", eos: "</s>", turn: "</s>" },
   gemma3: { bos: "<bos>", eos: "<eos>", turn: "<end_of_turn>" },
   "gpt2-austen": { bos: "<|endoftext|>", eos: "<|endoftext|>", turn: "<|endoftext|>" },
+  "tiny-gpt-chat": { bos: "<|endoftext|>", eos: "<|endoftext|>", turn: "<|endoftext|>" },
   "llama2-spm": { bos: "<s>", eos: "</s>", turn: "</s>" },
 };
 
@@ -82,7 +83,7 @@ async function sentencePiece(name) {
 }
 
 const references = {};
-for (const name of ["llama3", "qwen3", "mistral", "gemma3", "gpt2-austen"]) references[name] = await tokenizerJson(name);
+for (const name of ["llama3", "qwen3", "mistral", "gemma3", "gpt2-austen", "tiny-gpt-chat"]) references[name] = await tokenizerJson(name);
 references["llama2-spm"] = await sentencePiece("llama2-spm");
 for (const [name, r] of Object.entries(references)) console.log(`${name}: ${r.cases.length} texts, ${r.disagreements.length} disagreements between the references`);
 fs.writeFileSync(path.join(fixtures, "references.json"), JSON.stringify(references, null, 1) + "\n");

@@ -52,7 +52,7 @@ internal sealed class PreTokenizer
 
     private static void Add(string path, JsonElement element, List<Step> steps, ref bool byteLevel)
     {
-        if (element.ValueKind == JsonValueKind.Null)
+        if (element.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
         {
             return;
         }

@@ -36,7 +36,7 @@ internal sealed class TextNormalizer
 
     private static void Add(string path, JsonElement element, List<Action<AlignedText>> steps)
     {
-        if (element.ValueKind == JsonValueKind.Null)
+        if (element.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
         {
             return;
         }

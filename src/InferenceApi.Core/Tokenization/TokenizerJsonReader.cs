@@ -72,6 +72,11 @@ internal static class TokenizerJsonReader
     /// </summary>
     public static (DecoderKind Kind, bool StripLeadingSpace) Decoder(string path, JsonElement element)
     {
+        if (element.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+        {
+            throw new TokenizerLoadException($"{path}: no decoder; generation needs to turn tokens back into text (ByteLevel, Metaspace, or the SentencePiece Sequence).");
+        }
+
         string type = Type(path, "decoder", element);
         switch (type)
         {
@@ -117,7 +122,7 @@ internal static class TokenizerJsonReader
     /// </summary>
     public static (int[] Prefix, int[] Suffix) PostProcessor(string path, JsonElement element)
     {
-        if (element.ValueKind == JsonValueKind.Null)
+        if (element.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
         {
             return ([], []);
         }
@@ -191,7 +196,7 @@ internal static class TokenizerJsonReader
 
     private static string Shorten(JsonElement element)
     {
-        string raw = element.GetRawText();
+        string raw = element.ValueKind == JsonValueKind.Undefined ? "nothing" : element.GetRawText();
         return raw.Length <= 80 ? raw : raw[..80] + "…";
     }
 }

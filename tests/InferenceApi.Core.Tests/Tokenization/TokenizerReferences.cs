@@ -11,7 +11,7 @@ public static class TokenizerReferences
 {
     private static readonly Lazy<Dictionary<string, List<ReferenceCase>>> Cases = new(Load);
 
-    private static readonly Dictionary<string, Lazy<IGenerationTokenizer>> Tokenizers = new[] { "llama3", "qwen3", "mistral", "gemma3", "gpt2-austen", "llama2-spm" }
+    private static readonly Dictionary<string, Lazy<IGenerationTokenizer>> Tokenizers = new[] { "llama3", "qwen3", "mistral", "gemma3", "gpt2-austen", "tiny-gpt-chat", "llama2-spm" }
         .ToDictionary(name => name, name => new Lazy<IGenerationTokenizer>(() => GenerationTokenizerLoader.Load(Folder(name), GenerationTokenizerConfig.Read(Folder(name)))));
 
     public static string Folder(string name) => Path.Combine(TestPaths.TokenizerFixturesDirectory, name);

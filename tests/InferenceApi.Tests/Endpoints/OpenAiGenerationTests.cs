@@ -217,7 +217,7 @@ public sealed class OpenAiGenerationTests(GenerationServer server) : IClassFixtu
         Transport = new HttpClientPipelineTransport(server.Factory.CreateClient()),
     };
 
-    private static List<JsonElement> ParseChunks(string text) =>
+    internal static List<JsonElement> ParseChunks(string text) =>
         text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
             .Select(block => string.Join('\n', block.Split('\n').Where(l => l.StartsWith("data: ", StringComparison.Ordinal)).Select(l => l[6..])))
             .Where(data => data != "[DONE]")
