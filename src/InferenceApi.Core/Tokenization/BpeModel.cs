@@ -51,7 +51,7 @@ internal sealed class BpeModel
                 byteIds[b] = byteFallback && vocabulary.TryGetValue($"<0x{b:X2}>", out int id) ? id : null;
             }
 
-            _merger = new BytePairMerger((piece, symbols) => SeedCharacters(piece, symbols, byteIds, unknownId, fuseUnknown), merges);
+            _merger = new BytePairMerger(new CharacterSeeder(vocabulary, byteIds, unknownId, fuseUnknown).Seed, merges);
         }
     }
 
@@ -134,47 +134,6 @@ internal sealed class BpeModel
                 chars[i] = ByteLevelAlphabet.ToChar(source[i]);
             }
         });
-    }
-
-    private void SeedCharacters(ReadOnlySpan<char> piece, List<int> symbols, int?[] byteIds, int? unknownId, bool fuseUnknown)
-    {
-        var lookup = Vocabulary.GetAlternateLookup<ReadOnlySpan<char>>();
-        Span<byte> utf8 = stackalloc byte[4];
-        bool lastWasUnknown = false;
-        for (int i = 0; i < piece.Length;)
-        {
-            Rune.DecodeFromUtf16(piece[i..], out Rune rune, out int width);
-            ReadOnlySpan<char> character = piece.Slice(i, width);
-            i += width;
-            if (lookup.TryGetValue(character, out int id))
-            {
-                symbols.Add(id);
-                lastWasUnknown = false;
-                continue;
-            }
-
-            int count = rune.EncodeToUtf8(utf8);
-            bool allBytes = true;
-            foreach (byte b in utf8[..count])
-            {
-                allBytes &= byteIds[b] is not null;
-            }
-
-            if (allBytes && byteIds[utf8[0]] is not null)
-            {
-                foreach (byte b in utf8[..count])
-                {
-                    symbols.Add(byteIds[b]!.Value);
-                }
-
-                lastWasUnknown = false;
-            }
-            else if (unknownId is int unknown && !(fuseUnknown && lastWasUnknown))
-            {
-                symbols.Add(unknown);
-                lastWasUnknown = true;
-            }
-        }
     }
 
     private static Dictionary<string, int> ReadVocabulary(string path, JsonElement element)

@@ -130,20 +130,11 @@ public sealed class HuggingFaceTokenizer : SegmentedTokenizer
                 continue;
             }
 
-            string chars = piece.ToString();
             int first = ids.Count;
-            _model.Encode(chars, ids);
-            if (spans is null)
+            _model.Encode(piece.ToString(), ids);
+            if (spans is not null)
             {
-                continue;
-            }
-
-            int from = spans.Count;
-            TokenSpans.Walk(chars, ids, first, _model.PieceByteLength, spans);
-            for (int i = from; i < spans.Count; i++)
-            {
-                (int s, int e) = spans[i];
-                spans[i] = e > s ? piece.ToSource(s, e) : piece.ToSource(Math.Min(s, piece.Length - 1), Math.Min(s, piece.Length - 1) + 1);
+                TokenSpans.AddSources(piece, ids, first, _model.PieceByteLength, spans);
             }
         }
     }

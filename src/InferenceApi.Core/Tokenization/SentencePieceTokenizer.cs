@@ -130,9 +130,8 @@ public sealed class SentencePieceTokenizer : SegmentedTokenizer
         }
 
         int unknownId = model.UnknownId;
-        BytePairMerger merger = new(
-            (piece, symbols) => Seed(piece, symbols, mergeable, byteIds, model.ByteFallback, unknownId),
-            Merges(model, mergeable));
+        var seeder = new CharacterSeeder(mergeable, model.ByteFallback ? byteIds : new int?[256], unknownId, fuseUnknown: false);
+        BytePairMerger merger = new(seeder.Seed, Merges(model, mergeable));
         var table = new TokenByteTable(bytes, special, stripLeadingSpace: model.AddDummyPrefix);
         return new SentencePieceTokenizer(model, merger, config.Legacy, pieceBytes, table, [.. added.Values], prefix, suffix, specials, config.ModelMaxLength, lookup);
     }
@@ -161,20 +160,11 @@ public sealed class SentencePieceTokenizer : SegmentedTokenizer
             aligned.Replace(" ", null, "▁");
         }
 
-        string chars = aligned.ToString();
         int first = ids.Count;
-        _merger.Encode(chars, ids);
-        if (spans is null)
+        _merger.Encode(aligned.ToString(), ids);
+        if (spans is not null)
         {
-            return;
-        }
-
-        int from = spans.Count;
-        TokenSpans.Walk(chars, ids, first, id => _pieceBytes[id], spans);
-        for (int i = from; i < spans.Count; i++)
-        {
-            (int s, int e) = spans[i];
-            spans[i] = e > s ? aligned.ToSource(s, e) : aligned.ToSource(Math.Min(s, chars.Length - 1), Math.Min(s, chars.Length - 1) + 1);
+            TokenSpans.AddSources(aligned, ids, first, id => _pieceBytes[id], spans);
         }
     }
 
@@ -207,41 +197,5 @@ public sealed class SentencePieceTokenizer : SegmentedTokenizer
         }
 
         return merges;
-    }
-
-    private static void Seed(ReadOnlySpan<char> text, List<int> symbols, Dictionary<string, int> mergeable, int?[] byteIds, bool byteFallback, int unknownId)
-    {
-        var lookup = mergeable.GetAlternateLookup<ReadOnlySpan<char>>();
-        Span<byte> utf8 = stackalloc byte[4];
-        for (int i = 0; i < text.Length;)
-        {
-            Rune.DecodeFromUtf16(text[i..], out Rune rune, out int width);
-            ReadOnlySpan<char> character = text.Slice(i, width);
-            i += width;
-            if (lookup.TryGetValue(character, out int id))
-            {
-                symbols.Add(id);
-                continue;
-            }
-
-            int count = rune.EncodeToUtf8(utf8);
-            bool allBytes = byteFallback;
-            foreach (byte b in utf8[..count])
-            {
-                allBytes &= byteIds[b] is not null;
-            }
-
-            if (allBytes)
-            {
-                foreach (byte b in utf8[..count])
-                {
-                    symbols.Add(byteIds[b]!.Value);
-                }
-            }
-            else
-            {
-                symbols.Add(unknownId);
-            }
-        }
     }
 }

@@ -6,6 +6,23 @@ namespace InferenceApi.Core.Tokenization;
 internal static class TokenSpans
 {
     /// <summary>
+    /// Adds one source span per token of <paramref name="ids"/>[<paramref name="first"/>..] encoded from the normalized
+    /// <paramref name="piece"/>; a token that covers no character of its own (a merged-away unknown) gets the character it sits on.
+    /// </summary>
+    public static void AddSources(AlignedText piece, List<int> ids, int first, Func<int, int> byteLength, List<(int Start, int Stop)> spans)
+    {
+        string chars = piece.ToString();
+        int from = spans.Count;
+        Walk(chars, ids, first, byteLength, spans);
+        for (int i = from; i < spans.Count; i++)
+        {
+            (int start, int stop) = spans[i];
+            int at = Math.Min(start, chars.Length - 1);
+            spans[i] = stop > start ? piece.ToSource(start, stop) : piece.ToSource(at, at + 1);
+        }
+    }
+
+    /// <summary>
     /// Adds one (start, stop) per token of <paramref name="ids"/>[<paramref name="first"/>..], in UTF-16 indices of
     /// <paramref name="piece"/>; a token holding part of a character's bytes gets the whole character.
     /// </summary>
