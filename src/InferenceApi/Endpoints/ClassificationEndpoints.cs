@@ -3,7 +3,7 @@ using InferenceApi.Core.Inference;
 using InferenceApi.Core.Models;
 using InferenceApi.Errors;
 using InferenceApi.Hosting;
-using InferenceApi.Inference;
+using InferenceApi.Serving;
 using InferenceApi.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -4,7 +4,7 @@ using InferenceApi.Contracts;
 using InferenceApi.Core.Generation;
 using InferenceApi.Errors;
 using InferenceApi.Hosting;
-using InferenceApi.Inference;
+using InferenceApi.Serving;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InferenceApi.Endpoints;

@@ -6,8 +6,8 @@ using InferenceApi.Core.Errors;
 using InferenceApi.Core.Models;
 using InferenceApi.Errors;
 using InferenceApi.Hosting;
-using InferenceApi.Inference;
-using InferenceApi.Inference.KServe;
+using InferenceApi.Serving;
+using InferenceApi.Serving.KServe;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InferenceApi.Endpoints;

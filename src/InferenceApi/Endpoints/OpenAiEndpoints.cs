@@ -3,7 +3,7 @@ using InferenceApi.Core.Errors;
 using InferenceApi.Core.Models;
 using InferenceApi.Errors;
 using InferenceApi.Hosting;
-using InferenceApi.Inference;
+using InferenceApi.Serving;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InferenceApi.Endpoints;

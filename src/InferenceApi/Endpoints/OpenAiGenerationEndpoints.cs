@@ -5,7 +5,7 @@ using InferenceApi.Core.Errors;
 using InferenceApi.Core.Generation;
 using InferenceApi.Errors;
 using InferenceApi.Hosting;
-using InferenceApi.Inference;
+using InferenceApi.Serving;
 using InferenceApi.Validation;
 using Microsoft.Extensions.Options;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;

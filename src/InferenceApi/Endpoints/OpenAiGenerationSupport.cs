@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using InferenceApi.Core.Errors;
 using InferenceApi.Core.Generation;
-using InferenceApi.Inference;
+using InferenceApi.Serving;
 using Microsoft.AspNetCore.Mvc;
 
 namespace InferenceApi.Endpoints;

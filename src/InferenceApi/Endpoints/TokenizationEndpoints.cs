@@ -4,7 +4,7 @@ using InferenceApi.Core.Models;
 using InferenceApi.Core.Tokenization;
 using InferenceApi.Errors;
 using InferenceApi.Hosting;
-using InferenceApi.Inference;
+using InferenceApi.Serving;
 using InferenceApi.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -5,7 +5,7 @@ using InferenceApi.Core.Errors;
 using InferenceApi.Core.Inference;
 using InferenceApi.Errors;
 using InferenceApi.Hosting;
-using InferenceApi.Inference;
+using InferenceApi.Serving;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;

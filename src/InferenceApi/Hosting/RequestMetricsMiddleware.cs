@@ -1,5 +1,5 @@
 using InferenceApi.Core.Diagnostics;
-using InferenceApi.Inference;
+using InferenceApi.Serving;
 
 namespace InferenceApi.Hosting;
 

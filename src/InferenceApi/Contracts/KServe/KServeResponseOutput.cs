@@ -1,4 +1,4 @@
-using InferenceApi.Inference.KServe;
+using InferenceApi.Serving.KServe;
 
 namespace InferenceApi.Contracts.KServe;
 

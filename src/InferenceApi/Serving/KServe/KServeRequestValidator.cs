@@ -5,7 +5,7 @@ using InferenceApi.Core.Errors;
 using InferenceApi.Core.Models;
 using InferenceApi.Validation;
 
-namespace InferenceApi.Inference.KServe;
+namespace InferenceApi.Serving.KServe;
 
 /// <summary>
 /// The checks every KServe v2 request gets whatever the model: route name and version, then each input's name,

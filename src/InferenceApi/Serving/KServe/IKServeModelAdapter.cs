@@ -2,7 +2,7 @@ using InferenceApi.Contracts.KServe;
 using InferenceApi.Core.Errors;
 using InferenceApi.Core.Models;
 
-namespace InferenceApi.Inference.KServe;
+namespace InferenceApi.Serving.KServe;
 
 /// <summary>
 /// The seam between the KServe v2 endpoints and one kind of model runtime. The endpoints validate the request's

@@ -6,7 +6,7 @@ using InferenceApi.Core.Inference;
 using InferenceApi.Core.Models;
 using InferenceApi.Validation;
 
-namespace InferenceApi.Inference.KServe;
+namespace InferenceApi.Serving.KServe;
 
 /// <summary>
 /// KServe v2 for image classifiers (<see cref="ImageClassifierRuntime"/>). Clients send either preprocessed

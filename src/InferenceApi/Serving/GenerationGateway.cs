@@ -3,7 +3,7 @@ using InferenceApi.Core.Generation;
 using InferenceApi.Core.Models;
 using InferenceApi.Validation;
 
-namespace InferenceApi.Inference;
+namespace InferenceApi.Serving;
 
 /// <summary>
 /// What every text-generation endpoint (TGI-like and OpenAI-compatible) does before its own response shape: check the

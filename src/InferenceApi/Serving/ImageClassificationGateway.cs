@@ -5,7 +5,7 @@ using InferenceApi.Core.Models;
 using InferenceApi.Core.Scheduling;
 using InferenceApi.Validation;
 
-namespace InferenceApi.Inference;
+namespace InferenceApi.Serving;
 
 /// <summary>
 /// The image endpoint's path: validate, lease the model, answer from the cache by image content hash,

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace InferenceApi.Inference.KServe;
+namespace InferenceApi.Serving.KServe;
 
 /// <summary>
 /// An infer request that passed the model-independent checks (<see cref="KServeRequestValidator"/>): every input

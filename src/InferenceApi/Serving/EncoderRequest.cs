@@ -2,7 +2,7 @@ using InferenceApi.Contracts;
 using InferenceApi.Core.Errors;
 using InferenceApi.Core.Models;
 
-namespace InferenceApi.Inference;
+namespace InferenceApi.Serving;
 
 /// <summary>
 /// What every encoder endpoint asks of the gateway, before validation: the model, its texts (and the

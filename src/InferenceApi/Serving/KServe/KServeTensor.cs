@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace InferenceApi.Inference.KServe;
+namespace InferenceApi.Serving.KServe;
 
 /// <summary>
 /// A validated input tensor: a supported datatype, a shape whose product equals the element count, and the

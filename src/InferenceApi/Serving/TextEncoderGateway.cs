@@ -4,7 +4,7 @@ using InferenceApi.Core.Inference;
 using InferenceApi.Core.Models;
 using InferenceApi.Validation;
 
-namespace InferenceApi.Inference;
+namespace InferenceApi.Serving;
 
 /// <summary>
 /// The path every encoder endpoint shares: validate the model and texts, lease the model version,

@@ -1,7 +1,7 @@
 using InferenceApi.Core.Errors;
 using InferenceApi.Core.Models;
 
-namespace InferenceApi.Inference.KServe;
+namespace InferenceApi.Serving.KServe;
 
 /// <summary>The registered <see cref="IKServeModelAdapter"/>s, and the one rule for picking one for a runtime.</summary>
 public sealed class KServeAdapterRegistry(IEnumerable<IKServeModelAdapter> adapters)

@@ -4,7 +4,7 @@ using InferenceApi.Contracts;
 using InferenceApi.Core.Errors;
 using InferenceApi.Core.Generation;
 
-namespace InferenceApi.Inference;
+namespace InferenceApi.Serving;
 
 /// <summary>
 /// The sequences one request started (prompts × samples, in choice order) under one model lease. Waiting for them

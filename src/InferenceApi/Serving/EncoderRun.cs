@@ -1,6 +1,6 @@
 using InferenceApi.Core.Models;
 
-namespace InferenceApi.Inference;
+namespace InferenceApi.Serving;
 
 /// <summary>
 /// What a classify or embed request got back: one raw output per input (logits, or the pooled vector

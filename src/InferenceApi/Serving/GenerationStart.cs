@@ -1,6 +1,6 @@
 using InferenceApi.Core.Generation;
 
-namespace InferenceApi.Inference;
+namespace InferenceApi.Serving;
 
 /// <summary>
 /// What every generation endpoint asks of <see cref="GenerationGateway"/>: a model, one or more prompts, the sampling

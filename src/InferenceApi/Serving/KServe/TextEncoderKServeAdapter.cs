@@ -7,7 +7,7 @@ using InferenceApi.Core.Models;
 using InferenceApi.Core.Tokenization;
 using InferenceApi.Validation;
 
-namespace InferenceApi.Inference.KServe;
+namespace InferenceApi.Serving.KServe;
 
 /// <summary>
 /// KServe v2 for text-classification and feature-extraction models (<see cref="TextEncoderRuntime"/>). Clients send

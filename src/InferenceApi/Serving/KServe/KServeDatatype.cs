@@ -1,4 +1,4 @@
-namespace InferenceApi.Inference.KServe;
+namespace InferenceApi.Serving.KServe;
 
 /// <summary>The Open Inference Protocol datatypes this server reads and writes.</summary>
 public static class KServeDatatype

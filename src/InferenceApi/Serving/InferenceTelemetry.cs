@@ -1,7 +1,7 @@
 using System.Globalization;
 using Serilog;
 
-namespace InferenceApi.Inference;
+namespace InferenceApi.Serving;
 
 /// <summary>
 /// Puts a request's model, timings and cache outcome where operators look: response headers

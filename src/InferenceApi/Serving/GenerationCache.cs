@@ -7,7 +7,7 @@ using InferenceApi.Core.Models;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
-namespace InferenceApi.Inference;
+namespace InferenceApi.Serving;
 
 /// <summary>
 /// Caches deterministic generations (greedy, or sampled with a seed) by the serving version and the whole

@@ -5,7 +5,7 @@ using InferenceApi.Core.Errors;
 using InferenceApi.Core.Models;
 using InferenceApi.Core.Scheduling;
 
-namespace InferenceApi.Inference;
+namespace InferenceApi.Serving;
 
 /// <summary>
 /// Answers from the result cache what it can and runs only the rest, for every deterministic endpoint:
