@@ -117,12 +117,9 @@ public sealed class ModelRepository : IAsyncDisposable
     /// <summary>
     /// A lease on the version that should answer: the pinned one, or the highest ready one.
     /// </summary>
-    public Result<ModelLease> Acquire(string name, long? pinnedVersion, ModelTask? task)
+    public Result<ModelLease> Acquire(ModelName model, long? pinnedVersion, ModelTask? task)
     {
-        if (!ModelName.IsValid(name))
-        {
-            return InferenceError.Invalid("model", $"'{Truncate(name)}' is not a valid model name: {ModelName.Rule}.", received: Truncate(name));
-        }
+        var name = model.Value;
 
         // A retiring version refuses leases; a retry sees the version that replaced it.
         for (var attempt = 0; attempt < 3; attempt++)
@@ -221,8 +218,6 @@ public sealed class ModelRepository : IAsyncDisposable
         _scanGate.Dispose();
         _shutdown.Dispose();
     }
-
-    private static string Truncate(string? value) => value is null ? string.Empty : value.Length <= 64 ? value : value[..64] + "…";
 
     private static InferenceError NotReady(string name, List<ModelVersion> candidates)
     {

@@ -31,10 +31,9 @@ public static class ModelsEndpoints
 
     private static Results<Ok<ModelInfo>, ProblemResult> Get(string name, ModelRepository repository)
     {
-        if (!ModelName.IsValid(name))
+        if (ModelName.Parse(name, "name").Error is { } invalid)
         {
-            var shown = name.Length <= 64 ? name : name[..64] + "…";
-            return new ProblemResult(InferenceError.Invalid("name", $"'{shown}' is not a valid model name: {ModelName.Rule}.", received: shown));
+            return new ProblemResult(invalid);
         }
 
         var versions = repository.Snapshot().Where(v => v.Name == name).ToList();

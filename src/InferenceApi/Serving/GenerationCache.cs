@@ -20,12 +20,13 @@ public sealed class GenerationCache(IResultCache cache, ModelRepository reposito
     public string? Key(GenerateRequest request)
     {
         var deterministic = (request.Temperature ?? 0) == 0 || request.Seed is not null;
-        if (!deterministic || request.Stream == true || request.Model is null || !ModelName.IsValid(request.Model))
+        var name = ModelName.Parse(request.Model);
+        if (!deterministic || request.Stream == true || !name.IsSuccess)
         {
             return null;
         }
 
-        var lease = repository.Acquire(request.Model, request.Version, ModelTask.TextGeneration);
+        var lease = repository.Acquire(name.Value, request.Version, ModelTask.TextGeneration);
         if (!lease.IsSuccess)
         {
             return null;

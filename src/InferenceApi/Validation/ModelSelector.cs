@@ -1,4 +1,6 @@
+using InferenceApi.Core.Models;
+
 namespace InferenceApi.Validation;
 
 /// <summary>A validated model name with an optional pinned version.</summary>
-public sealed record ModelSelector(string Name, long? Version);
+public sealed record ModelSelector(ModelName Name, long? Version);

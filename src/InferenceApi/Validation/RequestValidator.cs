@@ -18,15 +18,10 @@ public sealed class RequestValidator(IOptions<ApiOptions> options)
 
     public Result<ModelSelector> Model(string? model, long? version)
     {
-        if (string.IsNullOrWhiteSpace(model))
+        var name = ModelName.Parse(model);
+        if (!name.IsSuccess)
         {
-            return InferenceError.Invalid("model", "`model` is required. GET /v1/models lists the models this server serves.");
-        }
-
-        if (!ModelName.IsValid(model))
-        {
-            var shown = model.Length <= 64 ? model : model[..64] + "…";
-            return InferenceError.Invalid("model", $"`model` is not a valid model name: {ModelName.Rule}. Given: '{shown}'", received: shown);
+            return name.Error;
         }
 
         if (version is { } v && v < 1)
@@ -34,7 +29,7 @@ public sealed class RequestValidator(IOptions<ApiOptions> options)
             return InferenceError.Invalid("version", $"`version` must be a positive integer. Given: {v}", limit: 1, received: v);
         }
 
-        return new ModelSelector(model, version);
+        return new ModelSelector(name.Value, version);
     }
 
     public Result<IReadOnlyList<string>> Texts(TextInputs? inputs, string field)

@@ -1,3 +1,4 @@
+using InferenceApi.Core.Errors;
 using InferenceApi.Core.Models;
 
 namespace InferenceApi.Core.Tests.Models;
@@ -49,5 +50,42 @@ public sealed class ModelNameTests
     public void IsValid_OneOverMaxLength_False()
     {
         Assert.False(ModelName.IsValid(new string('a', 129)));
+    }
+
+    [Fact]
+    public void Parse_ValidName_KeepsItAsSent()
+    {
+        var parsed = ModelName.Parse("tiny-bert-cls");
+
+        Assert.True(parsed.IsSuccess);
+        Assert.Equal("tiny-bert-cls", parsed.Value.Value);
+        Assert.Equal(parsed.Value, ModelName.Parse("tiny-bert-cls").Value);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void Parse_Missing_SaysTheFieldIsRequired(string? name)
+    {
+        var error = ModelName.Parse(name, "name").Error;
+
+        Assert.Equal(ErrorKind.Validation, error?.Kind);
+        Assert.Equal("name", error?.Field);
+        Assert.StartsWith("`name` is required.", error?.Message);
+    }
+
+    [Fact]
+    public void Parse_LongForbiddenName_NamesTheRuleAndShowsOnlyItsStart()
+    {
+        var name = "../" + new string('a', 200);
+
+        var error = ModelName.Parse(name).Error;
+
+        Assert.Equal("model", error?.Field);
+        Assert.Contains(ModelName.Rule, error?.Message);
+        var shown = Assert.IsType<string>(error?.Received);
+        Assert.Equal(name[..64] + "…", shown);
+        Assert.EndsWith($"Given: '{shown}'", error?.Message);
     }
 }

@@ -16,15 +16,15 @@ public sealed class KServeRequestValidator(RequestValidator limits)
 {
     public static Result<ModelSelector> Route(string name, string? version)
     {
-        if (!ModelName.IsValid(name))
+        var model = ModelName.Parse(name, "name");
+        if (!model.IsSuccess)
         {
-            var shown = name.Length <= 64 ? name : name[..64] + "…";
-            return InferenceError.Invalid("name", $"'{shown}' is not a valid model name: {ModelName.Rule}.", received: shown);
+            return model.Error;
         }
 
         if (version is null)
         {
-            return new ModelSelector(name, null);
+            return new ModelSelector(model.Value, null);
         }
 
         if (!long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) || parsed < 1)
@@ -33,7 +33,7 @@ public sealed class KServeRequestValidator(RequestValidator limits)
             return InferenceError.Invalid("version", $"The model version must be a positive integer. Given: '{shown}'", limit: 1, received: shown);
         }
 
-        return new ModelSelector(name, parsed);
+        return new ModelSelector(model.Value, parsed);
     }
 
     public Result<ValidatedInferRequest> Validate(KServeInferRequest? request)
