@@ -14,7 +14,7 @@ namespace InferenceApi.Core.Generation;
 /// </summary>
 public sealed class TextGenerationLoader(IInferenceBackend backend, InferenceMetrics metrics, TimeProvider time, ILoggerFactory loggers) : IModelLoader
 {
-    public bool Handles(ModelTask task) => task == ModelTask.TextGeneration;
+    public bool Handles(ModelTask task) => TextGenerationRuntime.Tasks.Contains(task);
 
     public Task<IModelRuntime> LoadAsync(ModelLoadContext context, CancellationToken cancellationToken)
     {

@@ -38,6 +38,8 @@ public sealed class TextGenerationRuntime : ITextModelRuntime
         Time = time;
     }
 
+    public static IReadOnlyList<ModelTask> Tasks { get; } = [ModelTask.TextGeneration];
+
     public string ModelName { get; }
 
     public ModelDescription Description { get; }

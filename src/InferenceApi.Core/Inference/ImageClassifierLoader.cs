@@ -12,7 +12,7 @@ public sealed class ImageClassifierLoader(IInferenceBackend backend, InferenceMe
 {
     public const string PreprocessorFileName = "preprocessor_config.json";
 
-    public bool Handles(ModelTask task) => task == ModelTask.ImageClassification;
+    public bool Handles(ModelTask task) => ImageClassifierRuntime.Tasks.Contains(task);
 
     public Task<IModelRuntime> LoadAsync(ModelLoadContext context, CancellationToken cancellationToken)
     {

@@ -30,6 +30,8 @@ public sealed class ImageClassifierRuntime : IModelRuntime
         _time = time;
     }
 
+    public static IReadOnlyList<ModelTask> Tasks { get; } = [ModelTask.ImageClassification];
+
     public ModelDescription Description { get; }
 
     public BatchScheduler<float[], float[]> Scheduler { get; }

@@ -12,7 +12,7 @@ public sealed class TextEncoderLoader(IInferenceBackend backend, InferenceMetric
 {
     private const int WarmUpBatch = 4;
 
-    public bool Handles(ModelTask task) => task is ModelTask.TextClassification or ModelTask.FeatureExtraction;
+    public bool Handles(ModelTask task) => TextEncoderRuntime.Tasks.Contains(task);
 
     public Task<IModelRuntime> LoadAsync(ModelLoadContext context, CancellationToken cancellationToken)
     {

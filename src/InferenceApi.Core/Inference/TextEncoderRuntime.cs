@@ -29,6 +29,8 @@ public sealed class TextEncoderRuntime : ITextModelRuntime
         _time = time;
     }
 
+    public static IReadOnlyList<ModelTask> Tasks { get; } = [ModelTask.TextClassification, ModelTask.FeatureExtraction];
+
     public ModelDescription Description { get; }
 
     public ITextTokenizer Tokenizer { get; }

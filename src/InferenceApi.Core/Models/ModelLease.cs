@@ -1,11 +1,15 @@
 namespace InferenceApi.Core.Models;
 
-/// <summary>A request's hold on the model version serving it; dispose when the response is complete.</summary>
-public sealed class ModelLease : IDisposable
+/// <summary>
+/// A request's hold on the model version serving it, with that version's runtime as the type the caller asked for
+/// (<see cref="ModelRepository.Acquire{TRuntime}"/>); dispose when the response is complete.
+/// </summary>
+public sealed class ModelLease<TRuntime> : IDisposable
+    where TRuntime : class, IModelRuntime
 {
     private ModelVersion? _version;
 
-    internal ModelLease(ModelVersion version, IModelRuntime runtime)
+    internal ModelLease(ModelVersion version, TRuntime runtime)
     {
         _version = version;
         Model = version;
@@ -14,7 +18,7 @@ public sealed class ModelLease : IDisposable
 
     public ModelVersion Model { get; }
 
-    public IModelRuntime Runtime { get; }
+    public TRuntime Runtime { get; }
 
     public void Dispose() => Interlocked.Exchange(ref _version, null)?.Release();
 }

@@ -115,9 +115,12 @@ public sealed class ModelRepository : IAsyncDisposable
     }
 
     /// <summary>
-    /// A lease on the version that should answer: the pinned one, or the highest ready one.
+    /// A lease on the version that should answer (the pinned one, or the highest ready one) with its runtime as a
+    /// <typeparamref name="TRuntime"/>; a model of another task (or not of <paramref name="task"/>, when given) is a
+    /// 400 that names the task the model has and the ones this caller serves.
     /// </summary>
-    public Result<ModelLease> Acquire(ModelName model, long? pinnedVersion, ModelTask? task)
+    public Result<ModelLease<TRuntime>> Acquire<TRuntime>(ModelName model, long? pinnedVersion, ModelTask? task = null)
+        where TRuntime : class, IModelRuntime
     {
         var name = model.Value;
 
@@ -156,18 +159,15 @@ public sealed class ModelRepository : IAsyncDisposable
                 }
             }
 
-            if (task is { } needed && chosen.Runtime!.Description.Task != needed)
+            var served = chosen.Runtime!.Description.Task;
+            if ((task is { } needed && served != needed) || chosen.Runtime is not TRuntime runtime)
             {
-                return InferenceError.Invalid(
-                    "model",
-                    $"Model '{name}' is a {chosen.Runtime.Description.Task.ToName()} model; this endpoint needs a {needed.ToName()} model.",
-                    limit: needed.ToName(),
-                    received: chosen.Runtime.Description.Task.ToName());
+                return WrongTask(name, served, task is { } one ? [one] : TRuntime.Tasks);
             }
 
             if (chosen.TryAcquire())
             {
-                return new ModelLease(chosen, chosen.Runtime!);
+                return new ModelLease<TRuntime>(chosen, runtime);
             }
         }
 
@@ -217,6 +217,17 @@ public sealed class ModelRepository : IAsyncDisposable
         await DrainAsync().ConfigureAwait(false);
         _scanGate.Dispose();
         _shutdown.Dispose();
+    }
+
+    private static InferenceError WrongTask(string name, ModelTask served, IReadOnlyList<ModelTask> needed)
+    {
+        var names = needed.Select(t => t.ToName()).ToArray();
+        var wanted = names.Length == 1 ? names[0] : $"{string.Join(", ", names[..^1])} or {names[^1]}";
+        return InferenceError.Invalid(
+            "model",
+            $"Model '{name}' is a {served.ToName()} model; this endpoint needs a {wanted} model.",
+            limit: names.Length == 1 ? names[0] : names,
+            received: served.ToName());
     }
 
     private static InferenceError NotReady(string name, List<ModelVersion> candidates)

@@ -145,7 +145,7 @@ public static class KServeV2Endpoints
             return new KServeErrorResult(selector.Error);
         }
 
-        var acquired = repository.Acquire(selector.Value.Name, selector.Value.Version, task: null);
+        var acquired = repository.Acquire<IModelRuntime>(selector.Value.Name, selector.Value.Version);
         if (!acquired.IsSuccess)
         {
             return new KServeErrorResult(acquired.Error);
@@ -211,7 +211,7 @@ public static class KServeV2Endpoints
             return new KServeErrorResult(validated.Error);
         }
 
-        var acquired = repository.Acquire(selector.Value.Name, selector.Value.Version, task: null);
+        var acquired = repository.Acquire<IModelRuntime>(selector.Value.Name, selector.Value.Version);
         if (!acquired.IsSuccess)
         {
             return new KServeErrorResult(acquired.Error);

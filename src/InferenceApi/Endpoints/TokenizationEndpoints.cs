@@ -53,7 +53,7 @@ public static class TokenizationEndpoints
 
         using (lease.Value)
         {
-            var runtime = (ITextModelRuntime)lease.Value.Runtime;
+            var runtime = lease.Value.Runtime;
             var max = runtime.Description.MaxSequenceLength;
             var truncate = request.Truncate ?? false;
             var tokens = new IReadOnlyList<TokenDetail>[texts.Value.Count];
@@ -95,7 +95,7 @@ public static class TokenizationEndpoints
 
         using (lease.Value)
         {
-            var tokenizer = ((ITextModelRuntime)lease.Value.Runtime).Tokenizer;
+            var tokenizer = lease.Value.Runtime.Tokenizer;
             var texts = new string[lists.Count];
             for (var i = 0; i < lists.Count; i++)
             {
@@ -116,22 +116,14 @@ public static class TokenizationEndpoints
         }
     }
 
-    private static Result<ModelLease> AcquireText(ModelRepository repository, ModelSelector selector, HttpContext http)
+    private static Result<ModelLease<ITextModelRuntime>> AcquireText(ModelRepository repository, ModelSelector selector, HttpContext http)
     {
-        var lease = repository.Acquire(selector.Name, selector.Version, task: null);
-        if (!lease.IsSuccess)
+        var lease = repository.Acquire<ITextModelRuntime>(selector.Name, selector.Version);
+        if (lease.IsSuccess)
         {
-            return lease;
+            InferenceTelemetry.Tag(http, lease.Value.Model.Name, lease.Value.Model.Version);
         }
 
-        if (lease.Value.Runtime is not ITextModelRuntime)
-        {
-            var task = lease.Value.Runtime.Description.Task.ToName();
-            lease.Value.Dispose();
-            return InferenceError.Invalid("model", $"Model '{selector.Name}' is a {task} model and has no tokenizer.", received: task);
-        }
-
-        InferenceTelemetry.Tag(http, lease.Value.Model.Name, lease.Value.Model.Version);
         return lease;
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using InferenceApi.Caching;
 using InferenceApi.Contracts;
+using InferenceApi.Core.Generation;
 using InferenceApi.Core.Models;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -26,7 +27,7 @@ public sealed class GenerationCache(IResultCache cache, ModelRepository reposito
             return null;
         }
 
-        var lease = repository.Acquire(name.Value, request.Version, ModelTask.TextGeneration);
+        var lease = repository.Acquire<TextGenerationRuntime>(name.Value, request.Version);
         if (!lease.IsSuccess)
         {
             return null;

@@ -43,7 +43,7 @@ public sealed class GenerationGateway(RequestValidator validator, ModelRepositor
             }
         }
 
-        var acquired = repository.Acquire(model.Value!.Name, model.Value.Version, ModelTask.TextGeneration);
+        var acquired = repository.Acquire<TextGenerationRuntime>(model.Value!.Name, model.Value.Version);
         if (!acquired.IsSuccess)
         {
             return acquired.Error!;
@@ -57,7 +57,7 @@ public sealed class GenerationGateway(RequestValidator validator, ModelRepositor
         // Ends every started sequence when one of them fails or the response is done, as well as when the client leaves.
         var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         http.Response.RegisterForDispose(new CancelOnDispose(stop));
-        var runtime = (TextGenerationRuntime)lease.Runtime;
+        var runtime = lease.Runtime;
         var sequences = new List<GenerationSequence>(request.Prompts.Count * request.SamplesPerPrompt);
         for (var p = 0; p < request.Prompts.Count; p++)
         {

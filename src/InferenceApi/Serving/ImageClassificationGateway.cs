@@ -48,14 +48,14 @@ public sealed class ImageClassificationGateway(ModelRepository repository, Cache
             };
         }
 
-        var acquired = repository.Acquire(selector.Value.Name, selector.Value.Version, ModelTask.ImageClassification);
+        var acquired = repository.Acquire<ImageClassifierRuntime>(selector.Value.Name, selector.Value.Version);
         if (!acquired.IsSuccess)
         {
             return acquired.Error;
         }
 
         using var lease = acquired.Value;
-        var runtime = (ImageClassifierRuntime)lease.Runtime;
+        var runtime = lease.Runtime;
         InferenceTelemetry.Tag(http, lease.Model.Name, lease.Model.Version);
         if (validator.TopK(topK, runtime.Description.Labels.Count) is { } badTopK)
         {
@@ -64,7 +64,7 @@ public sealed class ImageClassificationGateway(ModelRepository repository, Cache
 
         var keys = images.Select(i => CachedRunner.Key(lease.Model, ModelTask.ImageClassification, i.Bytes.Span)).ToArray();
         var imageLimits = new ImageLimits(limits.MaxImageBytes, limits.MaxImagePixels, limits.MaxImageSide, limits.MaxImageSide);
-        var batch = await RunAsync(lease, keys, i => runtime.Prepare(images[i].Bytes.Span, imageLimits, images[i].Field), http, cancellationToken);
+        var batch = await RunAsync(runtime, keys, i => runtime.Prepare(images[i].Bytes.Span, imageLimits, images[i].Field), http, cancellationToken);
         if (!batch.IsSuccess)
         {
             return batch.Error;
@@ -76,12 +76,12 @@ public sealed class ImageClassificationGateway(ModelRepository repository, Cache
     /// <summary>
     /// The shared tail for inputs already tied to a leased image model (the KServe v2 adapter enters here with
     /// client-sent tensors): cache lookups, <paramref name="prepare"/> for the misses only, the scheduler, telemetry.
+    /// The caller holds the lease until the answer is written.
     /// </summary>
     /// <param name="prepare">Turns input i into the model's [3, H, W] tensor, or says what is wrong with it.</param>
     public async Task<Result<CachedBatch>> RunAsync(
-        ModelLease lease, IReadOnlyList<string> keys, Func<int, Result<float[]>> prepare, HttpContext http, CancellationToken cancellationToken)
+        ImageClassifierRuntime runtime, IReadOnlyList<string> keys, Func<int, Result<float[]>> prepare, HttpContext http, CancellationToken cancellationToken)
     {
-        var runtime = (ImageClassifierRuntime)lease.Runtime;
         var batch = await runner.RunAsync(
             keys,
             (misses, ct) =>

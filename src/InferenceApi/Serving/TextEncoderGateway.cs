@@ -27,15 +27,14 @@ public sealed class TextEncoderGateway(ModelRepository repository, CachedRunner 
             return texts.Error;
         }
 
-        var task = request.Task;
-        var acquired = repository.Acquire(selector.Value.Name, selector.Value.Version, task);
+        var acquired = repository.Acquire<TextEncoderRuntime>(selector.Value.Name, selector.Value.Version, request.Task);
         if (!acquired.IsSuccess)
         {
             return acquired.Error;
         }
 
         using var lease = acquired.Value;
-        var runtime = (TextEncoderRuntime)lease.Runtime;
+        var runtime = lease.Runtime;
         var description = runtime.Description;
         InferenceTelemetry.Tag(http, lease.Model.Name, lease.Model.Version);
         if (request.Precheck?.Invoke(description) is { } rejected)
@@ -49,24 +48,23 @@ public sealed class TextEncoderGateway(ModelRepository repository, CachedRunner 
             return encoded.Error;
         }
 
-        return await RunAsync(lease, encoded.Value, http, cancellationToken).ConfigureAwait(false);
+        return await RunAsync(lease.Model, runtime, encoded.Value, http, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// The shared tail for inputs already tokenized and validated against the leased model (the KServe v2
+    /// The shared tail for inputs already tokenized and validated against a leased model (the KServe v2
     /// adapter enters here with client-sent token ids): cache lookups, the scheduler, cache writes, telemetry.
-    /// The lease must hold a <see cref="TextEncoderRuntime"/>; the caller keeps it until the answer is written.
+    /// The caller holds the lease on <paramref name="model"/> until the answer is written.
     /// </summary>
-    public async Task<Result<EncoderRun>> RunAsync(ModelLease lease, EncodedInputs encoded, HttpContext http, CancellationToken cancellationToken)
+    public async Task<Result<EncoderRun>> RunAsync(ModelVersion model, TextEncoderRuntime runtime, EncodedInputs encoded, HttpContext http, CancellationToken cancellationToken)
     {
-        var runtime = (TextEncoderRuntime)lease.Runtime;
         var description = runtime.Description;
         var task = description.Task;
         var items = encoded.Items;
         var keys = new string[items.Count];
         for (var i = 0; i < items.Count; i++)
         {
-            keys[i] = CachedRunner.Key(lease.Model, task, MemoryMarshal.AsBytes(items[i].Ids.AsSpan()));
+            keys[i] = CachedRunner.Key(model, task, MemoryMarshal.AsBytes(items[i].Ids.AsSpan()));
         }
 
         var batch = await runner.RunAsync(
@@ -79,8 +77,8 @@ public sealed class TextEncoderGateway(ModelRepository repository, CachedRunner 
         }
 
         var result = new EncoderRun(
-            lease.Model.Name,
-            lease.Model.Version,
+            model.Name,
+            model.Version,
             description,
             batch.Value.Outputs,
             items.Select(i => i.WasTruncated).ToArray(),

@@ -98,7 +98,7 @@ public sealed class ModelVersionTests
         version.MarkReady(runtime, Now);
         Assert.True(version.TryAcquire());
         Assert.True(version.TryAcquire());
-        var lease = new ModelLease(version, runtime);
+        var lease = new ModelLease<IModelRuntime>(version, runtime);
         var retiring = version.RetireAsync("replaced");
 
         lease.Dispose();

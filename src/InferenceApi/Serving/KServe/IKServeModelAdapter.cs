@@ -11,8 +11,8 @@ namespace InferenceApi.Serving.KServe;
 /// <see cref="Describe"/>, and keep only the requested outputs of what <see cref="InferAsync"/> returns.
 /// </summary>
 /// <remarks>
-/// To serve another kind of model over <c>/v2</c> (e.g. image classification): write a sealed class implementing
-/// this interface next to <see cref="TextEncoderKServeAdapter"/>, and register it in
+/// To serve another kind of model over <c>/v2</c>: derive a sealed class from <see cref="KServeModelAdapter{TRuntime}"/>
+/// for its runtime type, next to <see cref="TextEncoderKServeAdapter"/>, and register it in
 /// <c>InferenceServerExtensions.AddInferenceServer</c> as <c>services.AddSingleton&lt;IKServeModelAdapter, YourAdapter&gt;()</c>.
 /// Nothing in the endpoints changes. An adapter should turn each batch row into one scheduler item, so that KServe
 /// requests are batched with the model's other requests, and return errors (never throw) with precise messages
@@ -32,7 +32,7 @@ public interface IKServeModelAdapter
     /// adapter may also read to skip work). The lease stays held by the caller until the answer is written.
     /// </summary>
     Task<Result<IReadOnlyList<KServeResponseOutput>>> InferAsync(
-        ModelLease lease,
+        ModelLease<IModelRuntime> lease,
         ValidatedInferRequest request,
         HttpContext http,
         CancellationToken cancellationToken);

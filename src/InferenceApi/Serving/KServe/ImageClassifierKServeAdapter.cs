@@ -14,15 +14,14 @@ namespace InferenceApi.Serving.KServe;
 /// (<c>image</c> BYTES [batch], each element base64 of a PNG/JPEG/WebP/BMP/GIF, decoded and preprocessed here).
 /// Rows are cached and batched with every other request. Output: <c>logits</c> FP32 [batch, labels].
 /// </summary>
-public sealed class ImageClassifierKServeAdapter(ImageClassificationGateway gateway, KServeRequestValidator kserve, RequestValidator validator) : IKServeModelAdapter
+public sealed class ImageClassifierKServeAdapter(ImageClassificationGateway gateway, KServeRequestValidator kserve, RequestValidator validator)
+    : KServeModelAdapter<ImageClassifierRuntime>
 {
     public const string PixelValues = "pixel_values";
     public const string Image = "image";
     public const string Logits = "logits";
 
-    public bool Handles(IModelRuntime runtime) => runtime is ImageClassifierRuntime;
-
-    public KServeModelSignature Describe(ModelDescription description)
+    public override KServeModelSignature Describe(ModelDescription description)
     {
         var pixels = description.Signature.Input(PixelValues)?.Shape ?? [-1, 3, -1, -1];
         return new KServeModelSignature(
@@ -33,16 +32,15 @@ public sealed class ImageClassifierKServeAdapter(ImageClassificationGateway gate
             [new(Logits, KServeDatatype.Fp32, [-1, description.Labels.Count])]);
     }
 
-    public async Task<Result<IReadOnlyList<KServeResponseOutput>>> InferAsync(
-        ModelLease lease, ValidatedInferRequest request, HttpContext http, CancellationToken cancellationToken)
+    protected override async Task<Result<IReadOnlyList<KServeResponseOutput>>> InferAsync(
+        ModelVersion model, ImageClassifierRuntime runtime, ValidatedInferRequest request, HttpContext http, CancellationToken cancellationToken)
     {
-        var runtime = (ImageClassifierRuntime)lease.Runtime;
         if (request.Inputs.Count != 1 || request.Inputs[0].Name is not (PixelValues or Image))
         {
             var names = string.Join(", ", request.Inputs.Select(i => $"'{i.Name}'"));
             return InferenceError.Invalid(
                 "inputs",
-                $"Model '{lease.Model.Name}' takes exactly one input: '{PixelValues}' (FP32 [batch, 3, {runtime.Height}, {runtime.Width}]) or '{Image}' (BYTES [batch] of base64 image files). Given: {names}.",
+                $"Model '{model.Name}' takes exactly one input: '{PixelValues}' (FP32 [batch, 3, {runtime.Height}, {runtime.Width}]) or '{Image}' (BYTES [batch] of base64 image files). Given: {names}.",
                 received: names);
         }
 
@@ -54,7 +52,7 @@ public sealed class ImageClassifierKServeAdapter(ImageClassificationGateway gate
         }
 
         var (keys, prepare) = prepared.Value;
-        var run = await gateway.RunAsync(lease, keys.Select(k => CachedRunner.Key(lease.Model, ModelTask.ImageClassification, k)).ToArray(), prepare, http, cancellationToken);
+        var run = await gateway.RunAsync(runtime, keys.Select(k => CachedRunner.Key(model, ModelTask.ImageClassification, k)).ToArray(), prepare, http, cancellationToken);
         if (!run.IsSuccess)
         {
             return run.Error;

@@ -17,7 +17,8 @@ namespace InferenceApi.Serving.KServe;
 /// is cached and batched with every other request. Outputs: <c>logits</c> FP32 [batch, labels] (raw, before
 /// softmax) or <c>embeddings</c> FP32 [batch, hidden] (masked mean pooling, not normalised).
 /// </summary>
-public sealed class TextEncoderKServeAdapter(TextEncoderGateway gateway, KServeRequestValidator kserve, RequestValidator validator) : IKServeModelAdapter
+public sealed class TextEncoderKServeAdapter(TextEncoderGateway gateway, KServeRequestValidator kserve, RequestValidator validator)
+    : KServeModelAdapter<TextEncoderRuntime>
 {
     public const string InputIds = "input_ids";
     public const string AttentionMask = "attention_mask";
@@ -29,9 +30,7 @@ public sealed class TextEncoderKServeAdapter(TextEncoderGateway gateway, KServeR
 
     private static readonly string[] KnownInputs = [InputIds, AttentionMask, TokenTypeIds, Text];
 
-    public bool Handles(IModelRuntime runtime) => runtime is TextEncoderRuntime;
-
-    public KServeModelSignature Describe(ModelDescription description)
+    public override KServeModelSignature Describe(ModelDescription description)
     {
         // token_type_ids is accepted (all zeros) but not listed: clients that generate every listed input would send other values.
         KServeTensorMetadata[] inputs =
@@ -46,20 +45,20 @@ public sealed class TextEncoderKServeAdapter(TextEncoderGateway gateway, KServeR
         return new KServeModelSignature(inputs, [output]);
     }
 
-    public async Task<Result<IReadOnlyList<KServeResponseOutput>>> InferAsync(
-        ModelLease lease,
+    protected override async Task<Result<IReadOnlyList<KServeResponseOutput>>> InferAsync(
+        ModelVersion model,
+        TextEncoderRuntime runtime,
         ValidatedInferRequest request,
         HttpContext http,
         CancellationToken cancellationToken)
     {
-        var runtime = (TextEncoderRuntime)lease.Runtime;
         foreach (var input in request.Inputs)
         {
             if (!KnownInputs.Contains(input.Name))
             {
                 return InferenceError.Invalid(
                     $"{input.Field}.name",
-                    $"'{input.Name}' is not an input of model '{lease.Model.Name}'. It takes {InputIds} (INT64 [batch, sequence]) with optional {AttentionMask} and {TokenTypeIds}, or {Text} (BYTES [batch]).",
+                    $"'{input.Name}' is not an input of model '{model.Name}'. It takes {InputIds} (INT64 [batch, sequence]) with optional {AttentionMask} and {TokenTypeIds}, or {Text} (BYTES [batch]).",
                     received: input.Name);
             }
         }
@@ -70,7 +69,7 @@ public sealed class TextEncoderKServeAdapter(TextEncoderGateway gateway, KServeR
             return encoded.Error;
         }
 
-        var run = await gateway.RunAsync(lease, encoded.Value, http, cancellationToken).ConfigureAwait(false);
+        var run = await gateway.RunAsync(model, runtime, encoded.Value, http, cancellationToken).ConfigureAwait(false);
         if (!run.IsSuccess)
         {
             return run.Error;
