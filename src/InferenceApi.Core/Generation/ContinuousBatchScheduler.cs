@@ -11,7 +11,8 @@ namespace InferenceApi.Core.Generation;
 /// Iteration-level (continuous) batching for one generation model: waiting sequences join the running batch
 /// between decode steps (their prefill shares the step with everyone else's next token), finished, cancelled
 /// and expired ones leave at the next step, so a long generation never holds up short ones. One loop owns the
-/// session; admission answers at once when the waiting queue is full.
+/// session; admission answers at once when the waiting queue is full. Refusals, drops and failures are those of
+/// every scheduler (<see cref="Admission"/>), on the same clock.
 /// </summary>
 public sealed class ContinuousBatchScheduler : IAsyncDisposable
 {
@@ -19,10 +20,17 @@ public sealed class ContinuousBatchScheduler : IAsyncDisposable
     private readonly ContinuousBatchPolicy _policy;
     private readonly IDecoderSession _session;
     private readonly int _padTokenId;
+    private readonly TimeProvider _time;
     private readonly InferenceMetrics _metrics;
     private readonly SchedulerLabel _label;
     private readonly ILogger _logger;
     private readonly List<IGeneratingSequence> _running = [];
+
+    /// <summary>When each running sequence joined (a timestamp), to learn how long a generation takes.</summary>
+    private readonly Dictionary<IGeneratingSequence, long> _joinedAt = [];
+
+    /// <summary>A round is one generation from joining to its end; a full running batch finishes MaxRunning of them.</summary>
+    private readonly RetryAfterEstimator _retryAfter = new(TimeSpan.FromSeconds(1));
     private readonly Task _loop;
     private IGeneratingSequence? _held;
     private int _queued;
@@ -30,12 +38,13 @@ public sealed class ContinuousBatchScheduler : IAsyncDisposable
     private int _draining;
 
     public ContinuousBatchScheduler(
-        SchedulerLabel label, ContinuousBatchLimits limits, IDecoderSession session, int padTokenId, InferenceMetrics metrics, ILogger logger)
+        SchedulerLabel label, ContinuousBatchLimits limits, IDecoderSession session, int padTokenId, TimeProvider time, InferenceMetrics metrics, ILogger logger)
     {
         _label = label;
         _policy = new ContinuousBatchPolicy(limits);
         _session = session;
         _padTokenId = padTokenId;
+        _time = time;
         _metrics = metrics;
         _logger = logger;
         _waiting = Channel.CreateBounded<IGeneratingSequence>(new BoundedChannelOptions(limits.QueueCapacity) { SingleReader = true });
@@ -50,24 +59,18 @@ public sealed class ContinuousBatchScheduler : IAsyncDisposable
 
     public int Running => Volatile.Read(ref _runningCount);
 
-    /// <summary>Queues a sequence to join the running batch, or says why not (full queue: 429; draining: 503).</summary>
+    /// <summary>Queues a sequence to join the running batch, or says why not (full queue: 429 with an estimated Retry-After; draining: 503).</summary>
     public InferenceError? TryEnqueue(IGeneratingSequence sequence)
     {
         if (Volatile.Read(ref _draining) != 0)
         {
-            return new InferenceError(ErrorKind.Draining, $"Model '{_label.Model}' is shutting down and admits no new requests.") { RetryAfter = TimeSpan.FromSeconds(1) };
+            return Admission.Draining(_label.Model);
         }
 
         if (Interlocked.Increment(ref _queued) > Limits.QueueCapacity || !_waiting.Writer.TryWrite(sequence))
         {
-            Interlocked.Decrement(ref _queued);
-            return new InferenceError(
-                ErrorKind.Overloaded,
-                $"Model '{_label.Model}' is overloaded: {Limits.QueueCapacity} generations are already waiting to join its running batch of {Limits.MaxRunning}.")
-            {
-                Limit = Limits.QueueCapacity,
-                RetryAfter = TimeSpan.FromSeconds(1),
-            };
+            var waiting = Interlocked.Decrement(ref _queued);
+            return Admission.QueueFull(_label.Model, Limits.QueueCapacity, _retryAfter.Estimate(waiting, Limits.MaxRunning));
         }
 
         return null;
@@ -102,8 +105,9 @@ public sealed class ContinuousBatchScheduler : IAsyncDisposable
             }
 
             var joining = Admit(reader);
-            _running.RemoveAll(Abandoned);
-            joining.RemoveAll(Abandoned);
+            var now = _time.GetUtcNow();
+            _running.RemoveAll(sequence => Leaves(sequence, now));
+            joining.RemoveAll(sequence => Leaves(sequence, now));
             if (_running.Count + joining.Count == 0)
             {
                 continue;
@@ -136,21 +140,24 @@ public sealed class ContinuousBatchScheduler : IAsyncDisposable
             _held = null;
             Interlocked.Decrement(ref _queued);
             joining.Add(candidate);
+            _joinedAt[candidate] = _time.GetTimestamp();
             reserved += candidate.MaxTotalTokens;
         }
 
         return joining;
     }
 
-    private bool Abandoned(IGeneratingSequence sequence)
+    /// <summary>Fails and counts a sequence whose client left, or whose deadline passed before it started.</summary>
+    private bool Leaves(IGeneratingSequence sequence, DateTimeOffset now)
     {
-        if (!sequence.IsAbandoned)
+        if (Admission.Drop(sequence, now) is not { } reason)
         {
             return false;
         }
 
-        sequence.Fail(new InferenceError(ErrorKind.Cancelled, "The client cancelled the request or its deadline passed."));
-        _metrics.RecordDropped(_label, DropReason.Cancelled);
+        _joinedAt.Remove(sequence);
+        sequence.Fail(Admission.Dropped(reason, _label.Model, now - sequence.EnqueuedAt));
+        _metrics.RecordDropped(_label, reason);
         return true;
     }
 
@@ -165,7 +172,7 @@ public sealed class ContinuousBatchScheduler : IAsyncDisposable
             rows[i] = new DecoderRow(sequences[i].Cache, sequences[i].NextInput, sequences[i].NextPosition);
         }
 
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var started = _time.GetTimestamp();
         try
         {
             using var step = DecoderBatchAssembler.Assemble(_session.Shape, rows, _padTokenId);
@@ -183,7 +190,15 @@ public sealed class ContinuousBatchScheduler : IAsyncDisposable
 
             _running.RemoveAll(finished.Contains);
             joining.RemoveAll(finished.Contains);
-            _metrics.RecordBatch(_label, sequences.Count, step.Batch * step.TotalLength, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            foreach (var done in finished)
+            {
+                if (_joinedAt.Remove(done, out var joined))
+                {
+                    _retryAfter.Record(_time.GetElapsedTime(joined));
+                }
+            }
+
+            _metrics.RecordBatch(_label, sequences.Count, step.Batch * step.TotalLength, _time.GetElapsedTime(started));
         }
 #pragma warning disable CA1031 // A failing step must answer every sequence in it, whatever the runtime threw.
         catch (Exception exception)
@@ -192,7 +207,8 @@ public sealed class ContinuousBatchScheduler : IAsyncDisposable
             _logger.LogError(exception, "Decode step of {BatchSize} failed for {Model} v{Version}", sequences.Count, _label.Model, _label.Version);
             foreach (var sequence in sequences)
             {
-                sequence.Fail(new InferenceError(ErrorKind.Backend, $"Model '{_label.Model}' failed during generation: {exception.Message}"));
+                sequence.Fail(Admission.BackendFailed(_label.Model, exception));
+                _joinedAt.Remove(sequence);
             }
 
             _running.Clear();

@@ -25,7 +25,7 @@ public sealed class GenerationSequence : IGeneratingSequence
     private readonly List<GeneratedToken>? _kept;
     private readonly CancellationToken _cancellation;
     private readonly DateTimeOffset _deadline;
-    private readonly long _enqueuedAt;
+    private readonly long _enqueuedTimestamp;
     private long _lastTokenAt;
     private int _generated;
 
@@ -41,8 +41,9 @@ public sealed class GenerationSequence : IGeneratingSequence
         _stop = new StopSequenceMatcher(parameters.StopSequences);
         _kept = parameters.ReturnLogprobs ? [] : null;
         _cancellation = cancellation;
-        _deadline = runtime.Time.GetUtcNow() + runtime.Description.RequestTimeout;
-        _enqueuedAt = runtime.Time.GetTimestamp();
+        EnqueuedAt = runtime.Time.GetUtcNow();
+        _deadline = EnqueuedAt + runtime.Description.RequestTimeout;
+        _enqueuedTimestamp = runtime.Time.GetTimestamp();
         Cache = new SequenceCache(runtime.Shape, prompt.Length + parameters.MaxNewTokens);
         NextInput = prompt;
     }
@@ -62,8 +63,12 @@ public sealed class GenerationSequence : IGeneratingSequence
     /// <summary>The seed in use (given or drawn), so a client can replay a sampled generation.</summary>
     public ulong Seed => _sampler.Seed;
 
-    /// <summary>Cancelled by the client, or still waiting when its deadline passed.</summary>
-    public bool IsAbandoned => _cancellation.IsCancellationRequested || (_generated == 0 && _runtime.Time.GetUtcNow() > _deadline);
+    public DateTimeOffset EnqueuedAt { get; }
+
+    /// <summary>The request timeout bounds the wait to join the running batch; a started generation runs to its end.</summary>
+    public DateTimeOffset Deadline => _generated == 0 ? _deadline : DateTimeOffset.MaxValue;
+
+    public bool IsCancelled => _cancellation.IsCancellationRequested;
 
     /// <summary>Tokens as they are generated; completes when the generation ends (check <see cref="Outcome"/> for how).</summary>
     public ChannelReader<GeneratedToken> Tokens => _tokens.Reader;
@@ -107,11 +112,6 @@ public sealed class GenerationSequence : IGeneratingSequence
 
     public void Fail(InferenceError error)
     {
-        if (_generated == 0 && !_cancellation.IsCancellationRequested && _runtime.Time.GetUtcNow() > _deadline)
-        {
-            error = new InferenceError(ErrorKind.DeadlineExceeded, $"The generation's deadline passed after {_runtime.Description.RequestTimeout.TotalMilliseconds:0} ms in the queue, before it started.");
-        }
-
         _tokens.Writer.TryComplete();
         _outcome.TrySetResult(error);
     }
@@ -135,7 +135,7 @@ public sealed class GenerationSequence : IGeneratingSequence
         var now = _runtime.Time.GetTimestamp();
         if (_generated == 1)
         {
-            _runtime.Metrics.RecordFirstToken(_runtime.ModelName, _runtime.Time.GetElapsedTime(_enqueuedAt, now));
+            _runtime.Metrics.RecordFirstToken(_runtime.ModelName, _runtime.Time.GetElapsedTime(_enqueuedTimestamp, now));
         }
         else
         {

@@ -10,11 +10,13 @@ namespace InferenceApi.Core.Generation;
 /// </summary>
 public static class SamplingValidator
 {
+    /// <param name="fields">The client's names for the prompt and the token limit; text-generation-inference's when null.</param>
     public static Result<SamplingParameters> Validate(
-        SamplingRequest request, int contextLength, int promptTokens, SamplingLimits limits)
+        SamplingRequest request, int contextLength, int promptTokens, SamplingLimits limits, GenerationFields? fields = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(limits);
+        var (promptField, limitField) = fields ?? GenerationFields.Tgi;
 
         // Comparisons are written so that NaN fails them: !(x >= 0) is true for NaN, x < 0 is not.
         var temperature = request.Temperature ?? 1f;
@@ -46,16 +48,16 @@ public static class SamplingValidator
 
         if (promptTokens < 1)
         {
-            return InferenceError.Invalid("inputs", "`inputs` cannot be empty", 1, promptTokens);
+            return InferenceError.Invalid(promptField, $"`{promptField}` cannot be empty", 1, promptTokens);
         }
 
         if (promptTokens >= contextLength)
         {
             // Not one token of room: the prompt alone is the problem, whatever max_new_tokens says.
             return new InferenceError(ErrorKind.InputTooLong,
-                $"`inputs` must have less than {contextLength} tokens. Given: {promptTokens}")
+                $"`{promptField}` must have less than {contextLength} tokens. Given: {promptTokens}")
             {
-                Field = "inputs",
+                Field = promptField,
                 Limit = contextLength,
                 Received = promptTokens,
             };
@@ -66,15 +68,15 @@ public static class SamplingValidator
         {
             if (requested < 1)
             {
-                return InferenceError.Invalid("max_new_tokens",
-                    $"`max_new_tokens` must be >= 1. Given: {requested}", 1, requested);
+                return InferenceError.Invalid(limitField,
+                    $"`{limitField}` must be >= 1. Given: {requested}", 1, requested);
             }
 
             if ((long)promptTokens + requested > contextLength)
             {
-                return InferenceError.Invalid("max_new_tokens",
-                    $"`inputs` tokens + `max_new_tokens` must be <= {contextLength}. " +
-                    $"Given: {promptTokens} `inputs` tokens and {requested} `max_new_tokens`",
+                return InferenceError.Invalid(limitField,
+                    $"`{promptField}` tokens + `{limitField}` must be <= {contextLength}. " +
+                    $"Given: {promptTokens} `{promptField}` tokens and {requested} `{limitField}`",
                     contextLength, requested);
             }
 

@@ -60,7 +60,7 @@ public sealed class TextGenerationLoader(IInferenceBackend backend, InferenceMet
         {
             WarmUp(session, tokenizer);
             var label = new SchedulerLabel(context.Source.Name, context.Source.Version);
-            var scheduler = new ContinuousBatchScheduler(label, limits, session, tokenizer.PadTokenId, metrics, loggers.CreateLogger("InferenceApi.Generation"));
+            var scheduler = new ContinuousBatchScheduler(label, limits, session, tokenizer.PadTokenId, time, metrics, loggers.CreateLogger("InferenceApi.Generation"));
             var description = new ModelDescription(
                 context.Task,
                 [],

@@ -66,31 +66,32 @@ public sealed class TextGenerationRuntime : ITextModelRuntime
 
     /// <summary>
     /// Tokenizes and validates a prompt with its sampling settings, then queues it to join the running batch.
-    /// Errors name the field, the limit and the value (prompt too long: 422; settings out of range: 400; queue full: 429).
+    /// Errors name the field (as <paramref name="fields"/> calls it), the limit and the value (prompt too long: 422;
+    /// settings out of range: 400; queue full: 429).
     /// </summary>
-    public Result<GenerationSequence> Start(string prompt, SamplingRequest request, CancellationToken cancellationToken) =>
-        Start(prompt, request, addSpecialTokens: true, cancellationToken);
+    public Result<GenerationSequence> Start(string prompt, SamplingRequest request, GenerationFields fields, CancellationToken cancellationToken) =>
+        Start(prompt, request, fields, addSpecialTokens: true, cancellationToken);
 
     /// <summary>
     /// Starts a chat answer: the messages rendered by the model's chat template (encoded as rendered, its special tokens
     /// included), or by <see cref="SimpleChatTemplate"/> with its stop sequences when the model has none.
     /// </summary>
-    public Result<GenerationSequence> StartChat(IReadOnlyList<ChatTurn> turns, SamplingRequest request, CancellationToken cancellationToken)
+    public Result<GenerationSequence> StartChat(IReadOnlyList<ChatTurn> turns, SamplingRequest request, GenerationFields fields, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (ChatTemplate is null)
         {
             var stops = request.StopSequences ?? [];
-            return Start(SimpleChatTemplate.Render(turns), request with { StopSequences = [.. stops, .. SimpleChatTemplate.StopSequences] }, addSpecialTokens: true, cancellationToken);
+            return Start(SimpleChatTemplate.Render(turns), request with { StopSequences = [.. stops, .. SimpleChatTemplate.StopSequences] }, fields, addSpecialTokens: true, cancellationToken);
         }
 
         var rendered = ChatTemplate.Render(turns);
-        return rendered.IsSuccess ? Start(rendered.Value!, request, addSpecialTokens: false, cancellationToken) : rendered.Error!;
+        return rendered.IsSuccess ? Start(rendered.Value!, request, fields, addSpecialTokens: false, cancellationToken) : rendered.Error!;
     }
 
     public bool IsStopToken(int id) => _stopTokenIds.Contains(id);
 
-    private Result<GenerationSequence> Start(string prompt, SamplingRequest request, bool addSpecialTokens, CancellationToken cancellationToken)
+    private Result<GenerationSequence> Start(string prompt, SamplingRequest request, GenerationFields fields, bool addSpecialTokens, CancellationToken cancellationToken)
     {
         var context = Description.MaxSequenceLength;
         var ids = GenerationTokenizer.EncodePrompt(prompt, context, truncate: false, addSpecialTokens);
@@ -98,9 +99,9 @@ public sealed class TextGenerationRuntime : ITextModelRuntime
         {
             return new InferenceError(
                 ErrorKind.InputTooLong,
-                $"`prompt` has {ids.OriginalLength} tokens but model '{ModelName}' has a context of {context}, which must also hold the generated tokens.")
+                $"`{fields.Prompt}` has {ids.OriginalLength} tokens but model '{ModelName}' has a context of {context}, which must also hold the generated tokens.")
             {
-                Field = "prompt",
+                Field = fields.Prompt,
                 Limit = context - 1,
                 Received = ids.OriginalLength,
             };
@@ -108,10 +109,10 @@ public sealed class TextGenerationRuntime : ITextModelRuntime
 
         if (ids.Length == 0)
         {
-            return InferenceError.Invalid("prompt", "`prompt` produced no tokens.");
+            return InferenceError.Invalid(fields.Prompt, $"`{fields.Prompt}` produced no tokens.");
         }
 
-        var parameters = SamplingValidator.Validate(request, context, ids.Length, new SamplingLimits(Shape.VocabularySize));
+        var parameters = SamplingValidator.Validate(request, context, ids.Length, new SamplingLimits(Shape.VocabularySize), fields);
         if (!parameters.IsSuccess)
         {
             return parameters.Error;

@@ -28,8 +28,7 @@ public sealed class BatchPolicy(BatchLimits limits)
         for (var i = 0; i < pending.Count; i++)
         {
             var item = pending[i];
-            DropReason? reason = item.IsCancelled ? DropReason.Cancelled : now >= item.Deadline ? DropReason.Expired : null;
-            if (reason is { } r)
+            if (Admission.Drop(item, now) is { } r)
             {
                 (dropped ??= []).Add((i, r));
             }

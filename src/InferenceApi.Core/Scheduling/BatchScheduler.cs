@@ -24,9 +24,9 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
     private readonly List<WorkItem<TInput, TOutput>> _pending = [];
     private readonly List<Task> _running = [];
     private readonly Task _loop;
+    private readonly RetryAfterEstimator _retryAfter = new(TimeSpan.FromMilliseconds(50));
     private int _queued;
     private int _draining;
-    private double _averageBatchSeconds = 0.05;
 
     public BatchScheduler(
         SchedulerLabel label,
@@ -66,19 +66,19 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
     {
         if (Volatile.Read(ref _draining) != 0)
         {
-            return SchedulerRejection.Draining(_label.Model);
+            return Admission.Draining(_label.Model);
         }
 
         var capacity = Limits.QueueCapacity;
         if (items.Count > capacity)
         {
-            return SchedulerRejection.TooManyAtOnce(_label.Model, capacity, items.Count);
+            return Admission.TooManyAtOnce(_label.Model, capacity, items.Count);
         }
 
         if (Interlocked.Add(ref _queued, items.Count) > capacity)
         {
             Interlocked.Add(ref _queued, -items.Count);
-            return SchedulerRejection.QueueFull(_label.Model, capacity, EstimateRetryAfter());
+            return Admission.QueueFull(_label.Model, capacity, _retryAfter.Estimate(QueueDepth, Limits.MaxBatchSize * Limits.Instances));
         }
 
         var now = _time.GetUtcNow();
@@ -90,7 +90,7 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
             if (!_channel.Writer.TryWrite(item))
             {
                 Interlocked.Decrement(ref _queued);
-                item.Fail(SchedulerRejection.Draining(_label.Model));
+                item.Fail(Admission.Draining(_label.Model));
             }
         }
 
@@ -147,13 +147,6 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
         await DrainAsync().ConfigureAwait(false);
         _metrics.UntrackQueue(_label);
         _freeInstances.Dispose();
-    }
-
-    private TimeSpan EstimateRetryAfter()
-    {
-        var batchesAhead = Math.Ceiling((double)QueueDepth / (Limits.MaxBatchSize * Limits.Instances));
-        var seconds = Math.Ceiling(batchesAhead * Volatile.Read(ref _averageBatchSeconds));
-        return TimeSpan.FromSeconds(Math.Clamp(seconds, 1, 60));
     }
 
     private async Task RunLoopAsync()
@@ -228,7 +221,7 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
             var (index, reason) = plan.Dropped[i];
             var item = _pending[index];
             Interlocked.Decrement(ref _queued);
-            item.Fail(reason == DropReason.Cancelled ? SchedulerRejection.Cancelled() : SchedulerRejection.Expired(_label.Model, now - item.EnqueuedAt));
+            item.Fail(Admission.Dropped(reason, _label.Model, now - item.EnqueuedAt));
             _metrics.RecordDropped(_label, reason);
         }
     }
@@ -280,7 +273,7 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
 
             var outputs = _runner.Run(inputs, instance);
             var compute = _time.GetElapsedTime(startTimestamp);
-            UpdateAverage(compute);
+            _retryAfter.Record(compute);
             _metrics.RecordBatch(_label, batch.Length, tokens * batch.Length, compute);
             for (var i = 0; i < batch.Length; i++)
             {
@@ -305,7 +298,7 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
             _logger.LogError(exception, "Batch of {BatchSize} failed for {Model} v{Version}", batch.Length, _label.Model, _label.Version);
             foreach (var item in batch)
             {
-                item.Fail(SchedulerRejection.BackendFailed(_label.Model, exception));
+                item.Fail(Admission.BackendFailed(_label.Model, exception));
             }
         }
         finally
@@ -317,11 +310,5 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
 
             _freeInstances.Release();
         }
-    }
-
-    private void UpdateAverage(TimeSpan compute)
-    {
-        var previous = Volatile.Read(ref _averageBatchSeconds);
-        Volatile.Write(ref _averageBatchSeconds, (previous * 0.9) + (compute.TotalSeconds * 0.1));
     }
 }

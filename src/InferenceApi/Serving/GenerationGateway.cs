@@ -8,7 +8,7 @@ namespace InferenceApi.Serving;
 /// <summary>
 /// What every text-generation endpoint (TGI-like and OpenAI-compatible) does before its own response shape: check the
 /// model and prompts, take a model lease held until the response is complete, and start one sequence per prompt and
-/// sample. Errors from the shared validators are renamed to the fields the endpoint's clients send.
+/// sample. Errors name the fields the endpoint's clients send (<see cref="GenerationStart.PromptField"/>, <see cref="GenerationStart.MaxTokensField"/>).
 /// </summary>
 public sealed class GenerationGateway(RequestValidator validator, ModelRepository repository)
 {
@@ -65,13 +65,14 @@ public sealed class GenerationGateway(RequestValidator validator, ModelRepositor
             {
                 // Each sample of a seeded request gets its own seed, so the choices differ yet replay exactly.
                 var sampling = s == 0 || request.Sampling.Seed is null ? request.Sampling : request.Sampling with { Seed = request.Sampling.Seed + (ulong)s };
+                var fields = new GenerationFields(PromptField(request, p), request.MaxTokensField);
                 var started = request.Messages is { } messages
-                    ? runtime.StartChat(messages, sampling, stop.Token)
-                    : runtime.Start(request.Prompts[p], sampling, stop.Token);
+                    ? runtime.StartChat(messages, sampling, fields, stop.Token)
+                    : runtime.Start(request.Prompts[p], sampling, fields, stop.Token);
                 if (!started.IsSuccess)
                 {
                     stop.Cancel();
-                    return Rename(started.Error!, request, p);
+                    return started.Error;
                 }
 
                 sequences.Add(started.Value!);
@@ -96,27 +97,6 @@ public sealed class GenerationGateway(RequestValidator validator, ModelRepositor
 
     private static string PromptField(GenerationStart request, int index) =>
         request.Prompts.Count == 1 ? request.PromptField : $"{request.PromptField}[{index}]";
-
-    /// <summary>The validator speaks TGI (<c>inputs</c>, <c>max_new_tokens</c>) and the runtime says <c>prompt</c>; say what this client sent.</summary>
-    private static InferenceError Rename(InferenceError error, GenerationStart request, int promptIndex)
-    {
-        var prompt = PromptField(request, promptIndex);
-        (string From, string To)[] names = [("inputs", prompt), ("prompt", prompt), ("max_new_tokens", request.MaxTokensField)];
-        var message = error.Message;
-        var field = error.Field;
-        foreach (var (from, to) in names)
-        {
-            if (from == to)
-            {
-                continue;
-            }
-
-            message = message.Replace($"`{from}`", $"`{to}`", StringComparison.Ordinal);
-            field = field == from ? to : field;
-        }
-
-        return error with { Message = message, Field = field };
-    }
 
     /// <summary>Cancels (rather than only disposes) the request's sequences when the response is disposed.</summary>
     private sealed class CancelOnDispose(CancellationTokenSource source) : IDisposable

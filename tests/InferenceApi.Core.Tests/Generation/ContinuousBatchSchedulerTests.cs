@@ -3,12 +3,15 @@ using InferenceApi.Core.Errors;
 using InferenceApi.Core.Generation;
 using InferenceApi.Core.Scheduling;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace InferenceApi.Core.Tests.Generation;
 
 public sealed class ContinuousBatchSchedulerTests : IAsyncLifetime
 {
     private readonly GatedDecoderSession _session = new();
+    private readonly FakeTimeProvider _time = new();
+    private readonly TestMeterFactory _meters = new();
     private ContinuousBatchScheduler _scheduler = null!;
 
     public Task InitializeAsync()
@@ -21,6 +24,7 @@ public sealed class ContinuousBatchSchedulerTests : IAsyncLifetime
     {
         _session.Dispose();
         await _scheduler.DisposeAsync();
+        _meters.Dispose();
     }
 
     [Fact]
@@ -97,12 +101,59 @@ public sealed class ContinuousBatchSchedulerTests : IAsyncLifetime
 
         Assert.Equal(ErrorKind.Overloaded, refused?.Kind);
         Assert.Equal(2, refused?.Limit);
-        Assert.NotNull(refused?.RetryAfter);
+        Assert.StartsWith("Model 'gpt' is overloaded: its queue holds 2 requests and is full.", refused?.Message);
     }
 
     [Fact]
-    public async Task AbandonedSequences_LeaveBeforeTheirNextStep()
+    public async Task FullWaitingQueue_RetryAfter_FollowsHowLongGenerationsTake()
     {
+        await using var scheduler = Create(new ContinuousBatchLimits(MaxRunning: 1, MaxBatchTokens: 64, QueueCapacity: 3));
+        Assert.Null(scheduler.TryEnqueue(new ScriptedSequence([1], tokensToGenerate: 2)));
+        await _session.StepAsync();
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Null(scheduler.TryEnqueue(new ScriptedSequence([1], tokensToGenerate: 50)));
+
+        // The first generation ends after 10 s; the second takes its seat, and once its first step ran the first is on record.
+        await _session.StepAsync();
+        await _session.StepAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Null(scheduler.TryEnqueue(new ScriptedSequence([1], 1)));
+        }
+
+        var refused = scheduler.TryEnqueue(new ScriptedSequence([1], 1));
+
+        // Three generations ahead, one at a time, each about 0.9 × 1 s + 0.1 × 10 s on the moving average: 5.7 s, so 6.
+        Assert.Equal(ErrorKind.Overloaded, refused?.Kind);
+        Assert.Equal(TimeSpan.FromSeconds(6), refused?.RetryAfter);
+        _session.RunFreely();
+    }
+
+    [Fact]
+    public async Task WaitingSequence_DeadlinePassedBeforeItJoined_FailsWith504CountedAsExpired()
+    {
+        using var dropped = new InstrumentRecorder(_meters, "inference_dropped");
+        await using var scheduler = Create(new ContinuousBatchLimits(MaxRunning: 1, MaxBatchTokens: 64, QueueCapacity: 2));
+        var running = new ScriptedSequence([1], tokensToGenerate: 2);
+        var late = new ScriptedSequence([1], 1) { EnqueuedAt = _time.GetUtcNow(), WaitDeadline = _time.GetUtcNow().AddSeconds(1) };
+        Assert.Null(scheduler.TryEnqueue(running));
+        await _session.StepAsync();
+        Assert.Null(scheduler.TryEnqueue(late));
+
+        _time.Advance(TimeSpan.FromSeconds(5));
+        await _session.StepAsync();
+
+        var error = await late.Done.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(ErrorKind.DeadlineExceeded, error?.Kind);
+        Assert.Equal("The request's deadline passed after 5000 ms in model 'gpt''s queue, before it ran.", error?.Message);
+        Assert.Equal(0, late.Advances);
+        Assert.Equal(["expired"], dropped.Tag("reason"));
+    }
+
+    [Fact]
+    public async Task CancelledSequences_LeaveBeforeTheirNextStep()
+    {
+        using var dropped = new InstrumentRecorder(_meters, "inference_dropped");
         var stays = new ScriptedSequence([1], 5);
         var leaves = new ScriptedSequence([1], 5);
         Assert.Null(_scheduler.TryEnqueue(stays));
@@ -110,11 +161,12 @@ public sealed class ContinuousBatchSchedulerTests : IAsyncLifetime
         await _session.StepAsync();
 
         // The second step is already assembled (waiting at the gate); the sequence leaves before the third.
-        leaves.IsAbandoned = true;
+        leaves.IsCancelled = true;
         await _session.StepAsync();
         await _session.StepAsync();
 
         Assert.Equal(ErrorKind.Cancelled, (await leaves.Done.WaitAsync(TimeSpan.FromSeconds(10)))?.Kind);
+        Assert.Equal(["cancelled"], dropped.Tag("reason"));
         Assert.Equal(2, leaves.Advances);
         Assert.Equal([2, 2, 1], _session.BatchSizes);
     }
@@ -164,5 +216,5 @@ public sealed class ContinuousBatchSchedulerTests : IAsyncLifetime
     }
 
     private ContinuousBatchScheduler Create(ContinuousBatchLimits limits) =>
-        new(new SchedulerLabel("gpt", 1), limits, _session, 0, new InferenceMetrics(new TestMeterFactory()), NullLogger.Instance);
+        new(new SchedulerLabel("gpt", 1), limits, _session, 0, _time, new InferenceMetrics(_meters), NullLogger.Instance);
 }

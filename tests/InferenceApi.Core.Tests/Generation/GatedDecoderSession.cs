@@ -10,6 +10,7 @@ internal sealed class GatedDecoderSession : IDecoderSession
 {
     private readonly SemaphoreSlim _gate = new(0);
     private readonly SemaphoreSlim _stepped = new(0);
+    private volatile bool _free;
 
     public string Placement => "test";
 
@@ -21,7 +22,11 @@ internal sealed class GatedDecoderSession : IDecoderSession
 
     public void Run(DecoderStep step)
     {
-        _gate.Wait(TimeSpan.FromSeconds(10));
+        if (!_free)
+        {
+            _gate.Wait(TimeSpan.FromSeconds(10));
+        }
+
         try
         {
             if (FailNext)
@@ -48,6 +53,13 @@ internal sealed class GatedDecoderSession : IDecoderSession
     {
         _gate.Release();
         Assert.True(await _stepped.WaitAsync(TimeSpan.FromSeconds(10)), "The scheduler did not run a step.");
+    }
+
+    /// <summary>Lets every further step run at once, so a test can end with work still queued.</summary>
+    public void RunFreely()
+    {
+        _free = true;
+        _gate.Release();
     }
 
     public void Dispose()

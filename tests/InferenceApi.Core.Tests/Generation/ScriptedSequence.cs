@@ -1,5 +1,6 @@
 using InferenceApi.Core.Errors;
 using InferenceApi.Core.Generation;
+using InferenceApi.Core.Scheduling;
 
 namespace InferenceApi.Core.Tests.Generation;
 
@@ -16,7 +17,14 @@ internal sealed class ScriptedSequence(IReadOnlyList<int> prompt, int tokensToGe
 
     public int MaxTotalTokens { get; } = maxTotalTokens;
 
-    public bool IsAbandoned { get; set; }
+    public DateTimeOffset EnqueuedAt { get; init; }
+
+    /// <summary>Bounds the wait to join, as a real sequence's does: once it has advanced it no longer applies.</summary>
+    public DateTimeOffset Deadline => Advances == 0 ? WaitDeadline : DateTimeOffset.MaxValue;
+
+    public DateTimeOffset WaitDeadline { get; init; } = DateTimeOffset.MaxValue;
+
+    public bool IsCancelled { get; set; }
 
     public int Advances { get; private set; }
 

@@ -1,0 +1,47 @@
+using InferenceApi.Core.Errors;
+
+namespace InferenceApi.Core.Scheduling;
+
+/// <summary>
+/// What both schedulers (<see cref="BatchScheduler{TInput,TOutput}"/> and the generation's continuous batching) answer
+/// with, in the same words: refusals at admission (queue full with an estimated <c>Retry-After</c>, too many at once,
+/// draining), drops before a request costs compute (the client left, or its deadline passed while it waited), and
+/// failures while running.
+/// </summary>
+internal static class Admission
+{
+    /// <summary>
+    /// Whether a waiting request should leave instead of running: cancelled first (the client is gone, nobody reads a
+    /// 504), then expired once its deadline is reached.
+    /// </summary>
+    public static DropReason? Drop(IQueuedRequest request, DateTimeOffset now) =>
+        request.IsCancelled ? DropReason.Cancelled : now >= request.Deadline ? DropReason.Expired : null;
+
+    /// <summary>The error a dropped request ends with; <paramref name="waited"/> is how long it was queued.</summary>
+    public static InferenceError Dropped(DropReason reason, string model, TimeSpan waited) => reason switch
+    {
+        DropReason.Cancelled => new InferenceError(ErrorKind.Cancelled, "The client cancelled the request."),
+        _ => new InferenceError(ErrorKind.DeadlineExceeded, $"The request's deadline passed after {waited.TotalMilliseconds:0} ms in model '{model}''s queue, before it ran."),
+    };
+
+    public static InferenceError QueueFull(string model, int capacity, TimeSpan retryAfter) =>
+        new(ErrorKind.Overloaded, $"Model '{model}' is overloaded: its queue holds {capacity} requests and is full. Retry after {retryAfter.TotalSeconds:0} s.")
+        {
+            Limit = capacity,
+            RetryAfter = retryAfter,
+        };
+
+    public static InferenceError TooManyAtOnce(string model, int capacity, int requested) =>
+        new(ErrorKind.Validation, $"This request has {requested} inputs but model '{model}' queues at most {capacity} at once.")
+        {
+            Field = "inputs",
+            Limit = capacity,
+            Received = requested,
+        };
+
+    public static InferenceError Draining(string model) =>
+        new(ErrorKind.Draining, $"Model '{model}' is shutting down and admits no new requests.") { RetryAfter = TimeSpan.FromSeconds(1) };
+
+    public static InferenceError BackendFailed(string model, Exception exception) =>
+        new(ErrorKind.Backend, $"Model '{model}' failed to run the batch: {exception.Message}");
+}

@@ -1,0 +1,14 @@
+namespace InferenceApi.Core.Scheduling;
+
+/// <summary>What every scheduler knows about a request while it waits, to drop it before it costs compute (<see cref="Admission.Drop"/>).</summary>
+public interface IQueuedRequest
+{
+    /// <summary>When the request entered the queue.</summary>
+    DateTimeOffset EnqueuedAt { get; }
+
+    /// <summary>After this instant the request is not worth starting (504).</summary>
+    DateTimeOffset Deadline { get; }
+
+    /// <summary>True once the client has gone away.</summary>
+    bool IsCancelled { get; }
+}

@@ -1,0 +1,51 @@
+using InferenceApi.Core.Errors;
+using InferenceApi.Core.Scheduling;
+
+namespace InferenceApi.Core.Tests.Scheduling;
+
+/// <summary>The one vocabulary both schedulers answer with: when a waiting request leaves, and with which error.</summary>
+public sealed class AdmissionTests
+{
+    private static readonly DateTimeOffset Now = new(2025, 1, 1, 12, 0, 0, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData(false, 1, null)]
+    [InlineData(false, 0, DropReason.Expired)]
+    [InlineData(false, -1, DropReason.Expired)]
+    [InlineData(true, 1, DropReason.Cancelled)]
+    [InlineData(true, -1, DropReason.Cancelled)]
+    public void Drop_CancelledOrAtTheDeadline_SaysWhy(bool cancelled, int deadlineInSeconds, DropReason? expected)
+    {
+        var request = new Waiting(Now.AddSeconds(-3), Now.AddSeconds(deadlineInSeconds), cancelled);
+
+        Assert.Equal(expected, Admission.Drop(request, Now));
+    }
+
+    [Fact]
+    public void Dropped_Expired_Is504NamingTheModelAndTheWait()
+    {
+        var error = Admission.Dropped(DropReason.Expired, "gpt", TimeSpan.FromMilliseconds(1234));
+
+        Assert.Equal(ErrorKind.DeadlineExceeded, error.Kind);
+        Assert.Equal("The request's deadline passed after 1234 ms in model 'gpt''s queue, before it ran.", error.Message);
+    }
+
+    [Fact]
+    public void Dropped_Cancelled_IsTheClientsCancellation()
+    {
+        Assert.Equal(ErrorKind.Cancelled, Admission.Dropped(DropReason.Cancelled, "gpt", TimeSpan.FromSeconds(9)).Kind);
+    }
+
+    [Fact]
+    public void QueueFull_Is429WithTheCapacityAndWhenToComeBack()
+    {
+        var error = Admission.QueueFull("bert", 64, TimeSpan.FromSeconds(3));
+
+        Assert.Equal(ErrorKind.Overloaded, error.Kind);
+        Assert.Equal(64, error.Limit);
+        Assert.Equal(TimeSpan.FromSeconds(3), error.RetryAfter);
+        Assert.Equal("Model 'bert' is overloaded: its queue holds 64 requests and is full. Retry after 3 s.", error.Message);
+    }
+
+    private sealed record Waiting(DateTimeOffset EnqueuedAt, DateTimeOffset Deadline, bool IsCancelled) : IQueuedRequest;
+}
