@@ -32,7 +32,7 @@ public static class ClassificationEndpoints
         HttpContext http,
         CancellationToken cancellationToken)
     {
-        var run = await gateway.RunAsync(
+        var run = http.Report(await gateway.RunAsync(
             new EncoderRequest(
                 request.Model,
                 request.Version,
@@ -41,8 +41,7 @@ public static class ClassificationEndpoints
                 request.Truncate ?? false,
                 ModelTask.TextClassification,
                 description => validator.TopK(request.TopK, description.Labels.Count)),
-            http,
-            cancellationToken);
+            cancellationToken));
         if (!run.IsSuccess)
         {
             return new ProblemResult(run.Error);
@@ -55,6 +54,6 @@ public static class ClassificationEndpoints
             results[i] = new ClassificationResult(Classification.Rank(answer.Outputs[i], answer.Description.Labels, request.TopK), answer.Truncated[i]);
         }
 
-        return TypedResults.Ok(new ClassifyResponse(answer.Model, answer.Version, results, new Usage(answer.PromptTokens, answer.PromptTokens)));
+        return TypedResults.Ok(new ClassifyResponse(answer.Model.Name, answer.Model.Version, results, new Usage(answer.PromptTokens, answer.PromptTokens)));
     }
 }

@@ -43,16 +43,15 @@ public static class EmbeddingsEndpoints
         HttpContext http,
         CancellationToken cancellationToken)
     {
-        var run = await gateway.RunAsync(
+        var run = http.Report(await gateway.RunAsync(
             new EncoderRequest(request.Model, request.Version, request.Inputs, "inputs", request.Truncate ?? false, ModelTask.FeatureExtraction),
-            http,
-            cancellationToken);
+            cancellationToken));
         if (!run.IsSuccess)
         {
             return new ProblemResult(run.Error);
         }
 
         var vectors = Finish(run.Value, request.Normalize);
-        return TypedResults.Ok(new EmbedResponse(run.Value.Model, run.Value.Version, vectors[0].Length, vectors, new Usage(run.Value.PromptTokens, run.Value.PromptTokens)));
+        return TypedResults.Ok(new EmbedResponse(run.Value.Model.Name, run.Value.Model.Version, vectors[0].Length, vectors, new Usage(run.Value.PromptTokens, run.Value.PromptTokens)));
     }
 }

@@ -1,6 +1,7 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using InferenceApi.Contracts;
+using InferenceApi.Core.Errors;
 using InferenceApi.Core.Generation;
 using InferenceApi.Errors;
 using InferenceApi.Hosting;
@@ -26,52 +27,42 @@ public static class GenerationEndpoints
         return app;
     }
 
-    private static async Task<IResult> GenerateAsync(
-        GenerateRequest request, GenerationGateway gateway, GenerationCache cache, HttpContext http, CancellationToken cancellationToken)
+    private static async Task<IResult> GenerateAsync(GenerateRequest request, GenerationGateway gateway, HttpContext http, CancellationToken cancellationToken)
     {
-        var key = cache.Key(request);
-        if (key is not null && await cache.GetAsync(key, cancellationToken) is { } cached)
-        {
-            http.Response.Headers["x-cache"] = "hit";
-            return TypedResults.Ok(cached);
-        }
-
-        var started = gateway.Start(
-            new GenerationStart(request.Model, request.Version, request.Prompt is null ? [] : [request.Prompt], ToSampling(request)),
-            http,
-            cancellationToken);
-        if (!started.IsSuccess)
-        {
-            return new ProblemResult(started.Error!);
-        }
-
-        var batch = started.Value!;
+        var start = new GenerationStart(request.Model, request.Version, request.Prompt is null ? [] : [request.Prompt], ToSampling(request));
         if (request.Stream == true)
         {
-            return TypedResults.ServerSentEvents(StreamAsync(batch, http, cancellationToken));
+            var started = StartStream(gateway, start, http, cancellationToken);
+            return started.IsSuccess ? TypedResults.ServerSentEvents(StreamAsync(started.Value, http, cancellationToken)) : new ProblemResult(started.Error);
         }
 
-        var outcome = await batch.CompleteAsync(cancellationToken);
-        if (!outcome.IsSuccess)
+        var answered = http.Report(await gateway.CompleteAsync(start, cancellationToken));
+        if (!answered.IsSuccess)
         {
-            return new ProblemResult(outcome.Error!);
+            return new ProblemResult(answered.Error);
         }
 
-        var done = outcome.Value![0];
-        var response = new GenerateResponse(
-            batch.Model,
-            batch.Version,
+        var answer = answered.Value;
+        var done = answer.Outcomes[0];
+        return TypedResults.Ok(new GenerateResponse(
+            answer.Model.Name,
+            answer.Model.Version,
             done.Text,
             done.FinishReason.ToApiName(),
-            batch.Usage([done]),
-            done.Tokens?.Select(t => new GeneratedTokenInfo(t.Id, t.Text, t.Logprob)).ToArray());
-        if (key is not null)
+            answer.Usage,
+            done.Tokens?.Select(t => new GeneratedTokenInfo(t.Id, t.Text, t.Logprob)).ToArray()));
+    }
+
+    /// <summary>Starts a streamed generation (for every generation endpoint), reported, and held until the response is complete.</summary>
+    internal static Result<GenerationBatch> StartStream(GenerationGateway gateway, GenerationStart start, HttpContext http, CancellationToken cancellationToken)
+    {
+        var started = http.Report(gateway.Start(start, cancellationToken));
+        if (started.IsSuccess)
         {
-            cache.Set(key, response);
-            http.Response.Headers["x-cache"] = "miss";
+            http.Response.RegisterForDispose(started.Value);
         }
 
-        return TypedResults.Ok(response);
+        return started;
     }
 
     /// <summary>Token events as they come, then the final event; an error after the stream began is an <c>error</c> event with the same problem body.</summary>

@@ -218,7 +218,7 @@ public static class KServeV2Endpoints
         }
 
         using var lease = acquired.Value;
-        InferenceTelemetry.Tag(http, lease.Model.Name, lease.Model.Version);
+        http.Tag(lease.Model);
         var adapter = adapters.For(name, lease.Runtime);
         if (!adapter.IsSuccess)
         {
@@ -236,7 +236,7 @@ public static class KServeV2Endpoints
                 received: unknown));
         }
 
-        var outputs = await adapter.Value.InferAsync(lease, validated.Value, http, cancellationToken).ConfigureAwait(false);
+        var outputs = http.Report(await adapter.Value.InferAsync(lease, validated.Value, cancellationToken).ConfigureAwait(false));
         if (!outputs.IsSuccess)
         {
             return new KServeErrorResult(outputs.Error);

@@ -36,10 +36,9 @@ public static class OpenAiEndpoints
             return new ProblemResult(InferenceError.Invalid("encoding_format", $"`encoding_format` must be \"float\" or \"base64\". Given: \"{format}\"", received: format));
         }
 
-        var run = await gateway.RunAsync(
+        var run = http.Report(await gateway.RunAsync(
             new EncoderRequest(request.Model, null, request.Input, "input", Truncate: false, ModelTask.FeatureExtraction),
-            http,
-            cancellationToken);
+            cancellationToken));
         if (!run.IsSuccess)
         {
             return new ProblemResult(run.Error);
@@ -58,7 +57,7 @@ public static class OpenAiEndpoints
             data[i] = new OpenAiEmbedding(i, format == "base64" ? ToBase64(vectors[i]) : vectors[i]);
         }
 
-        return TypedResults.Ok(new OpenAiEmbeddingsResponse(data, run.Value.Model, new Usage(run.Value.PromptTokens, run.Value.PromptTokens)));
+        return TypedResults.Ok(new OpenAiEmbeddingsResponse(data, run.Value.Model.Name, new Usage(run.Value.PromptTokens, run.Value.PromptTokens)));
     }
 
     private static string ToBase64(float[] vector)

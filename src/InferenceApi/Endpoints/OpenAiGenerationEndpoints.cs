@@ -69,31 +69,32 @@ public static class OpenAiGenerationEndpoints
         var prompts = request.Prompt?.Items ?? [];
         var sampling = OpenAiGenerationSupport.Sampling(
             request.Temperature, request.TopP, request.Seed, request.MaxTokens ?? DefaultCompletionTokens, request.Stop?.Items ?? [], request.Logprobs is not null);
-        var started = gateway.Start(new GenerationStart(request.Model, null, prompts, sampling, n, "prompt", "max_tokens"), http, cancellationToken);
-        if (!started.IsSuccess)
-        {
-            return new ProblemResult(started.Error!);
-        }
-
-        var batch = started.Value!;
+        var start = new GenerationStart(request.Model, null, prompts, sampling, n, "prompt", "max_tokens");
         var id = OpenAiGenerationSupport.NewId("cmpl-");
         var created = time.GetUtcNow().ToUnixTimeSeconds();
-        var offsets = batch.Sequences.Select((_, i) => prompts[i / n].Length).ToArray();
+        var offsets = Enumerable.Range(0, prompts.Count * n).Select(i => prompts[i / n].Length).ToArray();
         if (request.Stream == true)
         {
-            var chunks = CompletionChunksAsync(batch, id, created, offsets, request.Logprobs is not null, request.StreamOptions?.IncludeUsage == true, http, cancellationToken);
+            var started = GenerationEndpoints.StartStream(gateway, start, http, cancellationToken);
+            if (!started.IsSuccess)
+            {
+                return new ProblemResult(started.Error);
+            }
+
+            var chunks = CompletionChunksAsync(started.Value, id, created, offsets, request.Logprobs is not null, request.StreamOptions?.IncludeUsage == true, http, cancellationToken);
             return OpenAiGenerationSupport.Stream(chunks, json.Value.SerializerOptions);
         }
 
-        var outcome = await batch.CompleteAsync(cancellationToken);
-        if (!outcome.IsSuccess)
+        var answered = http.Report(await gateway.CompleteAsync(start, cancellationToken));
+        if (!answered.IsSuccess)
         {
-            return new ProblemResult(outcome.Error!);
+            return new ProblemResult(answered.Error);
         }
 
-        var choices = outcome.Value!.Select((done, i) => new OpenAiCompletionChoice(
+        var answer = answered.Value;
+        var choices = answer.Outcomes.Select((done, i) => new OpenAiCompletionChoice(
             i, done.Text, done.FinishReason.ToOpenAiName(), done.Tokens is { } tokens ? Logprobs(tokens, ref offsets[i]) : null)).ToArray();
-        return TypedResults.Ok(new OpenAiCompletion(id, created, batch.Model, choices, batch.Usage(outcome.Value!)));
+        return TypedResults.Ok(new OpenAiCompletion(id, created, answer.Model.Name, choices, answer.Usage));
     }
 
     private static async IAsyncEnumerable<object> CompletionChunksAsync(
@@ -112,12 +113,12 @@ public static class OpenAiGenerationEndpoints
                 ? new OpenAiCompletionChoice(step.Choice, token.Text, null, logprobs ? Logprobs([token], ref offsets[step.Choice]) : null)
                 : new OpenAiCompletionChoice(step.Choice, string.Empty, step.Outcome!.FinishReason.ToOpenAiName(), null);
             outcomes[step.Choice] = step.Outcome ?? outcomes[step.Choice];
-            yield return new OpenAiCompletion(id, created, batch.Model, [choice], null);
+            yield return new OpenAiCompletion(id, created, batch.Model.Name, [choice], null);
         }
 
         if (includeUsage)
         {
-            yield return new OpenAiCompletion(id, created, batch.Model, [], batch.Usage(outcomes));
+            yield return new OpenAiCompletion(id, created, batch.Model.Name, [], batch.Usage(outcomes));
         }
     }
 
@@ -162,29 +163,30 @@ public static class OpenAiGenerationEndpoints
             request.Temperature, request.TopP, request.Seed, request.MaxCompletionTokens ?? request.MaxTokens, stops, logprobs: false);
         var n = request.N ?? 1;
         var prompt = SimpleChatTemplate.Render(turns.Value!);
-        var started = gateway.Start(new GenerationStart(request.Model, null, [prompt], sampling, n, "messages", maxTokensField, turns.Value), http, cancellationToken);
-        if (!started.IsSuccess)
-        {
-            return new ProblemResult(started.Error!);
-        }
-
-        var batch = started.Value!;
+        var start = new GenerationStart(request.Model, null, [prompt], sampling, n, "messages", maxTokensField, turns.Value);
         var id = OpenAiGenerationSupport.NewId("chatcmpl-");
         var created = time.GetUtcNow().ToUnixTimeSeconds();
         if (request.Stream == true)
         {
-            var chunks = ChatChunksAsync(batch, id, created, request.StreamOptions?.IncludeUsage == true, http, cancellationToken);
+            var started = GenerationEndpoints.StartStream(gateway, start, http, cancellationToken);
+            if (!started.IsSuccess)
+            {
+                return new ProblemResult(started.Error);
+            }
+
+            var chunks = ChatChunksAsync(started.Value, id, created, request.StreamOptions?.IncludeUsage == true, http, cancellationToken);
             return OpenAiGenerationSupport.Stream(chunks, json.Value.SerializerOptions);
         }
 
-        var outcome = await batch.CompleteAsync(cancellationToken);
-        if (!outcome.IsSuccess)
+        var answered = http.Report(await gateway.CompleteAsync(start, cancellationToken));
+        if (!answered.IsSuccess)
         {
-            return new ProblemResult(outcome.Error!);
+            return new ProblemResult(answered.Error);
         }
 
-        var choices = outcome.Value!.Select((done, i) => new OpenAiChatChoice(i, new OpenAiChatDelta("assistant", done.Text.TrimStart()), done.FinishReason.ToOpenAiName())).ToArray();
-        return TypedResults.Ok(new OpenAiChatCompletion(id, created, batch.Model, choices, batch.Usage(outcome.Value!)));
+        var answer = answered.Value;
+        var choices = answer.Outcomes.Select((done, i) => new OpenAiChatChoice(i, new OpenAiChatDelta("assistant", done.Text.TrimStart()), done.FinishReason.ToOpenAiName())).ToArray();
+        return TypedResults.Ok(new OpenAiChatCompletion(id, created, answer.Model.Name, choices, answer.Usage));
     }
 
     private static async IAsyncEnumerable<object> ChatChunksAsync(
@@ -193,7 +195,7 @@ public static class OpenAiGenerationEndpoints
         // The role comes first, alone, as OpenAI sends it.
         for (var i = 0; i < batch.Sequences.Count; i++)
         {
-            yield return new OpenAiChatChunk(id, created, batch.Model, [new OpenAiChatChunkChoice(i, new OpenAiChatDelta("assistant", string.Empty), null)], null);
+            yield return new OpenAiChatChunk(id, created, batch.Model.Name, [new OpenAiChatChunkChoice(i, new OpenAiChatDelta("assistant", string.Empty), null)], null);
         }
 
         var outcomes = new GenerationOutcome[batch.Sequences.Count];
@@ -211,19 +213,19 @@ public static class OpenAiGenerationEndpoints
                 var text = trimmer[step.Choice].Next(token.Text);
                 if (text.Length > 0)
                 {
-                    yield return new OpenAiChatChunk(id, created, batch.Model, [new OpenAiChatChunkChoice(step.Choice, new OpenAiChatDelta(null, text), null)], null);
+                    yield return new OpenAiChatChunk(id, created, batch.Model.Name, [new OpenAiChatChunkChoice(step.Choice, new OpenAiChatDelta(null, text), null)], null);
                 }
 
                 continue;
             }
 
             outcomes[step.Choice] = step.Outcome!;
-            yield return new OpenAiChatChunk(id, created, batch.Model, [new OpenAiChatChunkChoice(step.Choice, new OpenAiChatDelta(null, null), step.Outcome!.FinishReason.ToOpenAiName())], null);
+            yield return new OpenAiChatChunk(id, created, batch.Model.Name, [new OpenAiChatChunkChoice(step.Choice, new OpenAiChatDelta(null, null), step.Outcome!.FinishReason.ToOpenAiName())], null);
         }
 
         if (includeUsage)
         {
-            yield return new OpenAiChatChunk(id, created, batch.Model, [], batch.Usage(outcomes));
+            yield return new OpenAiChatChunk(id, created, batch.Model.Name, [], batch.Usage(outcomes));
         }
     }
 

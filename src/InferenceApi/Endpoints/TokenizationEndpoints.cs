@@ -121,7 +121,7 @@ public static class TokenizationEndpoints
         var lease = repository.Acquire<ITextModelRuntime>(selector.Name, selector.Version);
         if (lease.IsSuccess)
         {
-            InferenceTelemetry.Tag(http, lease.Value.Model.Name, lease.Value.Model.Version);
+            http.Tag(lease.Value.Model);
         }
 
         return lease;

@@ -50,15 +50,15 @@ public static class VisionEndpoints
         }
 
         var (model, version, topK, images) = parsed.Value;
-        var run = await gateway.RunAsync(model, version, images, topK, request.HttpContext, cancellationToken);
+        var run = request.HttpContext.Report(await gateway.RunAsync(model, version, images, topK, cancellationToken));
         if (!run.IsSuccess)
         {
             return new ProblemResult(run.Error);
         }
 
-        var (served, description, batch) = run.Value;
-        var results = batch.Outputs.Select(logits => new ImageClassificationResult(Classification.Rank(logits, description.Labels, topK))).ToArray();
-        return TypedResults.Ok(new ImageClassifyResponse(served.Name, served.Version, results));
+        var answer = run.Value;
+        var results = answer.Outputs.Select(logits => new ImageClassificationResult(Classification.Rank(logits, answer.Description.Labels, topK))).ToArray();
+        return TypedResults.Ok(new ImageClassifyResponse(answer.Model.Name, answer.Model.Version, results));
     }
 
     private static async Task<Result<(string? Model, long? Version, int? TopK, IReadOnlyList<ImageInput> Images)>> ReadJsonAsync(

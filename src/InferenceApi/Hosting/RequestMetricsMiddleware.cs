@@ -1,5 +1,5 @@
 using InferenceApi.Core.Diagnostics;
-using InferenceApi.Serving;
+using InferenceApi.Endpoints;
 
 namespace InferenceApi.Hosting;
 

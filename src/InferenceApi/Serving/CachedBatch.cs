@@ -1,4 +1,4 @@
 namespace InferenceApi.Serving;
 
-/// <summary>One output per input, how many came from the cache, and where the others' time went.</summary>
-public sealed record CachedBatch(IReadOnlyList<float[]> Outputs, int CacheHits, TimeSpan QueueTime, TimeSpan ComputeTime, int LargestBatch);
+/// <summary>One output per input, and where the inputs went (how many came from the cache, the others' times).</summary>
+public sealed record CachedBatch(IReadOnlyList<float[]> Outputs, RunReport Report);

@@ -1,25 +1,16 @@
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using InferenceApi.Caching;
 using InferenceApi.Core.Errors;
-using InferenceApi.Core.Models;
 using InferenceApi.Core.Scheduling;
 
 namespace InferenceApi.Serving;
 
 /// <summary>
 /// Answers from the result cache what it can and runs only the rest, for every deterministic endpoint:
-/// float outputs are stored as raw little-endian bytes under keys that name the model version generation.
+/// float outputs are stored as raw little-endian bytes under <see cref="CacheKeys"/>.
 /// </summary>
 public sealed class CachedRunner(IResultCache cache)
 {
-    /// <summary>
-    /// A cache key: task, model, version, the folder fingerprint (so a reloaded copy of a version never reads
-    /// the results of the copy it replaced), and a hash of the normalised input bytes.
-    /// </summary>
-    public static string Key(ModelVersion model, ModelTask task, ReadOnlySpan<byte> input) =>
-        $"{task.ToName()}:{model.Name}:{model.Version}:{model.Source.Fingerprint}:{Convert.ToBase64String(SHA256.HashData(input))}";
-
     /// <param name="runMisses">Runs the inputs at the given indexes (in that order) and returns their outputs in the same order.</param>
     public async Task<Result<CachedBatch>> RunAsync(
         IReadOnlyList<string> keys,
@@ -62,6 +53,6 @@ public sealed class CachedRunner(IResultCache cache)
             }
         }
 
-        return new CachedBatch(outputs, keys.Count - misses.Count, queueTime, computeTime, largestBatch);
+        return new CachedBatch(outputs, new RunReport(keys.Count, keys.Count - misses.Count, queueTime, computeTime, largestBatch));
     }
 }

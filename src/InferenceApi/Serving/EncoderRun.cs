@@ -3,17 +3,12 @@ using InferenceApi.Core.Models;
 namespace InferenceApi.Serving;
 
 /// <summary>
-/// What a classify or embed request got back: one raw output per input (logits, or the pooled vector
-/// before normalisation), and where the time went.
+/// What a classify or embed request got back: the model version that answered, one raw output per input (logits, or
+/// the pooled vector before normalisation), which inputs were truncated, and the prompt tokens.
 /// </summary>
 public sealed record EncoderRun(
-    string Model,
-    long Version,
+    ModelVersion Model,
     ModelDescription Description,
     IReadOnlyList<float[]> Outputs,
     IReadOnlyList<bool> Truncated,
-    int PromptTokens,
-    int CacheHits,
-    TimeSpan QueueTime,
-    TimeSpan ComputeTime,
-    int LargestBatch);
+    int PromptTokens);

@@ -3,18 +3,20 @@ using System.Threading.Channels;
 using InferenceApi.Contracts;
 using InferenceApi.Core.Errors;
 using InferenceApi.Core.Generation;
+using InferenceApi.Core.Models;
 
 namespace InferenceApi.Serving;
 
 /// <summary>
-/// The sequences one request started (prompts × samples, in choice order) under one model lease. Waiting for them
-/// or streaming them ends all of them as soon as one fails, so no orphan keeps a decode slot.
+/// The sequences one request started (prompts × samples, in choice order) under one model lease, which the batch
+/// holds until it is disposed (when the answer or the stream is complete), so a version never retires under a
+/// running generation. Waiting for them or streaming them ends all of them as soon as one fails, and disposing ends
+/// any still running, so no orphan keeps a decode slot.
 /// </summary>
-public sealed class GenerationBatch(string model, long version, IReadOnlyList<GenerationSequence> sequences, int samplesPerPrompt, CancellationTokenSource stop)
+public sealed class GenerationBatch(
+    ModelLease<TextGenerationRuntime> lease, IReadOnlyList<GenerationSequence> sequences, int samplesPerPrompt, CancellationTokenSource stop) : IDisposable
 {
-    public string Model { get; } = model;
-
-    public long Version { get; } = version;
+    public ModelVersion Model { get; } = lease.Model;
 
     /// <summary>Prompt p, sample s is choice <c>p * samplesPerPrompt + s</c>, as OpenAI numbers choices.</summary>
     public IReadOnlyList<GenerationSequence> Sequences { get; } = sequences;
@@ -86,6 +88,13 @@ public sealed class GenerationBatch(string model, long version, IReadOnlyList<Ge
         }
 
         return new GenerationUsage(prompt, completion, prompt + completion);
+    }
+
+    public void Dispose()
+    {
+        stop.Cancel();
+        stop.Dispose();
+        lease.Dispose();
     }
 
     private static async Task PumpAsync(GenerationSequence sequence, int choice, ChannelWriter<GenerationEvent> writer, CancellationToken cancellationToken)

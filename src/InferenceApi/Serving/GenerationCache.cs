@@ -1,50 +1,44 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using InferenceApi.Caching;
 using InferenceApi.Contracts;
 using InferenceApi.Core.Generation;
 using InferenceApi.Core.Models;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 
 namespace InferenceApi.Serving;
 
 /// <summary>
-/// Caches deterministic generations (greedy, or sampled with a seed) by the serving version and the whole
-/// request, in the same two-level cache as classification. Streams are not cached: they exist to show tokens
-/// as they are made.
+/// Caches deterministic generations (greedy, or sampled with a seed) by the serving version and the normalised
+/// request (prompts or chat messages, sampling settings, samples per prompt), in the same two-level cache as the encoders and under
+/// the same key format (<see cref="CacheKeys"/>). Streams are not cached: they exist to show tokens as they are made.
 /// </summary>
-public sealed class GenerationCache(IResultCache cache, ModelRepository repository, IOptions<JsonOptions> json)
+public sealed class GenerationCache(IResultCache cache)
 {
-    /// <summary>The key for this request on the version that would serve it, or null when the answer is not deterministic or the model is not ready.</summary>
-    public string? Key(GenerateRequest request)
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The key for this request on <paramref name="model"/>, or null when its answer is not deterministic.</summary>
+    public static string? Key(ModelVersion model, GenerationStart request)
     {
-        var deterministic = (request.Temperature ?? 0) == 0 || request.Seed is not null;
-        var name = ModelName.Parse(request.Model);
-        if (!deterministic || request.Stream == true || !name.IsSuccess)
+        // An absent temperature means 1: only greedy or seeded sampling replays exactly.
+        var sampling = request.Sampling;
+        if (sampling.Temperature != 0f && sampling.Seed is null)
         {
             return null;
         }
 
-        var lease = repository.Acquire<TextGenerationRuntime>(name.Value, request.Version);
-        if (!lease.IsSuccess)
-        {
-            return null;
-        }
-
-        using var held = lease.Value;
-        var model = held.Model;
-        var hash = SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request with { Version = null }, json.Value.SerializerOptions));
-        return $"text-generation:{model.Name}:{model.Version}:{model.Source.Fingerprint}:{Convert.ToBase64String(hash)}";
+        var input = JsonSerializer.SerializeToUtf8Bytes(new KeyInput(request.Prompts, request.Messages, sampling, request.SamplesPerPrompt), Json);
+        return CacheKeys.For(model, ModelTask.TextGeneration, input);
     }
 
-    public async Task<GenerateResponse?> GetAsync(string key, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<GenerationOutcome> Outcomes, GenerationUsage Usage)?> GetAsync(string key, CancellationToken cancellationToken)
     {
         var lookup = await cache.GetAsync(key, cancellationToken);
-        return lookup.IsHit ? JsonSerializer.Deserialize<GenerateResponse>(lookup.Value.Span, json.Value.SerializerOptions) : null;
+        return lookup.IsHit && JsonSerializer.Deserialize<Entry>(lookup.Value.Span, Json) is { } entry ? (entry.Outcomes, entry.Usage) : null;
     }
 
-    public void Set(string key, GenerateResponse response) =>
-        cache.Set(key, Encoding.UTF8.GetBytes(JsonSerializer.Serialize(response, json.Value.SerializerOptions)));
+    public void Set(string key, GenerationAnswer answer) =>
+        cache.Set(key, JsonSerializer.SerializeToUtf8Bytes(new Entry(answer.Outcomes, answer.Usage), Json));
+
+    private sealed record KeyInput(IReadOnlyList<string> Prompts, IReadOnlyList<ChatTurn>? Messages, SamplingRequest Sampling, int SamplesPerPrompt);
+
+    private sealed record Entry(IReadOnlyList<GenerationOutcome> Outcomes, GenerationUsage Usage);
 }

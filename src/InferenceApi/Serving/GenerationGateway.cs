@@ -7,20 +7,74 @@ namespace InferenceApi.Serving;
 
 /// <summary>
 /// What every text-generation endpoint (TGI-like and OpenAI-compatible) does before its own response shape: check the
-/// model and prompts, take a model lease held until the response is complete, and start one sequence per prompt and
-/// sample. Errors name the fields the endpoint's clients send (<see cref="GenerationStart.PromptField"/>, <see cref="GenerationStart.MaxTokensField"/>).
+/// model and prompts, lease the model, and start one sequence per prompt and sample (<see cref="Start"/>, for streams),
+/// or answer a whole request from the cache or by running it (<see cref="CompleteAsync"/>). Errors name the fields the
+/// endpoint's clients send (<see cref="GenerationStart.PromptField"/>, <see cref="GenerationStart.MaxTokensField"/>).
 /// </summary>
-public sealed class GenerationGateway(RequestValidator validator, ModelRepository repository)
+public sealed class GenerationGateway(RequestValidator validator, ModelRepository repository, GenerationCache cache)
 {
     /// <summary>At most this many samples per prompt (OpenAI's <c>n</c>): each one is a sequence in the running batch.</summary>
     public const int MaxSamplesPerPrompt = 8;
 
-    public Result<GenerationBatch> Start(GenerationStart request, HttpContext http, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts the request's sequences; the caller disposes the batch when its response is complete (that releases the
+    /// model and ends whatever still runs).
+    /// </summary>
+    public Served<GenerationBatch> Start(GenerationStart request, CancellationToken cancellationToken)
+    {
+        var acquired = Acquire(request);
+        return acquired.IsSuccess ? Begin(acquired.Value, request, cancellationToken) : acquired.Error;
+    }
+
+    /// <summary>
+    /// The whole answer: from the cache when the request is deterministic and was answered before (on this version),
+    /// else by running every sequence to its end.
+    /// </summary>
+    public async Task<Served<GenerationAnswer>> CompleteAsync(GenerationStart request, CancellationToken cancellationToken)
+    {
+        var acquired = Acquire(request);
+        if (!acquired.IsSuccess)
+        {
+            return acquired.Error;
+        }
+
+        var model = acquired.Value.Model;
+        var key = GenerationCache.Key(model, request);
+        if (key is not null && await cache.GetAsync(key, cancellationToken) is { } cached)
+        {
+            acquired.Value.Dispose();
+            return new Served<GenerationAnswer>(new GenerationAnswer(model, cached.Outcomes, cached.Usage), model, new RunReport(1, 1));
+        }
+
+        var started = Begin(acquired.Value, request, cancellationToken);
+        if (!started.Result.IsSuccess)
+        {
+            return new Served<GenerationAnswer>(started.Result.Error, model);
+        }
+
+        using var batch = started.Result.Value;
+        var outcomes = await batch.CompleteAsync(cancellationToken);
+        if (!outcomes.IsSuccess)
+        {
+            return new Served<GenerationAnswer>(outcomes.Error, model);
+        }
+
+        var answer = new GenerationAnswer(model, outcomes.Value, batch.Usage(outcomes.Value));
+        if (key is null)
+        {
+            return new Served<GenerationAnswer>(answer, model);
+        }
+
+        cache.Set(key, answer);
+        return new Served<GenerationAnswer>(answer, model, new RunReport(1, 0));
+    }
+
+    private Result<ModelLease<TextGenerationRuntime>> Acquire(GenerationStart request)
     {
         var model = validator.Model(request.Model, request.Version);
         if (!model.IsSuccess)
         {
-            return model.Error!;
+            return model.Error;
         }
 
         if (request.Prompts.Count == 0)
@@ -43,43 +97,38 @@ public sealed class GenerationGateway(RequestValidator validator, ModelRepositor
             }
         }
 
-        var acquired = repository.Acquire<TextGenerationRuntime>(model.Value!.Name, model.Value.Version);
-        if (!acquired.IsSuccess)
-        {
-            return acquired.Error!;
-        }
+        return repository.Acquire<TextGenerationRuntime>(model.Value.Name, model.Value.Version);
+    }
 
-        // The lease is held until the answer or the stream is complete: a version never retires under a running generation.
-        var lease = acquired.Value!;
-        http.Response.RegisterForDispose(lease);
-        InferenceTelemetry.Tag(http, lease.Model.Name, lease.Model.Version);
-
+    /// <summary>Starts every sequence under <paramref name="lease"/>, which the batch then holds; on a refusal the lease is released here.</summary>
+    private static Served<GenerationBatch> Begin(ModelLease<TextGenerationRuntime> lease, GenerationStart request, CancellationToken cancellationToken)
+    {
         // Ends every started sequence when one of them fails or the response is done, as well as when the client leaves.
         var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        http.Response.RegisterForDispose(new CancelOnDispose(stop));
-        var runtime = lease.Runtime;
         var sequences = new List<GenerationSequence>(request.Prompts.Count * request.SamplesPerPrompt);
         for (var p = 0; p < request.Prompts.Count; p++)
         {
+            var fields = new GenerationFields(PromptField(request, p), request.MaxTokensField);
             for (var s = 0; s < request.SamplesPerPrompt; s++)
             {
                 // Each sample of a seeded request gets its own seed, so the choices differ yet replay exactly.
                 var sampling = s == 0 || request.Sampling.Seed is null ? request.Sampling : request.Sampling with { Seed = request.Sampling.Seed + (ulong)s };
-                var fields = new GenerationFields(PromptField(request, p), request.MaxTokensField);
                 var started = request.Messages is { } messages
-                    ? runtime.StartChat(messages, sampling, fields, stop.Token)
-                    : runtime.Start(request.Prompts[p], sampling, fields, stop.Token);
+                    ? lease.Runtime.StartChat(messages, sampling, fields, stop.Token)
+                    : lease.Runtime.Start(request.Prompts[p], sampling, fields, stop.Token);
                 if (!started.IsSuccess)
                 {
                     stop.Cancel();
-                    return started.Error;
+                    stop.Dispose();
+                    lease.Dispose();
+                    return new Served<GenerationBatch>(started.Error, lease.Model);
                 }
 
-                sequences.Add(started.Value!);
+                sequences.Add(started.Value);
             }
         }
 
-        return new GenerationBatch(lease.Model.Name, lease.Model.Version, sequences, request.SamplesPerPrompt, stop);
+        return new Served<GenerationBatch>(new GenerationBatch(lease, sequences, request.SamplesPerPrompt, stop), lease.Model);
     }
 
     private InferenceError? CheckPrompt(string prompt, string field)
@@ -97,14 +146,4 @@ public sealed class GenerationGateway(RequestValidator validator, ModelRepositor
 
     private static string PromptField(GenerationStart request, int index) =>
         request.Prompts.Count == 1 ? request.PromptField : $"{request.PromptField}[{index}]";
-
-    /// <summary>Cancels (rather than only disposes) the request's sequences when the response is disposed.</summary>
-    private sealed class CancelOnDispose(CancellationTokenSource source) : IDisposable
-    {
-        public void Dispose()
-        {
-            source.Cancel();
-            source.Dispose();
-        }
-    }
 }

@@ -13,13 +13,7 @@ namespace InferenceApi.Serving;
 /// </summary>
 public sealed class ImageClassificationGateway(ModelRepository repository, CachedRunner runner, RequestValidator validator)
 {
-    public async Task<Result<(ModelVersion Model, ModelDescription Description, CachedBatch Batch)>> RunAsync(
-        string? model,
-        long? version,
-        IReadOnlyList<ImageInput> images,
-        int? topK,
-        HttpContext http,
-        CancellationToken cancellationToken)
+    public async Task<Served<ImageRun>> RunAsync(string? model, long? version, IReadOnlyList<ImageInput> images, int? topK, CancellationToken cancellationToken)
     {
         var selector = validator.Model(model, version);
         if (!selector.IsSuccess)
@@ -56,31 +50,24 @@ public sealed class ImageClassificationGateway(ModelRepository repository, Cache
 
         using var lease = acquired.Value;
         var runtime = lease.Runtime;
-        InferenceTelemetry.Tag(http, lease.Model.Name, lease.Model.Version);
         if (validator.TopK(topK, runtime.Description.Labels.Count) is { } badTopK)
         {
-            return badTopK;
+            return new Served<ImageRun>(badTopK, lease.Model);
         }
 
-        var keys = images.Select(i => CachedRunner.Key(lease.Model, ModelTask.ImageClassification, i.Bytes.Span)).ToArray();
+        var keys = images.Select(i => CacheKeys.For(lease.Model, ModelTask.ImageClassification, i.Bytes.Span)).ToArray();
         var imageLimits = new ImageLimits(limits.MaxImageBytes, limits.MaxImagePixels, limits.MaxImageSide, limits.MaxImageSide);
-        var batch = await RunAsync(runtime, keys, i => runtime.Prepare(images[i].Bytes.Span, imageLimits, images[i].Field), http, cancellationToken);
-        if (!batch.IsSuccess)
-        {
-            return batch.Error;
-        }
-
-        return (lease.Model, runtime.Description, batch.Value);
+        return await RunAsync(lease.Model, runtime, keys, i => runtime.Prepare(images[i].Bytes.Span, imageLimits, images[i].Field), cancellationToken);
     }
 
     /// <summary>
     /// The shared tail for inputs already tied to a leased image model (the KServe v2 adapter enters here with
-    /// client-sent tensors): cache lookups, <paramref name="prepare"/> for the misses only, the scheduler, telemetry.
-    /// The caller holds the lease until the answer is written.
+    /// client-sent tensors): cache lookups, <paramref name="prepare"/> for the misses only, the scheduler.
+    /// The caller holds the lease on <paramref name="model"/> until the answer is written.
     /// </summary>
     /// <param name="prepare">Turns input i into the model's [3, H, W] tensor, or says what is wrong with it.</param>
-    public async Task<Result<CachedBatch>> RunAsync(
-        ImageClassifierRuntime runtime, IReadOnlyList<string> keys, Func<int, Result<float[]>> prepare, HttpContext http, CancellationToken cancellationToken)
+    public async Task<Served<ImageRun>> RunAsync(
+        ModelVersion model, ImageClassifierRuntime runtime, IReadOnlyList<string> keys, Func<int, Result<float[]>> prepare, CancellationToken cancellationToken)
     {
         var batch = await runner.RunAsync(
             keys,
@@ -101,11 +88,8 @@ public sealed class ImageClassificationGateway(ModelRepository repository, Cache
                 return runtime.RunAsync(tensors, ct);
             },
             cancellationToken);
-        if (batch.IsSuccess)
-        {
-            InferenceTelemetry.Report(http, batch.Value);
-        }
-
-        return batch;
+        return batch.IsSuccess
+            ? new Served<ImageRun>(new ImageRun(model, runtime.Description, batch.Value.Outputs), model, batch.Value.Report)
+            : new Served<ImageRun>(batch.Error, model);
     }
 }

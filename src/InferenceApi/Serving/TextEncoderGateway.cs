@@ -13,7 +13,7 @@ namespace InferenceApi.Serving;
 /// </summary>
 public sealed class TextEncoderGateway(ModelRepository repository, CachedRunner runner, RequestValidator validator)
 {
-    public async Task<Result<EncoderRun>> RunAsync(EncoderRequest request, HttpContext http, CancellationToken cancellationToken)
+    public async Task<Served<EncoderRun>> RunAsync(EncoderRequest request, CancellationToken cancellationToken)
     {
         var selector = validator.Model(request.Model, request.Version);
         if (!selector.IsSuccess)
@@ -35,36 +35,33 @@ public sealed class TextEncoderGateway(ModelRepository repository, CachedRunner 
 
         using var lease = acquired.Value;
         var runtime = lease.Runtime;
-        var description = runtime.Description;
-        InferenceTelemetry.Tag(http, lease.Model.Name, lease.Model.Version);
-        if (request.Precheck?.Invoke(description) is { } rejected)
+        if (request.Precheck?.Invoke(runtime.Description) is { } rejected)
         {
-            return rejected;
+            return new Served<EncoderRun>(rejected, lease.Model);
         }
 
         var encoded = runtime.Encode(texts.Value, request.Truncate, request.InputsField);
         if (!encoded.IsSuccess)
         {
-            return encoded.Error;
+            return new Served<EncoderRun>(encoded.Error, lease.Model);
         }
 
-        return await RunAsync(lease.Model, runtime, encoded.Value, http, cancellationToken).ConfigureAwait(false);
+        return await RunAsync(lease.Model, runtime, encoded.Value, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// The shared tail for inputs already tokenized and validated against a leased model (the KServe v2
-    /// adapter enters here with client-sent token ids): cache lookups, the scheduler, cache writes, telemetry.
+    /// adapter enters here with client-sent token ids): cache lookups, the scheduler, cache writes.
     /// The caller holds the lease on <paramref name="model"/> until the answer is written.
     /// </summary>
-    public async Task<Result<EncoderRun>> RunAsync(ModelVersion model, TextEncoderRuntime runtime, EncodedInputs encoded, HttpContext http, CancellationToken cancellationToken)
+    public async Task<Served<EncoderRun>> RunAsync(ModelVersion model, TextEncoderRuntime runtime, EncodedInputs encoded, CancellationToken cancellationToken)
     {
         var description = runtime.Description;
-        var task = description.Task;
         var items = encoded.Items;
         var keys = new string[items.Count];
         for (var i = 0; i < items.Count; i++)
         {
-            keys[i] = CachedRunner.Key(model, task, MemoryMarshal.AsBytes(items[i].Ids.AsSpan()));
+            keys[i] = CacheKeys.For(model, description.Task, MemoryMarshal.AsBytes(items[i].Ids.AsSpan()));
         }
 
         var batch = await runner.RunAsync(
@@ -73,21 +70,10 @@ public sealed class TextEncoderGateway(ModelRepository repository, CachedRunner 
             cancellationToken).ConfigureAwait(false);
         if (!batch.IsSuccess)
         {
-            return batch.Error;
+            return new Served<EncoderRun>(batch.Error, model);
         }
 
-        var result = new EncoderRun(
-            model.Name,
-            model.Version,
-            description,
-            batch.Value.Outputs,
-            items.Select(i => i.WasTruncated).ToArray(),
-            encoded.TotalTokens,
-            batch.Value.CacheHits,
-            batch.Value.QueueTime,
-            batch.Value.ComputeTime,
-            batch.Value.LargestBatch);
-        InferenceTelemetry.Report(http, batch.Value);
-        return result;
+        var run = new EncoderRun(model, description, batch.Value.Outputs, items.Select(i => i.WasTruncated).ToArray(), encoded.TotalTokens);
+        return new Served<EncoderRun>(run, model, batch.Value.Report);
     }
 }

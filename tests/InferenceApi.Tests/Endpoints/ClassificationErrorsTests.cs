@@ -44,6 +44,15 @@ public sealed class ClassificationErrorsTests(ClassifierServer server) : IClassF
     }
 
     [Fact]
+    public async Task Classify_RefusedAfterTheModelWasLeased_StillNamesTheModelVersion()
+    {
+        using var response = await _client.PostJsonAsync("/v1/classify", new { model = "tiny-bert-cls", inputs = "a", top_k = 9 });
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest, "validation", "top_k");
+        Assert.Equal("1", response.Header("x-model-version"));
+    }
+
+    [Fact]
     public async Task Classify_NoBody_AnswersBadRequest()
     {
         using var response = await _client.PostAsync("/v1/classify", new StringContent(string.Empty, System.Text.Encoding.UTF8, "application/json"));

@@ -23,7 +23,23 @@ public sealed class GenerationCacheTests : SingleModelServer
 
         Assert.Equal("miss", first.Header("x-cache"));
         Assert.Equal("hit", second.Header("x-cache"));
+        Assert.Equal("1", second.Header("x-model-version"));
         Assert.Equal((await first.ReadJsonAsync()).GetRawText(), (await second.ReadJsonAsync()).GetRawText());
+    }
+
+    [Fact]
+    public async Task Completions_SeededRequestTwice_SecondIsACacheHitWithTheSameChoices()
+    {
+        var body = new { model = "tiny-gpt", prompt = "Once upon a time " + Guid.NewGuid().ToString("N")[..4], max_tokens = 6, n = 2, seed = 7 };
+
+        using var first = await Client.PostJsonAsync("/v1/completions", body);
+        using var second = await Client.PostJsonAsync("/v1/completions", body);
+
+        Assert.Equal("miss", first.Header("x-cache"));
+        Assert.Equal("hit", second.Header("x-cache"));
+        var choices = (await first.ReadJsonAsync()).GetProperty("choices");
+        Assert.Equal(choices.GetRawText(), (await second.ReadJsonAsync()).GetProperty("choices").GetRawText());
+        Assert.Equal(2, choices.GetArrayLength());
     }
 
     [Fact]

@@ -29,11 +29,11 @@ public interface IKServeModelAdapter
     /// <summary>
     /// Checks the request against the model, runs it through the model's scheduler, and returns every output this
     /// adapter offers (the endpoint filters them by <see cref="ValidatedInferRequest.RequestedOutputs"/>, which an
-    /// adapter may also read to skip work). The lease stays held by the caller until the answer is written.
+    /// adapter may also read to skip work), with where the rows went (cache, queue, batch). The lease stays held by the
+    /// caller until the answer is written.
     /// </summary>
-    Task<Result<IReadOnlyList<KServeResponseOutput>>> InferAsync(
+    Task<Served<IReadOnlyList<KServeResponseOutput>>> InferAsync(
         ModelLease<IModelRuntime> lease,
         ValidatedInferRequest request,
-        HttpContext http,
         CancellationToken cancellationToken);
 }

@@ -32,8 +32,8 @@ public sealed class ImageClassifierKServeAdapter(ImageClassificationGateway gate
             [new(Logits, KServeDatatype.Fp32, [-1, description.Labels.Count])]);
     }
 
-    protected override async Task<Result<IReadOnlyList<KServeResponseOutput>>> InferAsync(
-        ModelVersion model, ImageClassifierRuntime runtime, ValidatedInferRequest request, HttpContext http, CancellationToken cancellationToken)
+    protected override async Task<Served<IReadOnlyList<KServeResponseOutput>>> InferAsync(
+        ModelVersion model, ImageClassifierRuntime runtime, ValidatedInferRequest request, CancellationToken cancellationToken)
     {
         if (request.Inputs.Count != 1 || request.Inputs[0].Name is not (PixelValues or Image))
         {
@@ -52,13 +52,8 @@ public sealed class ImageClassifierKServeAdapter(ImageClassificationGateway gate
         }
 
         var (keys, prepare) = prepared.Value;
-        var run = await gateway.RunAsync(runtime, keys.Select(k => CachedRunner.Key(model, ModelTask.ImageClassification, k)).ToArray(), prepare, http, cancellationToken);
-        if (!run.IsSuccess)
-        {
-            return run.Error;
-        }
-
-        return Result<IReadOnlyList<KServeResponseOutput>>.Ok([KServeResponseOutput.Fp32Rows(Logits, run.Value.Outputs)]);
+        var run = await gateway.RunAsync(model, runtime, keys.Select(k => CacheKeys.For(model, ModelTask.ImageClassification, k)).ToArray(), prepare, cancellationToken);
+        return run.Then(done => Result<IReadOnlyList<KServeResponseOutput>>.Ok([KServeResponseOutput.Fp32Rows(Logits, done.Outputs)]));
     }
 
     /// <summary>Rows of a [batch, 3, H, W] tensor; each row's bytes are its cache key.</summary>

@@ -1,5 +1,4 @@
 using InferenceApi.Contracts.KServe;
-using InferenceApi.Core.Errors;
 using InferenceApi.Core.Models;
 
 namespace InferenceApi.Serving.KServe;
@@ -15,13 +14,13 @@ public abstract class KServeModelAdapter<TRuntime> : IKServeModelAdapter
 
     public abstract KServeModelSignature Describe(ModelDescription description);
 
-    public Task<Result<IReadOnlyList<KServeResponseOutput>>> InferAsync(
-        ModelLease<IModelRuntime> lease, ValidatedInferRequest request, HttpContext http, CancellationToken cancellationToken) =>
+    public Task<Served<IReadOnlyList<KServeResponseOutput>>> InferAsync(
+        ModelLease<IModelRuntime> lease, ValidatedInferRequest request, CancellationToken cancellationToken) =>
         lease.Runtime is TRuntime runtime
-            ? InferAsync(lease.Model, runtime, request, http, cancellationToken)
+            ? InferAsync(lease.Model, runtime, request, cancellationToken)
             : throw new InvalidOperationException($"{GetType().Name} was handed a {lease.Runtime.GetType().Name}; KServeAdapterRegistry picks adapters by Handles.");
 
     /// <summary>What <see cref="IKServeModelAdapter.InferAsync"/> does, for a model whose runtime is a <typeparamref name="TRuntime"/>.</summary>
-    protected abstract Task<Result<IReadOnlyList<KServeResponseOutput>>> InferAsync(
-        ModelVersion model, TRuntime runtime, ValidatedInferRequest request, HttpContext http, CancellationToken cancellationToken);
+    protected abstract Task<Served<IReadOnlyList<KServeResponseOutput>>> InferAsync(
+        ModelVersion model, TRuntime runtime, ValidatedInferRequest request, CancellationToken cancellationToken);
 }

@@ -45,11 +45,10 @@ public sealed class TextEncoderKServeAdapter(TextEncoderGateway gateway, KServeR
         return new KServeModelSignature(inputs, [output]);
     }
 
-    protected override async Task<Result<IReadOnlyList<KServeResponseOutput>>> InferAsync(
+    protected override async Task<Served<IReadOnlyList<KServeResponseOutput>>> InferAsync(
         ModelVersion model,
         TextEncoderRuntime runtime,
         ValidatedInferRequest request,
-        HttpContext http,
         CancellationToken cancellationToken)
     {
         foreach (var input in request.Inputs)
@@ -69,14 +68,9 @@ public sealed class TextEncoderKServeAdapter(TextEncoderGateway gateway, KServeR
             return encoded.Error;
         }
 
-        var run = await gateway.RunAsync(model, runtime, encoded.Value, http, cancellationToken).ConfigureAwait(false);
-        if (!run.IsSuccess)
-        {
-            return run.Error;
-        }
-
+        var run = await gateway.RunAsync(model, runtime, encoded.Value, cancellationToken).ConfigureAwait(false);
         var name = runtime.Description.Task == ModelTask.TextClassification ? Logits : Embeddings;
-        return Result<IReadOnlyList<KServeResponseOutput>>.Ok([KServeResponseOutput.Fp32Rows(name, run.Value.Outputs)]);
+        return run.Then(done => Result<IReadOnlyList<KServeResponseOutput>>.Ok([KServeResponseOutput.Fp32Rows(name, done.Outputs)]));
     }
 
     private static long HiddenSize(ModelDescription description) =>
