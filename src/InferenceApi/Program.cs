@@ -1,5 +1,6 @@
 using InferenceApi.Core.Models;
 using InferenceApi.Endpoints;
+using InferenceApi.Errors;
 using InferenceApi.Health;
 using InferenceApi.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -15,8 +16,8 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 
-// Statuses the framework answers itself (unknown route, wrong method or media type) get a problem body too.
-app.UseStatusCodePages();
+// Statuses the framework answers itself (unknown route, wrong method) get the same error bodies as everything else.
+app.UseStatusCodePages(FrameworkErrors.WriteAsync);
 app.UseMiddleware<RequestBodyLimitMiddleware>();
 app.UseSerilogRequestLogging(options => options.EnrichDiagnosticContext = (log, http) => log.Set("RequestId", http.TraceIdentifier));
 app.UseMiddleware<RequestMetricsMiddleware>();

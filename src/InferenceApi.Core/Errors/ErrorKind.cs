@@ -1,16 +1,19 @@
 namespace InferenceApi.Core.Errors;
 
 /// <summary>
-/// Every way a request can fail, as the API reports it. One table in the web host maps each kind to a
-/// status code; nothing else decides statuses.
+/// Every way a request can fail, as the API reports it. One table in the web host (<c>ErrorTable</c>) maps each kind
+/// to a status code and to what each protocol calls it; nothing else decides statuses.
 /// </summary>
 public enum ErrorKind
 {
     /// <summary>A field is malformed or out of range (400).</summary>
     Validation,
 
-    /// <summary>Unknown model or version (404).</summary>
+    /// <summary>Unknown model or version, or nothing served at the path (404).</summary>
     NotFound,
+
+    /// <summary>The path exists but not for this method (405); only the framework finds this.</summary>
+    MethodNotAllowed,
 
     /// <summary>The body or an item in it is over a size limit (413).</summary>
     PayloadTooLarge,
@@ -41,4 +44,7 @@ public enum ErrorKind
 
     /// <summary>The runtime failed while running a batch (500).</summary>
     Backend,
+
+    /// <summary>Anything unexpected: an exception no part of the server answered (500, without its details).</summary>
+    Internal,
 }

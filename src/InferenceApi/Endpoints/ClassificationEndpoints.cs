@@ -21,11 +21,11 @@ public static class ClassificationEndpoints
             .WithDescription("Texts are batched with other requests. Scores are softmax probabilities, best first. Results are cached by model version and token ids (X-Cache).")
             .Accepts<ClassifyRequest>("application/json")
             .WithRequestExample(new ClassifyRequest("sentiment", new TextInputs(["The movie was great!", "A dull, boring plot."], false), 2, false, null))
-            .ProducesInferenceProblems();
+            .ProducesErrors();
         return app;
     }
 
-    private static async Task<Results<Ok<ClassifyResponse>, ProblemResult>> ClassifyAsync(
+    private static async Task<Results<Ok<ClassifyResponse>, ErrorResult>> ClassifyAsync(
         ClassifyRequest request,
         RequestValidator validator,
         TextEncoderGateway gateway,
@@ -44,7 +44,7 @@ public static class ClassificationEndpoints
             cancellationToken));
         if (!run.IsSuccess)
         {
-            return new ProblemResult(run.Error);
+            return new ErrorResult(run.Error);
         }
 
         var answer = run.Value;

@@ -20,7 +20,7 @@ public static class EmbeddingsEndpoints
             .WithDescription("Vectors are the mean of the last hidden states over real tokens, L2-normalised unless normalize is false.")
             .Accepts<EmbedRequest>("application/json")
             .WithRequestExample(new EmbedRequest("embedder", new TextInputs(["What is the capital of France?", "Paris is the capital of France."], false), true, false, null))
-            .ProducesInferenceProblems();
+            .ProducesErrors();
         return app;
     }
 
@@ -37,7 +37,7 @@ public static class EmbeddingsEndpoints
         return vectors;
     }
 
-    private static async Task<Results<Ok<EmbedResponse>, ProblemResult>> EmbedAsync(
+    private static async Task<Results<Ok<EmbedResponse>, ErrorResult>> EmbedAsync(
         EmbedRequest request,
         TextEncoderGateway gateway,
         HttpContext http,
@@ -48,7 +48,7 @@ public static class EmbeddingsEndpoints
             cancellationToken));
         if (!run.IsSuccess)
         {
-            return new ProblemResult(run.Error);
+            return new ErrorResult(run.Error);
         }
 
         var vectors = Finish(run.Value, request.Normalize);

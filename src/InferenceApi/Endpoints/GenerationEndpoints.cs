@@ -23,7 +23,7 @@ public static class GenerationEndpoints
                 "Stop sequences are matched on the text across token boundaries and not included. Each sequence joins the running batch between decode steps.")
             .Accepts<GenerateRequest>("application/json")
             .WithRequestExample(new GenerateRequest("gpt", "Once upon a time", 32, 0.7, 50, 0.95, 1.1, ["\n\n"], 42, false, false, null))
-            .ProducesInferenceProblems();
+            .ProducesErrors();
         return app;
     }
 
@@ -33,13 +33,13 @@ public static class GenerationEndpoints
         if (request.Stream == true)
         {
             var started = StartStream(gateway, start, http, cancellationToken);
-            return started.IsSuccess ? TypedResults.ServerSentEvents(StreamAsync(started.Value, http, cancellationToken)) : new ProblemResult(started.Error);
+            return started.IsSuccess ? TypedResults.ServerSentEvents(StreamAsync(started.Value, http, cancellationToken)) : new ErrorResult(started.Error);
         }
 
         var answered = http.Report(await gateway.CompleteAsync(start, cancellationToken));
         if (!answered.IsSuccess)
         {
-            return new ProblemResult(answered.Error);
+            return new ErrorResult(answered.Error);
         }
 
         var answer = answered.Value;
@@ -78,7 +78,7 @@ public static class GenerationEndpoints
             }
             else if (step.Error is { } error)
             {
-                yield return new SseItem<object>(ProblemResult.ToProblemDetails(error, http), "error");
+                yield return new SseItem<object>(ErrorResult.Body(http, error), "error");
             }
             else
             {

@@ -9,13 +9,14 @@ using InferenceApi.Hosting;
 using InferenceApi.Serving;
 using InferenceApi.Serving.KServe;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace InferenceApi.Endpoints;
 
 /// <summary>
 /// KServe v2 / Open Inference Protocol over REST, so Triton and KServe clients and tooling can talk to the server:
 /// server and model metadata, health, and JSON tensor inference. Errors are <c>{"error": "message"}</c> with the
-/// status from <see cref="ErrorStatus"/>. Health answers follow the protocol: 200 for true, 400 with an empty body
+/// status from <see cref="ErrorTable"/>. Health answers follow the protocol: 200 for true, 400 with an empty body
 /// for false. What a model accepts and answers comes from its <see cref="IKServeModelAdapter"/>.
 /// </summary>
 public static class KServeV2Endpoints
@@ -25,9 +26,12 @@ public static class KServeV2Endpoints
 
     private static readonly string ServerVersion = ReadServerVersion();
 
+    /// <summary>The protocol's "false" is a 400 with no body: the status-code pages must not fill one in.</summary>
+    private static readonly SkipStatusCodePagesAttribute EmptyFalse = new();
+
     public static IEndpointRouteBuilder MapKServeV2Endpoints(this IEndpointRouteBuilder app)
     {
-        var v2 = app.MapGroup(KServeErrorResult.PathPrefix).WithTags("KServe v2");
+        var v2 = app.MapGroup(ErrorFamilies.KServePrefix).WithTags("KServe v2").WithErrorFamily(ErrorFamily.KServe);
         v2.MapGet("/", ServerMetadata)
             .WithName("KServeServerMetadata")
             .WithSummary("Server metadata: name, version and protocol extensions (none).");
@@ -36,36 +40,39 @@ public static class KServeV2Endpoints
             .WithSummary("Liveness: 200 while the process serves requests.");
         v2.MapGet("/health/ready", Ready)
             .WithName("KServeServerReady")
-            .WithSummary("Readiness: 200 once the first model scan has loaded, 400 (empty body, as the protocol says) before that or while draining.");
+            .WithSummary("Readiness: 200 once the first model scan has loaded, 400 (empty body, as the protocol says) before that or while draining.")
+            .WithMetadata(EmptyFalse);
         v2.MapGet("/models/{name}", Metadata)
             .WithName("KServeModelMetadata")
             .WithSummary("Model metadata for the serving version: inputs (input_ids/attention_mask INT64 or text BYTES) and outputs (logits FP32 raw, or embeddings FP32 mean-pooled, not normalised).")
-            .ProducesKServeErrors();
+            .ProducesErrors();
         v2.MapGet("/models/{name}/versions/{version}", VersionMetadata)
             .WithName("KServeModelVersionMetadata")
             .WithSummary("Model metadata for a pinned version.")
-            .ProducesKServeErrors();
+            .ProducesErrors();
         v2.MapGet("/models/{name}/ready", ModelReady)
             .WithName("KServeModelReady")
             .WithSummary("200 when some version of the model is ready, 400 (empty body) when it is known but not ready, 404 when unknown.")
-            .ProducesKServeErrors();
+            .WithMetadata(EmptyFalse)
+            .ProducesErrors();
         v2.MapGet("/models/{name}/versions/{version}/ready", VersionReady)
             .WithName("KServeModelVersionReady")
             .WithSummary("200 when that version is ready, 400 (empty body) when it is known but not ready, 404 when unknown.")
-            .ProducesKServeErrors();
+            .WithMetadata(EmptyFalse)
+            .ProducesErrors();
         v2.MapPost("/models/{name}/infer", InferAsync)
             .WithName("KServeInfer")
             .WithSummary("Infer with JSON tensors on the serving version; rows are batched with every other request.")
             .WithDescription("Text models take input_ids INT64 [batch, sequence] (with optional attention_mask, and token_type_ids of zeros) or text BYTES [batch] (parameter truncate). They answer logits FP32 [batch, labels] (raw, before softmax) or embeddings FP32 [batch, hidden] (masked mean pooling, not normalised). data may be flat or nested; answers are flat.")
             .Accepts<KServeInferRequest>("application/json")
             .WithRequestExample(TextExample)
-            .ProducesKServeErrors();
+            .ProducesErrors();
         v2.MapPost("/models/{name}/versions/{version}/infer", InferVersionAsync)
             .WithName("KServeInferVersion")
             .WithSummary("Infer with JSON tensors on a pinned version.")
             .Accepts<KServeInferRequest>("application/json")
             .WithRequestExample(IdsExample)
-            .ProducesKServeErrors();
+            .ProducesErrors();
         return app;
     }
 
@@ -84,17 +91,6 @@ public static class KServeV2Endpoints
         ],
         null);
 
-    private static RouteHandlerBuilder ProducesKServeErrors(this RouteHandlerBuilder builder)
-    {
-        int[] statuses = [400, 404, 413, 422, 429, 503, 504];
-        foreach (var status in statuses)
-        {
-            builder.Produces<KServeErrorResponse>(status, "application/json");
-        }
-
-        return builder;
-    }
-
     private static Ok<KServeServerMetadata> ServerMetadata() => TypedResults.Ok(new KServeServerMetadata(ServerName, ServerVersion, []));
 
     private static Ok Live() => TypedResults.Ok();
@@ -104,19 +100,19 @@ public static class KServeV2Endpoints
             ? TypedResults.Ok()
             : TypedResults.BadRequest();
 
-    private static Results<Ok<KServeModelMetadata>, KServeErrorResult> Metadata(string name, ModelRepository repository, KServeAdapterRegistry adapters) =>
+    private static Results<Ok<KServeModelMetadata>, ErrorResult> Metadata(string name, ModelRepository repository, KServeAdapterRegistry adapters) =>
         DescribeModel(name, null, repository, adapters);
 
-    private static Results<Ok<KServeModelMetadata>, KServeErrorResult> VersionMetadata(string name, string version, ModelRepository repository, KServeAdapterRegistry adapters) =>
+    private static Results<Ok<KServeModelMetadata>, ErrorResult> VersionMetadata(string name, string version, ModelRepository repository, KServeAdapterRegistry adapters) =>
         DescribeModel(name, version, repository, adapters);
 
-    private static Results<Ok, BadRequest, KServeErrorResult> ModelReady(string name, ModelRepository repository) =>
+    private static Results<Ok, BadRequest, ErrorResult> ModelReady(string name, ModelRepository repository) =>
         IsReady(name, null, repository);
 
-    private static Results<Ok, BadRequest, KServeErrorResult> VersionReady(string name, string version, ModelRepository repository) =>
+    private static Results<Ok, BadRequest, ErrorResult> VersionReady(string name, string version, ModelRepository repository) =>
         IsReady(name, version, repository);
 
-    private static Task<Results<Ok<KServeInferResponse>, KServeErrorResult>> InferAsync(
+    private static Task<Results<Ok<KServeInferResponse>, ErrorResult>> InferAsync(
         string name,
         KServeInferRequest request,
         KServeRequestValidator validator,
@@ -126,7 +122,7 @@ public static class KServeV2Endpoints
         CancellationToken cancellationToken) =>
         RunAsync(name, null, request, validator, repository, adapters, http, cancellationToken);
 
-    private static Task<Results<Ok<KServeInferResponse>, KServeErrorResult>> InferVersionAsync(
+    private static Task<Results<Ok<KServeInferResponse>, ErrorResult>> InferVersionAsync(
         string name,
         string version,
         KServeInferRequest request,
@@ -137,25 +133,25 @@ public static class KServeV2Endpoints
         CancellationToken cancellationToken) =>
         RunAsync(name, version, request, validator, repository, adapters, http, cancellationToken);
 
-    private static Results<Ok<KServeModelMetadata>, KServeErrorResult> DescribeModel(string name, string? version, ModelRepository repository, KServeAdapterRegistry adapters)
+    private static Results<Ok<KServeModelMetadata>, ErrorResult> DescribeModel(string name, string? version, ModelRepository repository, KServeAdapterRegistry adapters)
     {
         var selector = KServeRequestValidator.Route(name, version);
         if (!selector.IsSuccess)
         {
-            return new KServeErrorResult(selector.Error);
+            return new ErrorResult(selector.Error);
         }
 
         var acquired = repository.Acquire<IModelRuntime>(selector.Value.Name, selector.Value.Version);
         if (!acquired.IsSuccess)
         {
-            return new KServeErrorResult(acquired.Error);
+            return new ErrorResult(acquired.Error);
         }
 
         using var lease = acquired.Value;
         var adapter = adapters.For(name, lease.Runtime);
         if (!adapter.IsSuccess)
         {
-            return new KServeErrorResult(adapter.Error);
+            return new ErrorResult(adapter.Error);
         }
 
         var signature = adapter.Value.Describe(lease.Runtime.Description);
@@ -166,30 +162,30 @@ public static class KServeV2Endpoints
         return TypedResults.Ok(new KServeModelMetadata(name, versions, Platform, signature.Inputs, signature.Outputs));
     }
 
-    private static Results<Ok, BadRequest, KServeErrorResult> IsReady(string name, string? version, ModelRepository repository)
+    private static Results<Ok, BadRequest, ErrorResult> IsReady(string name, string? version, ModelRepository repository)
     {
         var selector = KServeRequestValidator.Route(name, version);
         if (!selector.IsSuccess)
         {
-            return new KServeErrorResult(selector.Error);
+            return new ErrorResult(selector.Error);
         }
 
         var all = repository.Snapshot().Where(v => v.Name == name).ToList();
         if (all.Count == 0)
         {
-            return new KServeErrorResult(InferenceError.ModelNotFound(name));
+            return new ErrorResult(InferenceError.ModelNotFound(name));
         }
 
         var candidates = selector.Value.Version is { } pinned ? all.Where(v => v.Version == pinned).ToList() : all;
         if (candidates.Count == 0)
         {
-            return new KServeErrorResult(new InferenceError(ErrorKind.NotFound, $"Model '{name}' has no version {version}.") { Field = "version", Received = version });
+            return new ErrorResult(new InferenceError(ErrorKind.NotFound, $"Model '{name}' has no version {version}.") { Field = "version", Received = version });
         }
 
         return candidates.Any(v => v.Status == ModelStatus.Ready) && !repository.IsDraining ? TypedResults.Ok() : TypedResults.BadRequest();
     }
 
-    private static async Task<Results<Ok<KServeInferResponse>, KServeErrorResult>> RunAsync(
+    private static async Task<Results<Ok<KServeInferResponse>, ErrorResult>> RunAsync(
         string name,
         string? version,
         KServeInferRequest request,
@@ -202,19 +198,19 @@ public static class KServeV2Endpoints
         var selector = KServeRequestValidator.Route(name, version);
         if (!selector.IsSuccess)
         {
-            return new KServeErrorResult(selector.Error);
+            return new ErrorResult(selector.Error);
         }
 
         var validated = validator.Validate(request);
         if (!validated.IsSuccess)
         {
-            return new KServeErrorResult(validated.Error);
+            return new ErrorResult(validated.Error);
         }
 
         var acquired = repository.Acquire<IModelRuntime>(selector.Value.Name, selector.Value.Version);
         if (!acquired.IsSuccess)
         {
-            return new KServeErrorResult(acquired.Error);
+            return new ErrorResult(acquired.Error);
         }
 
         using var lease = acquired.Value;
@@ -222,14 +218,14 @@ public static class KServeV2Endpoints
         var adapter = adapters.For(name, lease.Runtime);
         if (!adapter.IsSuccess)
         {
-            return new KServeErrorResult(adapter.Error);
+            return new ErrorResult(adapter.Error);
         }
 
         var offered = adapter.Value.Describe(lease.Runtime.Description).Outputs.Select(o => o.Name).ToList();
         var requested = validated.Value.RequestedOutputs;
         if (requested?.FirstOrDefault(o => !offered.Contains(o)) is { } unknown)
         {
-            return new KServeErrorResult(InferenceError.Invalid(
+            return new ErrorResult(InferenceError.Invalid(
                 $"outputs[{requested.ToList().IndexOf(unknown)}].name",
                 $"'{unknown}' is not an output of model '{name}'; it has {string.Join(", ", offered)}.",
                 limit: offered,
@@ -239,7 +235,7 @@ public static class KServeV2Endpoints
         var outputs = http.Report(await adapter.Value.InferAsync(lease, validated.Value, cancellationToken).ConfigureAwait(false));
         if (!outputs.IsSuccess)
         {
-            return new KServeErrorResult(outputs.Error);
+            return new ErrorResult(outputs.Error);
         }
 
         var answered = requested is { Count: > 0 } ? outputs.Value.Where(o => requested.Contains(o.Name)).ToList() : outputs.Value;

@@ -15,30 +15,31 @@ public static class ModelsEndpoints
 {
     public static IEndpointRouteBuilder MapModelsEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/models").WithTags("Models");
+        // OpenAI's SDKs list and read models here too: they get OpenAI's error object, everyone else problem details.
+        var group = app.MapGroup("/v1/models").WithTags("Models").WithOpenAiErrorsForOpenAiClients();
         group.MapGet("/", List)
             .WithName("ListModels")
             .WithSummary("List every model with its versions, status (and refusal reason), task, labels and limits; OpenAI clients read it too.");
         group.MapGet("/{name}", Get)
             .WithName("GetModel")
             .WithSummary("One model's versions, status, task, labels and limits.")
-            .ProducesInferenceProblems();
+            .ProducesErrors();
         return app;
     }
 
     private static Ok<ModelList> List(ModelRepository repository) =>
         TypedResults.Ok(new ModelList(repository.Snapshot().GroupBy(v => v.Name).Select(ToInfo).ToList()));
 
-    private static Results<Ok<ModelInfo>, ProblemResult> Get(string name, ModelRepository repository)
+    private static Results<Ok<ModelInfo>, ErrorResult> Get(string name, ModelRepository repository)
     {
         if (ModelName.Parse(name, "name").Error is { } invalid)
         {
-            return new ProblemResult(invalid);
+            return new ErrorResult(invalid);
         }
 
         var versions = repository.Snapshot().Where(v => v.Name == name).ToList();
         return versions.Count == 0
-            ? new ProblemResult(InferenceError.ModelNotFound(name))
+            ? new ErrorResult(InferenceError.ModelNotFound(name))
             : TypedResults.Ok(ToInfo(versions.GroupBy(v => v.Name).Single()));
     }
 

@@ -13,18 +13,18 @@ public static class OpenAiEndpoints
 {
     public static IEndpointRouteBuilder MapOpenAiEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/v1").WithTags("OpenAI compatible")
+        app.MapGroup("/v1").WithTags("OpenAI compatible").WithErrorFamily(ErrorFamily.OpenAi)
             .MapPost("/embeddings", EmbeddingsAsync)
             .WithName("OpenAiEmbeddings")
             .WithSummary("OpenAI-compatible embeddings: the official OpenAI clients work against this server unchanged.")
             .WithDescription("encoding_format is float (default) or base64 (little-endian float32, which the OpenAI .NET client asks for). Vectors are L2-normalised, as OpenAI's are.")
             .Accepts<OpenAiEmbeddingsRequest>("application/json")
             .WithRequestExample(new OpenAiEmbeddingsRequest("embedder", new TextInputs(["The food was delicious."], false), "float", null, null))
-            .ProducesInferenceProblems();
+            .ProducesErrors();
         return app;
     }
 
-    private static async Task<Results<Ok<OpenAiEmbeddingsResponse>, ProblemResult>> EmbeddingsAsync(
+    private static async Task<Results<Ok<OpenAiEmbeddingsResponse>, ErrorResult>> EmbeddingsAsync(
         OpenAiEmbeddingsRequest request,
         TextEncoderGateway gateway,
         HttpContext http,
@@ -33,7 +33,7 @@ public static class OpenAiEndpoints
         var format = request.EncodingFormat ?? "float";
         if (format is not ("float" or "base64"))
         {
-            return new ProblemResult(InferenceError.Invalid("encoding_format", $"`encoding_format` must be \"float\" or \"base64\". Given: \"{format}\"", received: format));
+            return new ErrorResult(InferenceError.Invalid("encoding_format", $"`encoding_format` must be \"float\" or \"base64\". Given: \"{format}\"", received: format));
         }
 
         var run = http.Report(await gateway.RunAsync(
@@ -41,13 +41,13 @@ public static class OpenAiEndpoints
             cancellationToken));
         if (!run.IsSuccess)
         {
-            return new ProblemResult(run.Error);
+            return new ErrorResult(run.Error);
         }
 
         var vectors = EmbeddingsEndpoints.Finish(run.Value, normalize: true);
         if (request.Dimensions is { } dimensions && dimensions != vectors[0].Length)
         {
-            return new ProblemResult(InferenceError.Invalid(
+            return new ErrorResult(InferenceError.Invalid(
                 "dimensions", $"`dimensions` must equal the model's {vectors[0].Length} (it cannot be reduced); omit it. Given: {dimensions}", vectors[0].Length, dimensions));
         }
 

@@ -23,7 +23,7 @@ public static class OpenAiGenerationEndpoints
 
     public static IEndpointRouteBuilder MapOpenAiGenerationEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1").WithTags("OpenAI compatible");
+        var group = app.MapGroup("/v1").WithTags("OpenAI compatible").WithErrorFamily(ErrorFamily.OpenAi);
         group.MapPost("/completions", CompletionsAsync)
             .WithName("OpenAiCompletions")
             .WithSummary("OpenAI-compatible (legacy) completions: prompt or prompts, n choices each, stream: true for data: chunks and data: [DONE].")
@@ -31,7 +31,7 @@ public static class OpenAiGenerationEndpoints
                 "logprobs returns each token's log-probability; top_logprobs is always null. echo is not supported.")
             .Accepts<OpenAiCompletionRequest>("application/json")
             .WithRequestExample(new OpenAiCompletionRequest("gpt", new TextInputs(["Once upon a time"], true), 32, 0.7, 0.95, 1, new TextInputs(["\n\n"], true), 42, false, null, null, null, null))
-            .ProducesInferenceProblems();
+            .ProducesErrors();
         group.MapPost("/chat/completions", ChatCompletionsAsync)
             .WithName("OpenAiChatCompletions")
             .WithSummary("OpenAI-compatible chat completions: the official OpenAI clients work against this server unchanged.")
@@ -43,7 +43,7 @@ public static class OpenAiGenerationEndpoints
                 "gpt",
                 [new OpenAiChatMessage("system", JsonSerializer.SerializeToElement("You are a helpful assistant."), null), new OpenAiChatMessage("user", JsonSerializer.SerializeToElement("Tell me a story."), null)],
                 null, 64, 0.7, null, 1, null, 42, false, null, null))
-            .ProducesInferenceProblems();
+            .ProducesErrors();
         return app;
     }
 
@@ -52,17 +52,17 @@ public static class OpenAiGenerationEndpoints
     {
         if (request.Echo == true)
         {
-            return new ProblemResult(InferenceError.Invalid("echo", "`echo` is not supported; send false or omit it.", received: true));
+            return new ErrorResult(InferenceError.Invalid("echo", "`echo` is not supported; send false or omit it.", received: true));
         }
 
         if (request.Logprobs is { } logprobs && (logprobs < 0 || logprobs > 5))
         {
-            return new ProblemResult(InferenceError.Invalid("logprobs", $"`logprobs` must be >= 0 and <= 5. Given: {logprobs}", 5, logprobs));
+            return new ErrorResult(InferenceError.Invalid("logprobs", $"`logprobs` must be >= 0 and <= 5. Given: {logprobs}", 5, logprobs));
         }
 
         if (OpenAiGenerationSupport.CheckN(request.N) is { } badN)
         {
-            return new ProblemResult(badN);
+            return new ErrorResult(badN);
         }
 
         var n = request.N ?? 1;
@@ -78,7 +78,7 @@ public static class OpenAiGenerationEndpoints
             var started = GenerationEndpoints.StartStream(gateway, start, http, cancellationToken);
             if (!started.IsSuccess)
             {
-                return new ProblemResult(started.Error);
+                return new ErrorResult(started.Error);
             }
 
             var chunks = CompletionChunksAsync(started.Value, id, created, offsets, request.Logprobs is not null, request.StreamOptions?.IncludeUsage == true, http, cancellationToken);
@@ -88,7 +88,7 @@ public static class OpenAiGenerationEndpoints
         var answered = http.Report(await gateway.CompleteAsync(start, cancellationToken));
         if (!answered.IsSuccess)
         {
-            return new ProblemResult(answered.Error);
+            return new ErrorResult(answered.Error);
         }
 
         var answer = answered.Value;
@@ -105,7 +105,7 @@ public static class OpenAiGenerationEndpoints
         {
             if (step.Error is { } error)
             {
-                yield return ProblemResult.ToProblemDetails(error, http);
+                yield return ErrorResult.Body(http, error);
                 yield break;
             }
 
@@ -141,19 +141,19 @@ public static class OpenAiGenerationEndpoints
         var turns = ChatMessagesValidator.Validate(request.Messages);
         if (!turns.IsSuccess)
         {
-            return new ProblemResult(turns.Error!);
+            return new ErrorResult(turns.Error!);
         }
 
         if (OpenAiGenerationSupport.CheckN(request.N) is { } badN)
         {
-            return new ProblemResult(badN);
+            return new ErrorResult(badN);
         }
 
         var stops = request.Stop?.Items ?? [];
         var maxStops = SamplingLimits.DefaultMaxStopSequences - SimpleChatTemplate.StopSequences.Count;
         if (stops.Count > maxStops)
         {
-            return new ProblemResult(InferenceError.Invalid("stop",
+            return new ErrorResult(InferenceError.Invalid("stop",
                 $"`stop` supports up to {maxStops} stop sequences in chat (the chat template uses the others). Given: {stops.Count}", maxStops, stops.Count));
         }
 
@@ -171,7 +171,7 @@ public static class OpenAiGenerationEndpoints
             var started = GenerationEndpoints.StartStream(gateway, start, http, cancellationToken);
             if (!started.IsSuccess)
             {
-                return new ProblemResult(started.Error);
+                return new ErrorResult(started.Error);
             }
 
             var chunks = ChatChunksAsync(started.Value, id, created, request.StreamOptions?.IncludeUsage == true, http, cancellationToken);
@@ -181,7 +181,7 @@ public static class OpenAiGenerationEndpoints
         var answered = http.Report(await gateway.CompleteAsync(start, cancellationToken));
         if (!answered.IsSuccess)
         {
-            return new ProblemResult(answered.Error);
+            return new ErrorResult(answered.Error);
         }
 
         var answer = answered.Value;
@@ -204,7 +204,7 @@ public static class OpenAiGenerationEndpoints
         {
             if (step.Error is { } error)
             {
-                yield return ProblemResult.ToProblemDetails(error, http);
+                yield return ErrorResult.Body(http, error);
                 yield break;
             }
 

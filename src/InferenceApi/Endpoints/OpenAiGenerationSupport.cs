@@ -1,10 +1,10 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using InferenceApi.Contracts;
 using InferenceApi.Core.Errors;
 using InferenceApi.Core.Generation;
 using InferenceApi.Serving;
-using Microsoft.AspNetCore.Mvc;
 
 namespace InferenceApi.Endpoints;
 
@@ -32,7 +32,7 @@ internal static class OpenAiGenerationSupport
     /// <summary>
     /// OpenAI's stream: <c>data: {chunk}</c> events without an event type, then <c>data: [DONE]</c>. A string item is
     /// written as it is (not JSON-quoted), so chunks are serialized here with the API's JSON options. An error after the
-    /// stream began is one <c>data:</c> event with the problem body, and no <c>[DONE]</c>.
+    /// stream began is one <c>data:</c> event with OpenAI's error object (as OpenAI's SDKs read it), and no <c>[DONE]</c>.
     /// </summary>
     public static IResult Stream(IAsyncEnumerable<object> chunks, JsonSerializerOptions json) =>
         TypedResults.ServerSentEvents(FrameAsync(chunks, json));
@@ -42,7 +42,7 @@ internal static class OpenAiGenerationSupport
         await foreach (var chunk in chunks.WithCancellation(cancellationToken))
         {
             yield return new SseItem<string>(JsonSerializer.Serialize(chunk, chunk.GetType(), json));
-            if (chunk is ProblemDetails)
+            if (chunk is OpenAiErrorResponse)
             {
                 yield break;
             }

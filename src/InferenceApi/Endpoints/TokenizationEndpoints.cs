@@ -21,34 +21,34 @@ public static class TokenizationEndpoints
             .WithSummary("Split texts into the model's tokens, with ids, special-token flags and character offsets.")
             .Accepts<TokenizeRequest>("application/json")
             .WithRequestExample(new TokenizeRequest("sentiment", new TextInputs(["Hello, world!"], false), false, null))
-            .ProducesInferenceProblems();
+            .ProducesErrors();
         group.MapPost("/detokenize", Detokenize)
             .WithName("Detokenize")
             .WithSummary("Turn lists of token ids back into text.")
             .Accepts<DetokenizeRequest>("application/json")
             .WithRequestExample(new DetokenizeRequest("sentiment", [[101, 7592, 1010, 2088, 999, 102]], true, null))
-            .ProducesInferenceProblems();
+            .ProducesErrors();
         return app;
     }
 
-    private static Results<Ok<TokenizeResponse>, ProblemResult> Tokenize(TokenizeRequest request, RequestValidator validator, ModelRepository repository, HttpContext http)
+    private static Results<Ok<TokenizeResponse>, ErrorResult> Tokenize(TokenizeRequest request, RequestValidator validator, ModelRepository repository, HttpContext http)
     {
         var model = validator.Model(request.Model, request.Version);
         if (!model.IsSuccess)
         {
-            return new ProblemResult(model.Error);
+            return new ErrorResult(model.Error);
         }
 
         var texts = validator.Texts(request.Inputs, "inputs");
         if (!texts.IsSuccess)
         {
-            return new ProblemResult(texts.Error);
+            return new ErrorResult(texts.Error);
         }
 
         var lease = AcquireText(repository, model.Value, http);
         if (!lease.IsSuccess)
         {
-            return new ProblemResult(lease.Error);
+            return new ErrorResult(lease.Error);
         }
 
         using (lease.Value)
@@ -66,31 +66,31 @@ public static class TokenizationEndpoints
         }
     }
 
-    private static Results<Ok<DetokenizeResponse>, ProblemResult> Detokenize(DetokenizeRequest request, RequestValidator validator, ModelRepository repository, HttpContext http)
+    private static Results<Ok<DetokenizeResponse>, ErrorResult> Detokenize(DetokenizeRequest request, RequestValidator validator, ModelRepository repository, HttpContext http)
     {
         var model = validator.Model(request.Model, request.Version);
         if (!model.IsSuccess)
         {
-            return new ProblemResult(model.Error);
+            return new ErrorResult(model.Error);
         }
 
         if (request.Ids is not { Count: > 0 } lists)
         {
-            return new ProblemResult(InferenceError.Invalid("ids", "`ids` is required: an array of arrays of token ids."));
+            return new ErrorResult(InferenceError.Invalid("ids", "`ids` is required: an array of arrays of token ids."));
         }
 
         var total = lists.Sum(l => l?.Count ?? 0);
         var limit = validator.Limits.MaxDetokenizeIds;
         if (lists.Count > validator.Limits.MaxInputsPerRequest || total > limit)
         {
-            return new ProblemResult(InferenceError.Invalid(
+            return new ErrorResult(InferenceError.Invalid(
                 "ids", $"`ids` has {lists.Count} lists and {total} ids; at most {validator.Limits.MaxInputsPerRequest} lists and {limit} ids are allowed.", limit, total));
         }
 
         var lease = AcquireText(repository, model.Value, http);
         if (!lease.IsSuccess)
         {
-            return new ProblemResult(lease.Error);
+            return new ErrorResult(lease.Error);
         }
 
         using (lease.Value)
@@ -104,7 +104,7 @@ public static class TokenizationEndpoints
                 {
                     if (ids[j] < 0 || ids[j] >= tokenizer.VocabularySize)
                     {
-                        return new ProblemResult(InferenceError.Invalid(
+                        return new ErrorResult(InferenceError.Invalid(
                             $"ids[{i}][{j}]", $"`ids[{i}][{j}]` must be a token id between 0 and {tokenizer.VocabularySize - 1}. Given: {ids[j]}", tokenizer.VocabularySize - 1, ids[j]));
                     }
                 }

@@ -27,13 +27,13 @@ public static class VisionEndpoints
             .Accepts<ImageClassifyRequest>("application/json", "multipart/form-data")
             .WithRequestExample(new ImageClassifyRequest("vit", ["iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC"], 3, null))
             .WithMetadata(new BodySizeLimit(limits => limits.MaxImageRequestBytes))
-            .ProducesInferenceProblems()
+            .ProducesErrors()
             .Produces<Microsoft.AspNetCore.Mvc.ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")
             .DisableAntiforgery();
         return app;
     }
 
-    private static async Task<Results<Ok<ImageClassifyResponse>, ProblemResult>> ClassifyAsync(
+    private static async Task<Results<Ok<ImageClassifyResponse>, ErrorResult>> ClassifyAsync(
         HttpRequest request,
         ImageClassificationGateway gateway,
         IOptions<JsonOptions> json,
@@ -46,14 +46,14 @@ public static class VisionEndpoints
                 : new InferenceError(ErrorKind.UnsupportedMediaType, $"Send images as multipart/form-data or as JSON (application/json); got '{request.ContentType ?? "no content type"}'.");
         if (!parsed.IsSuccess)
         {
-            return new ProblemResult(parsed.Error);
+            return new ErrorResult(parsed.Error);
         }
 
         var (model, version, topK, images) = parsed.Value;
         var run = request.HttpContext.Report(await gateway.RunAsync(model, version, images, topK, cancellationToken));
         if (!run.IsSuccess)
         {
-            return new ProblemResult(run.Error);
+            return new ErrorResult(run.Error);
         }
 
         var answer = run.Value;

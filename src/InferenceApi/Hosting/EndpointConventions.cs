@@ -1,3 +1,6 @@
+using InferenceApi.Contracts;
+using InferenceApi.Contracts.KServe;
+using InferenceApi.Errors;
 using Microsoft.AspNetCore.Mvc;
 
 namespace InferenceApi.Hosting;
@@ -5,18 +8,29 @@ namespace InferenceApi.Hosting;
 /// <summary>Route conventions shared by the API endpoints.</summary>
 public static class EndpointConventions
 {
+    private static readonly int[] ErrorStatuses = [400, 404, 413, 422, 429, 503, 504];
+
     public static RouteHandlerBuilder WithRequestExample(this RouteHandlerBuilder builder, object example) =>
         builder.WithMetadata(new RequestExample(example));
 
-    /// <summary>Documents the problem-details answers every inference endpoint can give.</summary>
-    public static RouteHandlerBuilder ProducesInferenceProblems(this RouteHandlerBuilder builder)
+    /// <summary>Documents the error answers an inference endpoint can give, in the shape of its route group's <see cref="ErrorFamily"/>.</summary>
+    public static RouteHandlerBuilder ProducesErrors(this RouteHandlerBuilder builder)
     {
-        int[] statuses = [400, 404, 413, 422, 429, 503, 504];
-        foreach (var status in statuses)
+        // Finally: the group's family is known only once every convention, the group's included, has run.
+        builder.Finally(endpoint =>
         {
-            builder.Produces<ProblemDetails>(status, "application/problem+json");
-        }
-
+            var family = endpoint.Metadata.OfType<ErrorFamilyMetadata>().LastOrDefault()?.Documented ?? ErrorFamily.ProblemDetails;
+            var (type, contentType) = family switch
+            {
+                ErrorFamily.KServe => (typeof(KServeErrorResponse), "application/json"),
+                ErrorFamily.OpenAi => (typeof(OpenAiErrorResponse), "application/json"),
+                _ => (typeof(ProblemDetails), "application/problem+json"),
+            };
+            foreach (var status in ErrorStatuses)
+            {
+                endpoint.Metadata.Add(new ProducesResponseTypeMetadata(status, type, [contentType]));
+            }
+        });
         return builder;
     }
 }

@@ -49,20 +49,10 @@ public static class InferenceServerExtensions
         services.AddSingleton<IKServeModelAdapter, ImageClassifierKServeAdapter>();
         services.AddResultCache(configuration);
         services.AddHealthChecks();
-        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-        {
-            var problem = context.ProblemDetails;
-            problem.Extensions.TryAdd("errorType", ErrorStatus.TypeFor(problem.Status));
-            var request = context.HttpContext.Request;
-            problem.Detail ??= problem.Status switch
-            {
-                StatusCodes.Status404NotFound => $"Nothing is served at {request.Path}; /swagger lists the endpoints.",
-                StatusCodes.Status405MethodNotAllowed => $"{request.Method} is not allowed on {request.Path}; /swagger lists the methods.",
-                StatusCodes.Status415UnsupportedMediaType => $"Content type '{request.ContentType ?? "none"}' is not accepted by {request.Path}; /swagger shows what it takes.",
-                _ => problem.Title,
-            };
-        });
-        services.AddExceptionHandler<BadRequestExceptionHandler>();
+        // Every error body is written by ErrorResult in its route family's shape (the framework's own statuses through
+        // FrameworkErrors, exceptions through UnhandledExceptionHandler); problem details keep the framework's writer.
+        services.AddProblemDetails();
+        services.AddExceptionHandler<UnhandledExceptionHandler>();
 
         // Binding failures (malformed JSON, wrong types) must reach the exception handler to get a problem body naming the field.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);

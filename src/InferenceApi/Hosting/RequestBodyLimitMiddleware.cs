@@ -27,7 +27,7 @@ public sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<Ap
         {
             if (length > limit)
             {
-                await KServeErrorResult.For(context, TooLarge(limit, length)).ExecuteAsync(context);
+                await new ErrorResult(TooLarge(limit, length)).ExecuteAsync(context);
                 return;
             }
         }
@@ -40,7 +40,7 @@ public sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<Ap
             {
                 if (buffered.Length + read > limit)
                 {
-                    await KServeErrorResult.For(context, TooLarge(limit, null)).ExecuteAsync(context);
+                    await new ErrorResult(TooLarge(limit, null)).ExecuteAsync(context);
                     return;
                 }
 

@@ -57,8 +57,8 @@ public sealed class ChatTemplateEndToEndTests(ChatTemplateServer server) : IClas
     {
         using var response = await _client.PostJsonAsync("/v1/chat/completions", new { model = "tiny-gpt-bad-template", messages = new[] { new { role = "user", content = "Hi" } } });
 
-        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "validation", "messages");
-        Assert.Contains("{% include %} tag is not supported", problem.GetProperty("detail").GetString());
+        var error = await response.AssertOpenAiErrorAsync(HttpStatusCode.BadRequest, "validation", "messages");
+        Assert.Contains("{% include %} tag is not supported", error.GetProperty("message").GetString());
     }
 
     [Fact]
@@ -67,8 +67,8 @@ public sealed class ChatTemplateEndToEndTests(ChatTemplateServer server) : IClas
         using var response = await _client.PostJsonAsync("/v1/chat/completions",
             new { model = "tiny-gpt-no-system", messages = new[] { new { role = "system", content = "Be brief." }, new { role = "user", content = "Hi" } } });
 
-        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "validation", "messages");
-        Assert.Contains("System role not supported", problem.GetProperty("detail").GetString());
+        var error = await response.AssertOpenAiErrorAsync(HttpStatusCode.BadRequest, "validation", "messages");
+        Assert.Contains("System role not supported", error.GetProperty("message").GetString());
     }
 
     [Fact]

@@ -92,10 +92,20 @@ public sealed class EmbeddingsEndpointsTests(EmbeddingServer server) : IClassFix
     }
 
     [Theory]
-    [InlineData("""{"model":"embedder","input":"a","encoding_format":"int8"}""", "/v1/embeddings", "encoding_format")]
-    [InlineData("""{"model":"embedder","input":"a","dimensions":8}""", "/v1/embeddings", "dimensions")]
-    [InlineData("""{"model":"embedder","input":[1,2,3]}""", "/v1/embeddings", "input")]
-    [InlineData("""{"model":"embedder","input":""}""", "/v1/embeddings", "input")]
+    [InlineData("""{"model":"embedder","input":"a","encoding_format":"int8"}""", "encoding_format")]
+    [InlineData("""{"model":"embedder","input":"a","dimensions":8}""", "dimensions")]
+    [InlineData("""{"model":"embedder","input":[1,2,3]}""", "input")]
+    [InlineData("""{"model":"embedder","input":""}""", "input")]
+    [InlineData("""{"model":"tiny-bert-cls","input":"a"}""", "model")]
+    public async Task OpenAiEmbeddings_BadRequest_AnswersOpenAisErrorObjectNamingTheField(string json, string field)
+    {
+        using var response = await _client.PostRawAsync("/v1/embeddings", json);
+
+        var error = await response.AssertOpenAiErrorAsync(HttpStatusCode.BadRequest, "validation", field);
+        Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
+    }
+
+    [Theory]
     [InlineData("""{"model":"embedder","inputs":"a","normalize":"yes"}""", "/v1/embed", "normalize")]
     [InlineData("""{"model":"tiny-bert-cls","inputs":"a"}""", "/v1/embed", "model")]
     [InlineData("""{"model":"embedder","inputs":"a"}""", "/v1/classify", "model")]

@@ -178,7 +178,7 @@ public sealed class OpenAiGenerationTests(GenerationServer server) : IClassFixtu
     [InlineData("/v1/chat/completions", """{"model":"tiny-gpt","messages":[{"role":"user","content":"hi"}],"max_tokens":500}""", HttpStatusCode.BadRequest, "validation", "max_tokens")]
     [InlineData("/v1/chat/completions", """{"model":"tiny-gpt","messages":[{"role":"user","content":"hi"}],"max_completion_tokens":0}""", HttpStatusCode.BadRequest, "validation", "max_completion_tokens")]
     [InlineData("/v1/chat/completions", """{"model":"tiny-gpt","messages":[{"role":"user","content":"hi"}],"stop":["a","b","c","d"]}""", HttpStatusCode.BadRequest, "validation", "stop")]
-    [InlineData("/v1/chat/completions", """{"model":"nope","messages":[{"role":"user","content":"hi"}]}""", HttpStatusCode.NotFound, "not_found", "model")]
+    [InlineData("/v1/chat/completions", """{"model":"nope","messages":[{"role":"user","content":"hi"}]}""", HttpStatusCode.NotFound, "model_not_found", "model")]
     [InlineData("/v1/completions", """{"model":"tiny-gpt","prompt":"a","n":9}""", HttpStatusCode.BadRequest, "validation", "n")]
     [InlineData("/v1/completions", """{"model":"tiny-gpt","prompt":"a","max_tokens":500}""", HttpStatusCode.BadRequest, "validation", "max_tokens")]
     [InlineData("/v1/completions", """{"model":"tiny-gpt","prompt":"a","temperature":-1}""", HttpStatusCode.BadRequest, "validation", "temperature")]
@@ -187,24 +187,51 @@ public sealed class OpenAiGenerationTests(GenerationServer server) : IClassFixtu
     [InlineData("/v1/completions", """{"model":"tiny-gpt","prompt":"a","echo":true}""", HttpStatusCode.BadRequest, "validation", "echo")]
     [InlineData("/v1/completions", """{"model":"tiny-gpt","prompt":"a","logprobs":6}""", HttpStatusCode.BadRequest, "validation", "logprobs")]
     [InlineData("/v1/completions", """{"model":"tiny-gpt"}""", HttpStatusCode.BadRequest, "validation", "prompt")]
-    [InlineData("/v1/completions", """{"model":"nope","prompt":"a"}""", HttpStatusCode.NotFound, "not_found", "model")]
-    public async Task OpenAiGeneration_BadRequest_AnswersProblemDetailsNamingTheField(string path, string json, HttpStatusCode status, string errorType, string field)
+    [InlineData("/v1/completions", """{"model":"nope","prompt":"a"}""", HttpStatusCode.NotFound, "model_not_found", "model")]
+    [InlineData("/v1/completions", """{"model":"tiny-gpt","prompt":"a","max_tokens":"many"}""", HttpStatusCode.BadRequest, "validation", "max_tokens")]
+    [InlineData("/v1/chat/completions", """{"model":"tiny-gpt","messages":[{"role":"user","content":"hi"}],""", HttpStatusCode.BadRequest, "validation", null)]
+    public async Task OpenAiGeneration_BadRequest_AnswersOpenAisErrorObjectNamingTheField(string path, string json, HttpStatusCode status, string code, string? param)
     {
         using var response = await _client.PostRawAsync(path, json);
 
-        var problem = await response.AssertProblemAsync(status, errorType, field);
-        Assert.DoesNotContain("max_new_tokens", problem.GetProperty("detail").GetString());
-        Assert.DoesNotContain("`inputs`", problem.GetProperty("detail").GetString());
+        var error = await response.AssertOpenAiErrorAsync(status, code, param);
+        Assert.DoesNotContain("max_new_tokens", error.GetProperty("message").GetString());
+        Assert.DoesNotContain("`inputs`", error.GetProperty("message").GetString());
     }
 
     [Fact]
-    public async Task OfficialClient_UnknownModel_ThrowsClientResultExceptionWith404()
+    public async Task OpenAiGeneration_PromptOverTheContext_Answers422NamingTheFieldTheClientSent()
+    {
+        var words = string.Join(' ', Enumerable.Repeat("word", 300));
+
+        using var completion = await _client.PostJsonAsync("/v1/completions", new { model = "tiny-gpt", prompt = new[] { "a", words } });
+        using var chat = await _client.PostJsonAsync("/v1/chat/completions", new { model = "tiny-gpt", messages = new[] { new { role = "user", content = words } } });
+
+        var error = await completion.AssertOpenAiErrorAsync(HttpStatusCode.UnprocessableEntity, "context_length_exceeded", "prompt[1]");
+        Assert.StartsWith("`prompt[1]` has ", error.GetProperty("message").GetString());
+        Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
+        await chat.AssertOpenAiErrorAsync(HttpStatusCode.UnprocessableEntity, "context_length_exceeded", "messages");
+    }
+
+    [Fact]
+    public async Task OfficialClient_UnknownModel_ThrowsClientResultExceptionWithOurMessage()
     {
         var client = new ChatClient("nope", new ApiKeyCredential("unused"), ClientOptions());
 
         var error = await Assert.ThrowsAsync<ClientResultException>(() => client.CompleteChatAsync(Conversation()));
 
         Assert.Equal(404, error.Status);
+        Assert.Contains("invalid_request_error: model_not_found", error.Message);
+        Assert.Contains("Model 'nope' does not exist.", error.Message);
+    }
+
+    [Fact]
+    public async Task OfficialClient_BadSetting_ThrowsClientResultExceptionNamingTheParameter()
+    {
+        var error = await Assert.ThrowsAsync<ClientResultException>(() => ChatClient().CompleteChatAsync(Conversation(), new ChatCompletionOptions { MaxOutputTokenCount = 500 }));
+
+        Assert.Equal(400, error.Status);
+        Assert.Contains("Parameter: max_completion_tokens", error.Message);
     }
 
     private static ChatMessage[] Conversation() => [new SystemChatMessage("You are a helpful assistant."), new UserChatMessage("Once upon a time")];

@@ -32,6 +32,25 @@ public static class HttpAssertions
         return problem;
     }
 
+    /// <summary>
+    /// Asserts OpenAI's error object, <c>{"error": {"message", "type", "param", "code"}}</c>, with the status, the code
+    /// (our <c>errorType</c>, or OpenAI's own code where it has one) and the field at fault (<c>param</c>, null when none).
+    /// </summary>
+    public static async Task<JsonElement> AssertOpenAiErrorAsync(this HttpResponseMessage response, HttpStatusCode status, string code, string? param = null)
+    {
+        var body = await response.ReadJsonAsync(status);
+        Assert.StartsWith("application/json", response.Content.Headers.ContentType?.ToString());
+        Assert.Equal(["error"], body.EnumerateObject().Select(p => p.Name));
+        var error = body.GetProperty("error");
+        Assert.Equal(["message", "type", "param", "code"], error.EnumerateObject().Select(p => p.Name));
+        Assert.False(string.IsNullOrWhiteSpace(error.GetProperty("message").GetString()));
+        Assert.DoesNotContain("   at ", error.GetProperty("message").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(error.GetProperty("type").GetString()));
+        Assert.Equal(code, error.GetProperty("code").GetString());
+        Assert.Equal(param, error.GetProperty("param").GetString());
+        return error;
+    }
+
     public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string path, object body) =>
         client.PostAsJsonAsync(path, body, InferenceApiFactory.Json);
 

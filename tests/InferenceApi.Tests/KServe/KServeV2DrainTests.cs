@@ -21,6 +21,8 @@ public sealed class KServeV2DrainTests : SingleModelServer
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, ready.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, modelReady.StatusCode);
+        Assert.Equal(string.Empty, await ready.Content.ReadAsStringAsync());
+        Assert.Equal(string.Empty, await modelReady.Content.ReadAsStringAsync());
         await infer.AssertKServeErrorAsync(HttpStatusCode.ServiceUnavailable, "shutting down");
         Assert.Equal("1", infer.Header("Retry-After"));
     }

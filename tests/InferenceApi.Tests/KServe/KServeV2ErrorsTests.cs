@@ -53,7 +53,9 @@ public sealed class KServeV2ErrorsTests(ClassifierServer server) : IClassFixture
     [InlineData("/v2/models/tiny-bert-cls/versions/7", HttpStatusCode.NotFound)]
     [InlineData("/v2/models/-bad", HttpStatusCode.BadRequest)]
     [InlineData("/v2/models/tiny-bert-cls/versions/x", HttpStatusCode.BadRequest)]
-    public async Task Metadata_UnknownOrInvalid_AnswersKServeError(string path, HttpStatusCode status)
+    [InlineData("/v2/no-such-thing", HttpStatusCode.NotFound)]
+    [InlineData("/v2/models/tiny-bert-cls/infer", HttpStatusCode.MethodNotAllowed)]
+    public async Task Get_UnknownInvalidOrWrongMethod_AnswersKServeError(string path, HttpStatusCode status)
     {
         using var response = await _client.GetAsync(path);
 

@@ -5,44 +5,57 @@ using Microsoft.AspNetCore.Diagnostics;
 namespace InferenceApi.Errors;
 
 /// <summary>
-/// Turns what the framework throws for bad bodies into the same problem details as everything else:
-/// malformed JSON or a wrong type names the JSON path, a body over the limit says the limit, and any
-/// other failure is a 500 without a stack trace. Under <c>/v2</c> the body is KServe's <c>{"error": …}</c> instead.
+/// Answers every exception that reaches the pipeline, in the route family's error shape (<see cref="ErrorResult"/>).
+/// What the framework throws for a request it cannot bind is told apart by the status it carries
+/// (<see cref="BadHttpRequestException.StatusCode"/>, mapped through <see cref="ErrorTable"/>): a body over the limit
+/// (413), a media type the route does not read (415), malformed JSON or a wrong type (400, naming the JSON path), no
+/// body at all (400). Anything else is a 500 without a stack trace, logged with the trace id the client sees.
 /// </summary>
-public sealed partial class BadRequestExceptionHandler(ILogger<BadRequestExceptionHandler> logger) : IExceptionHandler
+public sealed partial class UnhandledExceptionHandler(ILogger<UnhandledExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var error = exception switch
         {
-            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } tooLarge => new InferenceError(ErrorKind.PayloadTooLarge, tooLarge.Message),
             BadHttpRequestException { InnerException: JsonException json } => FromJson(json),
-            BadHttpRequestException bad when bad.Message.Contains("no body was provided", StringComparison.Ordinal) || bad.Message.StartsWith("Required parameter", StringComparison.Ordinal) =>
-                new InferenceError(ErrorKind.Validation, "The request needs a JSON body (Content-Type: application/json)."),
-            BadHttpRequestException bad => new InferenceError(ErrorKind.Validation, bad.Message),
+            BadHttpRequestException bad => FromStatus(bad, httpContext.Request),
             JsonException json => FromJson(json),
             _ => null,
         };
         if (error is null)
         {
             LogUnhandled(logger, exception, httpContext.Request.Path);
-            error = new InferenceError(ErrorKind.Backend, "An unexpected error occurred; the server log has the details under this trace id.");
+            error = new InferenceError(ErrorKind.Internal, "An unexpected error occurred; the server log has the details under this trace id.");
         }
 
-        await KServeErrorResult.For(httpContext, error).ExecuteAsync(httpContext).ConfigureAwait(false);
+        await new ErrorResult(error).ExecuteAsync(httpContext).ConfigureAwait(false);
         return true;
+    }
+
+    private static InferenceError FromStatus(BadHttpRequestException bad, HttpRequest request)
+    {
+        var kind = ErrorTable.KindOf(bad.StatusCode);
+        return kind switch
+        {
+            ErrorKind.UnsupportedMediaType => FrameworkErrors.UnsupportedMediaType(request),
+
+            // Binding's only other 400 without a JSON error: the body is missing (or is JSON null).
+            ErrorKind.Validation => new InferenceError(kind, "The request needs a JSON body (Content-Type: application/json)."),
+            _ => new InferenceError(kind, bad.Message),
+        };
     }
 
     private static InferenceError FromJson(JsonException json)
     {
         var field = json.Path?.TrimStart('$', '.') is { Length: > 0 } path ? path : null;
         var message = json.Message;
+
+        // System.Text.Json gives no types or codes for these two, only its wording; its messages name .NET types, ours must not.
         if (message.StartsWith("The JSON property '", StringComparison.Ordinal) && field is not null)
         {
             return new InferenceError(ErrorKind.Validation, $"`{field}` is not a field of this request; check its spelling in /swagger.") { Field = field };
         }
 
-        // The serializer's own messages mention .NET types; keep ours (from converters) and make the rest readable.
         if (message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal) && field is not null)
         {
             message = $"`{field}` has the wrong JSON type.";
