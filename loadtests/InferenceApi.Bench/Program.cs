@@ -3,13 +3,19 @@ using System.Globalization;
 using System.Net.Http.Json;
 using InferenceApi.Bench;
 
-// Usage: dotnet run -c Release --project loadtests/InferenceApi.Bench -- [seconds per phase]
+// Usage: dotnet run -c Release --project loadtests/InferenceApi.Bench -- [seconds per phase] [classify|image|generate|int8]
 // For each scenario, starts the real server (a child process on loopback) twice, batching on and off, with the
 // cache off, and measures the idle latency of one request and the throughput of N concurrent clients.
 var repositoryRoot = FindRepositoryRoot();
 var fixtures = Path.GetFullPath(Path.Combine(repositoryRoot, "..", "shared", "fixtures", "onnx"));
 var seconds = args.Length > 0 && args[0].Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 10;
 var only = args.Length > 1 ? args[1] : null;
+if (only == "int8")
+{
+    // Raw ONNX Runtime only, no server: float32 vs int8 of the same graphs (Int8Benchmark).
+    Console.WriteLine($"RATIOS {Int8Benchmark.Run(repositoryRoot, seconds)}");
+    return;
+}
 var serverDll = Directory.EnumerateFiles(Path.Combine(repositoryRoot, "src", "InferenceApi", "bin"), "InferenceApi.dll", SearchOption.AllDirectories)
     .Where(p => p.Contains("Release", StringComparison.Ordinal)).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
     ?? throw new FileNotFoundException("Build the server first: dotnet build -c Release src/InferenceApi");
@@ -33,6 +39,7 @@ Scenario[] scenarios =
 ];
 
 Console.WriteLine($"{Environment.ProcessorCount} cores; {seconds} s per phase; cache off; server {serverDll}");
+
 var ratios = new List<string>();
 foreach (var scenario in scenarios.Where(s => only is null || s.Name == only))
 {

@@ -16,7 +16,9 @@ public static class EvalCommand
         var batchSize = new Option<int>("--batch-size") { Description = "Examples per forward pass", DefaultValueFactory = _ => ClassificationEvaluation.DefaultBatchSize };
         var metrics = SharedOptions.Metrics();
         var threads = SharedOptions.Threads();
-        var command = new Command("eval", "Evaluate a checkpoint on a data file") { checkpoint, data, batchSize, metrics, threads };
+        var quantize = ExportCommand.QuantizeOption();
+        quantize.Description = "int8: also evaluate the int8 graph export --quantize int8 writes (classifiers), under ONNX Runtime, and report the accuracy change (default none)";
+        var command = new Command("eval", "Evaluate a checkpoint on a data file") { checkpoint, data, batchSize, metrics, threads, quantize };
         foreach (var option in DataOptions.Distinct(tasks))
         {
             command.Options.Add(option);
@@ -26,7 +28,8 @@ public static class EvalCommand
         {
             torch.set_num_threads(OptionValues.Positive(parse, threads));
             var opened = SharedOptions.OpenCheckpoints(parse, checkpoint);
-            var report = TrainerTasks.Find(opened[0].Task).Evaluate(opened, parse, parse.GetValue(data)!, OptionValues.Positive(parse, batchSize));
+            var report = TrainerTasks.Find(opened[0].Task).Evaluate(opened, parse, parse.GetValue(data)!, OptionValues.Positive(parse, batchSize),
+                ExportCommand.IsInt8(parse, quantize));
             output.Info(ReportLines.Evaluated(report));
             MetricsFile.Write(parse.GetValue(metrics), MetricsJson.Evaluation(report));
             return 0;

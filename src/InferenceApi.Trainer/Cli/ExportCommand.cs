@@ -25,7 +25,8 @@ public static class ExportCommand
         {
             Description = "Text classifiers: export the encoder without its head (last_hidden_state), served by /v1/embed and /v1/embeddings",
         };
-        var command = new Command("export", "Export a checkpoint as an ONNX model folder the server loads") { checkpoint, target, data, tolerance, metrics, threads, embeddings };
+        var quantize = QuantizeOption();
+        var command = new Command("export", "Export a checkpoint as an ONNX model folder the server loads") { checkpoint, target, data, tolerance, metrics, threads, embeddings, quantize };
         foreach (var option in DataOptions.Distinct(tasks))
         {
             command.Options.Add(option);
@@ -37,11 +38,29 @@ public static class ExportCommand
             var folder = ModelFolderPublisher.Target(parse.GetValue(target)!);
             var opened = SharedOptions.OpenCheckpoints(parse, checkpoint);
             var task = TrainerTasks.Find(opened[0].Task);
-            var report = task.Export(opened, parse, folder, parse.GetValue(data), SharedOptions.CheckTolerance(parse, tolerance));
+            var int8 = IsInt8(parse, quantize);
+            // An int8 graph is compared with the float32 model, so it gets int8's tolerance unless one was given.
+            var limit = int8 && parse.GetResult(tolerance) is not { Implicit: false } ? ExportSettings.Int8Tolerance : SharedOptions.CheckTolerance(parse, tolerance);
+            var report = task.Export(opened, parse, folder, parse.GetValue(data), new ExportSettings(limit, int8));
             output.Info(ReportLines.Exported(report));
             MetricsFile.Write(parse.GetValue(metrics), MetricsJson.Exported(task.Name, Checkpoint.Names(opened), report));
             return 0;
         });
         return command;
     }
+
+    /// <summary><c>--quantize none|int8</c>, shared with <c>eval</c>.</summary>
+    public static Option<string> QuantizeOption() => new("--quantize")
+    {
+        Description = "int8: dynamic int8 quantization of the MatMul/Gemm weights (per output column), activations quantized per batch at run time; "
+            + $"parity against float32 TorchSharp uses tolerance {ExportSettings.Int8Tolerance} unless --parity-tolerance is given (default none)",
+        DefaultValueFactory = _ => "none",
+    };
+
+    public static bool IsInt8(ParseResult parse, Option<string> option) => parse.GetValue(option) switch
+    {
+        "none" => false,
+        "int8" => true,
+        var other => throw new UsageException($"{option.Name} must be none or int8; got '{other}'"),
+    };
 }

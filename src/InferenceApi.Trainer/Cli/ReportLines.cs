@@ -67,7 +67,9 @@ public static class ReportLines
     }
 
     public static string Evaluated(EvaluationReport report) => Invariant(
-        $"eval: {report.Evaluation.Describe()} ({report.Evaluation.Examples} examples of {report.DataPath}; {report.Task} checkpoint {report.Checkpoint}); {report.Elapsed.TotalSeconds:F1}s");
+        $"eval: {report.Evaluation.Describe()} ({report.Evaluation.Examples} examples of {report.DataPath}; {report.Task} checkpoint {report.Checkpoint}); {report.Elapsed.TotalSeconds:F1}s")
+        + (report.Int8 is { } int8 ? Environment.NewLine + Invariant(
+            $"int8: {int8.Describe()} (ONNX Runtime, int8 graph); accuracy change {100 * (int8["accuracy"] - report.Evaluation["accuracy"]):+0.00;-0.00;0.00} points") : "");
 
     public static string Exported(Export.ExportReport report) => Invariant(
         $"exported {report.Folder}; parity (max abs diff, tolerance {report.Tolerance:E1}): {string.Join(", ", report.Parity.Select(p => Invariant($"{p.Key.Replace('_', ' ')} {p.Value:E2}")))}");

@@ -7,7 +7,7 @@ using InferenceApi.Trainer.Tasks;
 namespace InferenceApi.Trainer.Cli;
 
 /// <summary>
-/// The CLI entry, callable in-process: <c>train TASK</c>, <c>eval</c>, <c>export</c>. Exit codes: 0 done, 1 the
+/// The CLI entry, callable in-process: <c>train TASK</c>, <c>eval</c>, <c>export</c>, <c>quantize</c>, <c>render-digits</c>. Exit codes: 0 done, 1 the
 /// data, a file or a check refused (one <c>error:</c> line on stderr), 2 bad arguments (likewise).
 /// </summary>
 public static class TrainerApp
@@ -26,6 +26,8 @@ public static class TrainerApp
             TrainCommand.Create(tasks, output),
             EvalCommand.Create(tasks, output),
             ExportCommand.Create(tasks, output),
+            QuantizeCommand.Create(tasks, output),
+            RenderDigitsCommand.Create(output),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is not { ClearsParseErrors: true })

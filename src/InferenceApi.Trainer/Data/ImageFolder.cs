@@ -30,9 +30,12 @@ public static class ImageFolder
     /// that is not a label is an error). Files with other extensions are skipped; an image that does not decode
     /// is an error naming the file.
     /// </summary>
-    public static ImageDataset Load(string root, LabelSet labels, int side)
+    public static ImageDataset Load(string root, LabelSet labels, int side) => Load(root, labels, ImageNormalization.Config(side));
+
+    /// <summary>As <see cref="Load(string, LabelSet, int)"/>, preprocessed as <paramref name="config"/> says (a served model's <c>preprocessor_config.json</c>).</summary>
+    public static ImageDataset Load(string root, LabelSet labels, PreprocessorConfig config)
     {
-        var preprocessor = new ImagePreprocessor(ImageNormalization.Config(side));
+        var preprocessor = new ImagePreprocessor(config);
         var pixels = new List<float>();
         var indices = new List<int>();
         var buffer = new float[preprocessor.OutputLength];
@@ -60,7 +63,7 @@ public static class ImageFolder
 
         return indices.Count == 0
             ? throw new InvalidDataException($"{root}: no images ({string.Join(", ", Extensions)}) in its class sub-folders")
-            : new ImageDataset([.. pixels], [.. indices], 3, side, side);
+            : new ImageDataset([.. pixels], [.. indices], 3, preprocessor.OutputHeight, preprocessor.OutputWidth);
     }
 
     private static bool IsImage(string file) =>

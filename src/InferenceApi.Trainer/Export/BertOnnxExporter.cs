@@ -16,6 +16,9 @@ namespace InferenceApi.Trainer.Export;
 public sealed record BertParity(double OnnxVsTorch, double PaddedVsUnpadded)
 {
     public double Max => Math.Max(OnnxVsTorch, PaddedVsUnpadded);
+
+    /// <summary>The largest magnitude of TorchSharp's outputs compared (what an int8 tolerance is relative to).</summary>
+    public double Scale { get; init; }
 }
 
 /// <summary>
@@ -32,14 +35,14 @@ public static class BertOnnxExporter
     /// <param name="labels">The label names in logit order; they become <c>id2label</c>.</param>
     /// <param name="doLowerCase">What the tokenizer did in training; written to <c>tokenizer_config.json</c> so serving does the same.</param>
     public static BertParity Publish(
-        TinyBert model, string folder, string vocabularyPath, IReadOnlyList<int[]> samples, int padId, IReadOnlyList<string> labels, bool doLowerCase = true, double tolerance = DefaultTolerance)
+        TinyBert model, string folder, string vocabularyPath, IReadOnlyList<int[]> samples, int padId, IReadOnlyList<string> labels, bool doLowerCase = true, double tolerance = DefaultTolerance, bool int8 = false)
     {
         if (labels.Count != model.Options.Labels)
         {
             throw new ArgumentException($"the model has {model.Options.Labels} outputs but {labels.Count} label names were given", nameof(labels));
         }
 
-        return Publish(model.Options, folder, vocabularyPath, doLowerCase, tolerance, Config(model.Options, padId, labels),
+        return Publish(model.Options, folder, vocabularyPath, doLowerCase, new ExportSettings(tolerance, int8), Config(model.Options, padId, labels),
             () => BertOnnxGraph.Build(model), bytes => Check(model, model.forward, bytes, samples, padId, "logits"));
     }
 
@@ -48,7 +51,7 @@ public static class BertOnnxExporter
     /// log of their mean probabilities (<see cref="TinyBertEnsemble"/>). The members share <paramref name="vocabularyPath"/>.
     /// </summary>
     public static BertParity PublishEnsemble(
-        TinyBertEnsemble ensemble, string folder, string vocabularyPath, IReadOnlyList<int[]> samples, int padId, IReadOnlyList<string> labels, bool doLowerCase = true, double tolerance = DefaultTolerance)
+        TinyBertEnsemble ensemble, string folder, string vocabularyPath, IReadOnlyList<int[]> samples, int padId, IReadOnlyList<string> labels, bool doLowerCase = true, double tolerance = DefaultTolerance, bool int8 = false)
     {
         if (labels.Count != ensemble.Labels)
         {
@@ -60,7 +63,7 @@ public static class BertOnnxExporter
         config["_inference_api_note"] = $"an ensemble of {members.Length} tiny pre-LayerNorm BERTs trained by InferenceApi.Trainer, sharing one vocabulary; "
             + "logits are the log of their mean class probabilities; no token_type_ids";
         config["_inference_api_ensemble"] = new JsonArray([.. members.Select(m => JsonSerializer.SerializeToNode(m, Checkpoints.Checkpoint.Json))]);
-        return Publish(members[0], folder, vocabularyPath, doLowerCase, tolerance, config,
+        return Publish(members[0], folder, vocabularyPath, doLowerCase, new ExportSettings(tolerance, int8), config,
             () => BertOnnxGraph.BuildEnsemble(ensemble), bytes => Check(ensemble, ensemble.forward, bytes, samples, padId, "logits"));
     }
 
@@ -69,15 +72,15 @@ public static class BertOnnxExporter
     /// <c>/v1/embeddings</c>): <c>last_hidden_state</c> [batch, sequence, hidden], which the server mean-pools under the mask.
     /// </summary>
     public static BertParity PublishEncoder(
-        TinyBert model, string folder, string vocabularyPath, IReadOnlyList<int[]> samples, int padId, bool doLowerCase = true, double tolerance = DefaultTolerance) =>
-        Publish(model.Options, folder, vocabularyPath, doLowerCase, tolerance, EncoderConfig(model.Options, padId),
+        TinyBert model, string folder, string vocabularyPath, IReadOnlyList<int[]> samples, int padId, bool doLowerCase = true, double tolerance = DefaultTolerance, bool int8 = false) =>
+        Publish(model.Options, folder, vocabularyPath, doLowerCase, new ExportSettings(tolerance, int8), EncoderConfig(model.Options, padId),
             () => BertOnnxGraph.BuildEncoder(model), bytes => Check(model, model.Encode, bytes, samples, padId, "last_hidden_state"));
 
     /// <param name="options">The architecture whose sizes go into tokenizer_config.json.</param>
     /// <param name="build">The ONNX graph, built inside a dispose scope (it reads the weights through temporary tensors).</param>
     /// <param name="check">The parity check of the serialized graph.</param>
     private static BertParity Publish(
-        BertOptions options, string folder, string vocabularyPath, bool doLowerCase, double tolerance, JsonObject config, Func<ModelProto> build, Func<byte[], BertParity> check)
+        BertOptions options, string folder, string vocabularyPath, bool doLowerCase, ExportSettings settings, JsonObject config, Func<ModelProto> build, Func<byte[], BertParity> check)
     {
         var target = ModelFolderPublisher.Target(folder);
         if (!File.Exists(vocabularyPath))
@@ -88,15 +91,15 @@ public static class BertOnnxExporter
         ModelProto onnx;
         using (NewDisposeScope())
         {
-            onnx = build();
+            onnx = settings.Finish(build());
         }
 
         var bytes = onnx.ToByteArray();
         var parity = check(bytes);
-        if (!(parity.Max <= tolerance))
+        if (!(parity.Max <= settings.Limit(parity.Scale)))
         {
             throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
-                $"parity check failed: ONNX Runtime vs TorchSharp {parity.OnnxVsTorch:E3}, padded vs unpadded {parity.PaddedVsUnpadded:E3} (tolerance {tolerance:E1}); nothing was published"));
+                $"parity check failed: ONNX Runtime vs TorchSharp {parity.OnnxVsTorch:E3}, padded vs unpadded {parity.PaddedVsUnpadded:E3} (tolerance {settings.Limit(parity.Scale):E1}); nothing was published"));
         }
 
         ModelFolderPublisher.Publish(target, temporary =>
@@ -158,7 +161,7 @@ public static class BertOnnxExporter
             paddedVsUnpadded = Math.Max(paddedVsUnpadded, ModelFolderPublisher.MaxAbsDiff(single, actual, (int)(i * row)));
         }
 
-        return new BertParity(onnxVsTorch, paddedVsUnpadded);
+        return new BertParity(onnxVsTorch, paddedVsUnpadded) { Scale = ModelFolderPublisher.MaxAbs(expected) };
     }
 
     private static float[] Run(InferenceSession session, long[] ids, long[] mask, long[] shape, string output)

@@ -16,6 +16,9 @@ namespace InferenceApi.Trainer.Export;
 public sealed record GptParity(double OnnxVsTorch, double PaddedVsAlone, int Steps)
 {
     public double Max => Math.Max(OnnxVsTorch, PaddedVsAlone);
+
+    /// <summary>The largest magnitude of TorchSharp's logits compared (what an int8 tolerance is relative to).</summary>
+    public double Scale { get; init; }
 }
 
 /// <summary>
@@ -30,7 +33,7 @@ public static class GptOnnxExporter
     public const int ParitySteps = 4;
 
     /// <summary>Exports to <paramref name="folder"/> (which must not exist); <paramref name="tokenizerDirectory"/> holds vocab.json and merges.txt.</summary>
-    public static GptParity Publish(TinyGpt model, string folder, string tokenizerDirectory, IReadOnlyList<int[]> prompts, int endOfTextId, double tolerance = DefaultTolerance)
+    public static GptParity Publish(TinyGpt model, string folder, string tokenizerDirectory, IReadOnlyList<int[]> prompts, int endOfTextId, double tolerance = DefaultTolerance, bool int8 = false)
     {
         var target = ModelFolderPublisher.Target(folder);
         foreach (var file in new[] { Gpt2TokenizerLoader.VocabularyFileName, Gpt2TokenizerLoader.MergesFileName })
@@ -44,15 +47,16 @@ public static class GptOnnxExporter
         ModelProto onnx;
         using (NewDisposeScope())
         {
-            onnx = GptOnnxGraph.Build(model);
+            onnx = new ExportSettings(tolerance, int8).Finish(GptOnnxGraph.Build(model));
         }
 
         var bytes = onnx.ToByteArray();
         var parity = Check(model, bytes, prompts);
-        if (!(parity.Max <= tolerance))
+        var limit = new ExportSettings(tolerance, int8).Limit(parity.Scale);
+        if (!(parity.Max <= limit))
         {
             throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
-                $"parity check failed: ONNX Runtime vs TorchSharp {parity.OnnxVsTorch:E3}, padded vs alone {parity.PaddedVsAlone:E3} (tolerance {tolerance:E1}); nothing was published"));
+                $"parity check failed: ONNX Runtime vs TorchSharp {parity.OnnxVsTorch:E3}, padded vs alone {parity.PaddedVsAlone:E3} (tolerance {limit:E1}); nothing was published"));
         }
 
         ModelFolderPublisher.Publish(target, temporary =>
@@ -98,6 +102,7 @@ public static class GptOnnxExporter
         (Tensor Key, Tensor Value)[]? torchPast = null;
         float[][]? onnxPast = null;
         double diff = 0;
+        double scale = 0;
         float[]? firstLogits = null;
         for (var s = 0; s <= ParitySteps; s++)
         {
@@ -108,6 +113,7 @@ public static class GptOnnxExporter
             var (actual, onnxPresent) = Run(session, o, step, onnxPast);
             onnxPast = onnxPresent;
             diff = Math.Max(diff, Compare(expected, actual));
+            scale = Math.Max(scale, ModelFolderPublisher.MaxAbs(expected));
             firstLogits ??= actual;
 
             var next = torchLogits.select(1, -1).argmax(-1).data<long>().ToArray();
@@ -120,7 +126,7 @@ public static class GptOnnxExporter
             diff = Math.Max(diff, Compare(torchPast[layer].Value.data<float>().ToArray(), onnxPast[(2 * layer) + 1]));
         }
 
-        return new GptParity(diff, PaddedVsAlone(session, o, batch, firstLogits!), ParitySteps);
+        return new GptParity(diff, PaddedVsAlone(session, o, batch, firstLogits!), ParitySteps) { Scale = scale };
     }
 
     private static double PaddedVsAlone(InferenceSession session, GptOptions o, int[][] batch, float[] batchLogits)

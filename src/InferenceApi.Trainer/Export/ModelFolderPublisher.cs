@@ -38,6 +38,18 @@ public static class ModelFolderPublisher
         }
     }
 
+    /// <summary>The largest magnitude in <paramref name="values"/>: the scale an int8 parity tolerance is relative to.</summary>
+    public static double MaxAbs(ReadOnlySpan<float> values)
+    {
+        double max = 0;
+        foreach (var value in values)
+        {
+            max = Math.Max(max, Math.Abs(value));
+        }
+
+        return max;
+    }
+
     /// <summary>Max abs diff of <paramref name="expected"/> against <paramref name="actual"/> read from <paramref name="offset"/>.</summary>
     public static double MaxAbsDiff(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, int offset = 0)
     {

@@ -21,7 +21,7 @@ public static class VitOnnxExporter
 
     /// <summary>Exports to <paramref name="folder"/> (which must not exist); returns the parity max abs diff.</summary>
     /// <param name="labels">The label names in logit order; they become <c>id2label</c>.</param>
-    public static double Publish(TinyVit model, string folder, ImageDataset samples, IReadOnlyList<string> labels, double tolerance = DefaultTolerance)
+    public static double Publish(TinyVit model, string folder, ImageDataset samples, IReadOnlyList<string> labels, double tolerance = DefaultTolerance, bool int8 = false)
     {
         if (labels.Count != model.Options.Labels)
         {
@@ -33,15 +33,16 @@ public static class VitOnnxExporter
         ModelProto onnx;
         using (NewDisposeScope())
         {
-            onnx = VitOnnxGraph.Build(model);
+            onnx = new ExportSettings(tolerance, int8).Finish(VitOnnxGraph.Build(model));
         }
 
         var bytes = onnx.ToByteArray();
-        var diff = MaxAbsDiff(model, bytes, samples);
-        if (!(diff <= tolerance))
+        var (diff, scale) = Parity(model, bytes, samples);
+        var limit = new ExportSettings(tolerance, int8).Limit(scale);
+        if (!(diff <= limit))
         {
             throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
-                $"parity check failed: ONNX Runtime and TorchSharp differ by {diff:E3} (tolerance {tolerance:E1}); nothing was published"));
+                $"parity check failed: ONNX Runtime and TorchSharp differ by {diff:E3} (tolerance {limit:E1}); nothing was published"));
         }
 
         ModelFolderPublisher.Publish(target, temporary =>
@@ -55,7 +56,10 @@ public static class VitOnnxExporter
     }
 
     /// <summary>Runs up to 32 samples, grey replicated to 3 channels as the server feeds them, through both.</summary>
-    public static double MaxAbsDiff(TinyVit model, byte[] onnx, ImageDataset samples)
+    public static double MaxAbsDiff(TinyVit model, byte[] onnx, ImageDataset samples) => Parity(model, onnx, samples).Diff;
+
+    /// <summary>The max abs diff, and the largest magnitude of TorchSharp's logits (what an int8 tolerance is relative to).</summary>
+    private static (double Diff, double Scale) Parity(TinyVit model, byte[] onnx, ImageDataset samples)
     {
         var count = Math.Min(samples.Count, 32);
         var side = model.Options.ImageSize;
@@ -84,7 +88,7 @@ public static class VitOnnxExporter
             throw new InvalidDataException($"parity check failed: ONNX logits have {actual.Length} values, TorchSharp {expected.Length}");
         }
 
-        return ModelFolderPublisher.MaxAbsDiff(expected, actual);
+        return (ModelFolderPublisher.MaxAbsDiff(expected, actual), ModelFolderPublisher.MaxAbs(expected));
     }
 
     private static JsonObject Config(VitOptions o, IReadOnlyList<string> labels)

@@ -24,6 +24,11 @@ public static class VitOnnxGraph
         var side = o.PatchesPerSide;
         var patch = o.PatchSize;
         var grey = g.Node("ReduceMean", ["pixel_values"], Ints("axes", 1), Int("keepdims", 0));
+        if (o.NormalizeInk)
+        {
+            grey = InkNormalization.Graph(g, grey, o.ImageSize);
+        }
+
         var split = g.Node("Reshape", [grey, g.Int64s("patch_grid_shape", 0, side, patch, side, patch)]);
         var ordered = g.Node("Transpose", [split], Ints("perm", 0, 1, 3, 2, 4));
         var patches = g.Node("Reshape", [ordered, g.Int64s("patches_shape", 0, o.Patches, patch * patch)]);

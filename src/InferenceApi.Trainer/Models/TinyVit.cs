@@ -44,6 +44,11 @@ public sealed class TinyVit : nn.Module<Tensor, Tensor>
         var side = Options.PatchesPerSide;
         var patch = Options.PatchSize;
         var grey = pixelValues.mean([1L]);
+        if (Options.NormalizeInk)
+        {
+            grey = InkNormalization.Apply(grey);
+        }
+
         var patches = grey.reshape(batch, side, patch, side, patch).permute(0, 1, 3, 2, 4).reshape(batch, Options.Patches, patch * patch);
         var tokens = cat([ClsToken.expand(batch, -1, -1), PatchEmbedding.forward(patches)], 1) + PositionEmbeddings;
         foreach (var block in Blocks)

@@ -21,6 +21,12 @@ public sealed record VitOptions
 
     public double LayerNormEps { get; init; } = 1e-6;
 
+    /// <summary>
+    /// The graph first turns each image into light ink on a dark ground at full contrast (<see cref="InkNormalization"/>),
+    /// so dark-on-light drawings, grey pencil and faint scans read like the training data. False in checkpoints written before it existed.
+    /// </summary>
+    public bool NormalizeInk { get; init; }
+
     [JsonIgnore]
     public int PatchesPerSide => ImageSize / PatchSize;
 

@@ -32,9 +32,10 @@ public interface ITrainerTask
     TrainingReport Train(ParseResult parse, TrainingSettings settings, ITrainingConsole console);
 
     /// <param name="checkpoints">One checkpoint of this task, or several to evaluate as an ensemble (where the task has one).</param>
-    EvaluationReport Evaluate(IReadOnlyList<Checkpoint> checkpoints, ParseResult parse, string dataPath, int batchSize);
+    /// <param name="int8">Also evaluate the int8 graph <c>export --quantize int8</c> writes (classifiers), under ONNX Runtime.</param>
+    EvaluationReport Evaluate(IReadOnlyList<Checkpoint> checkpoints, ParseResult parse, string dataPath, int batchSize, bool int8 = false);
 
     /// <param name="checkpoints">One checkpoint of this task, or several to export as one ensemble model (where the task has one).</param>
     /// <param name="samplesPath">A data file whose examples feed the parity check; null makes seeded synthetic ones.</param>
-    ExportReport Export(IReadOnlyList<Checkpoint> checkpoints, ParseResult parse, string target, string? samplesPath, double tolerance);
+    ExportReport Export(IReadOnlyList<Checkpoint> checkpoints, ParseResult parse, string target, string? samplesPath, ExportSettings settings);
 }

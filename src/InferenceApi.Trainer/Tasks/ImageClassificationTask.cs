@@ -1,11 +1,13 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using InferenceApi.Onnx.Proto;
 using InferenceApi.Trainer.Checkpoints;
 using InferenceApi.Trainer.Data;
 using InferenceApi.Trainer.Export;
 using InferenceApi.Trainer.Models;
 using InferenceApi.Trainer.Training;
+using Microsoft.ML.OnnxRuntime;
 
 namespace InferenceApi.Trainer.Tasks;
 
@@ -24,7 +26,13 @@ public sealed class ImageClassificationTask : TrainerTask<ImageClassifier, Image
 
     private readonly Option<int?> imageSize = new("--image-size") { Description = $"Images are resized to this square side (default {Sizes.ImageSize}; the digits CSV is 8)" };
     private readonly Option<int?> patchSize = new("--patch-size") { Description = $"ViT patch side; must divide the image size (default {Sizes.PatchSize})" };
+    private readonly Option<bool> normalizeInk = new("--normalize-ink")
+    {
+        Description = "The model turns every image into light ink on dark at full contrast first (polarity from the outer ring of pixels, "
+            + "contrast from the darkest and brightest), in the ONNX graph too, so drawings in either polarity read alike (default off)",
+    };
     private readonly TransformerSizeOptions sizes = new(new(Sizes.HiddenSize, Sizes.Layers, Sizes.Heads, Sizes.IntermediateSize, 0), "Encoder", dropoutHelp: null);
+    private readonly ImageAugmentationOptions augmentation = new();
 
     public override string Name => "image-classification";
 
@@ -34,13 +42,13 @@ public sealed class ImageClassificationTask : TrainerTask<ImageClassifier, Image
 
     public override MetricGoal Goal => MetricGoal.Accuracy;
 
-    public override IReadOnlyList<Option> TrainOptions => [labels, imageSize, patchSize, .. sizes.All];
+    public override IReadOnlyList<Option> TrainOptions => [labels, imageSize, patchSize, normalizeInk, .. sizes.All, .. augmentation.All];
 
     protected override TaskSetup<ImageClassifier, ImageDataset> Prepare(ParseResult parse, TrainingSettings settings, Checkpoint? initFrom, ITrainingConsole console)
     {
         if (initFrom is not null)
         {
-            RejectWithInitFrom(parse, [imageSize, patchSize, .. sizes.All]);
+            RejectWithInitFrom(parse, [imageSize, patchSize, normalizeInk, .. sizes.All]);
         }
 
         using var start = initFrom is null ? null : Load(initFrom);
@@ -54,16 +62,26 @@ public sealed class ImageClassificationTask : TrainerTask<ImageClassifier, Image
 
         var (train, validation) = settings.ValidationSplit > 0 ? all.StratifiedSplit(settings.ValidationSplit, settings.Seed) : (all, null);
         var eval = settings.EvalPath is { } evalPath ? Read(evalPath, labelSet, side) : null;
-        var model = start is null ? NewModel(parse, side, labelSet) : Continue(start, labelSet, console);
+        var built = start is null ? NewModel(parse, side, labelSet) : Continue(start, labelSet, console);
+        var model = new ImageClassifier(built.Model, built.Labels) { Augmentation = augmentation.Read(parse) };
         return new TaskSetup<ImageClassifier, ImageDataset>(model, train, validation, eval,
             new DataSource(Path.GetFullPath(settings.DataPath), format, all.Count, labelSet.Names));
     }
 
     protected override IStepTrainer<ImageDataset> CreateTrainer(ImageClassifier model, TrainingSettings settings) =>
-        new ImageClassificationTrainer(model.Model, settings.LearningRate, settings.WeightDecay, settings.LabelSmoothing);
+        new ImageClassificationTrainer(model.Model, settings.LearningRate, settings.WeightDecay, settings.LabelSmoothing,
+            model.Augmentation.IsActive ? new ImageAugmenter(model.Augmentation, ImageNormalization.Mean, ImageNormalization.Std) : null);
 
     protected override Evaluation Evaluate(ImageClassifier model, ImageDataset data, int batchSize) =>
         ImageClassificationTrainer.Evaluate(model.Model, data, Math.Max(batchSize, ClassificationEvaluation.DefaultBatchSize));
+
+    protected override ModelProto? Graph(IReadOnlyList<ImageClassifier> models) => VitOnnxGraph.Build(models[0].Model);
+
+    protected override Evaluation EvaluateOnnx(byte[] onnx, ImageClassifier model, ImageDataset data, int batchSize) =>
+        OnnxClassification.Run(onnx, data.Labels, batchSize, indices => new Dictionary<string, OrtValue>
+        {
+            ["pixel_values"] = OrtValue.CreateTensorValueFromMemory(data.Subset(indices).ToRgb(indices.Length), [indices.Length, 3, data.Height, data.Width]),
+        });
 
     protected override JsonNode Describe(ImageClassifier model) =>
         JsonSerializer.SerializeToNode(new ImageClassifierManifest(model.Model.Options, model.Labels.Names), Checkpoint.Json)!;
@@ -89,10 +107,10 @@ public sealed class ImageClassificationTask : TrainerTask<ImageClassifier, Image
     protected override ImageDataset ReadData(ImageClassifier model, ParseResult parse, string path) =>
         Read(path, model.Labels, model.Model.Options.ImageSize);
 
-    protected override ExportReport Export(ImageClassifier model, string folder, ImageDataset? samples, double tolerance)
+    protected override ExportReport Export(ImageClassifier model, string folder, ImageDataset? samples, ExportSettings settings)
     {
-        var diff = VitOnnxExporter.Publish(model.Model, folder, samples ?? Synthetic(model.Model.Options), model.Labels.Names, tolerance);
-        return new ExportReport(Path.GetFullPath(folder), new Dictionary<string, double> { ["onnx_vs_torch"] = diff }, tolerance);
+        var diff = VitOnnxExporter.Publish(model.Model, folder, samples ?? Synthetic(model.Model.Options), model.Labels.Names, settings.Tolerance, settings.Int8);
+        return new ExportReport(Path.GetFullPath(folder), new Dictionary<string, double> { ["onnx_vs_torch"] = diff }, settings.Tolerance);
     }
 
     /// <summary>The training data and the labels it uses: requested or inherited ones, else the folder names (or 0-9).</summary>
@@ -133,6 +151,7 @@ public sealed class ImageClassificationTask : TrainerTask<ImageClassifier, Image
         {
             ImageSize = side,
             PatchSize = OptionValues.Positive(parse, patchSize) ?? Sizes.PatchSize,
+            NormalizeInk = parse.GetValue(normalizeInk),
             HiddenSize = chosen.HiddenSize,
             Layers = chosen.Layers,
             Heads = chosen.Heads,

@@ -1,15 +1,18 @@
 using InferenceApi.Trainer.Data;
 using InferenceApi.Trainer.Models;
+using InferenceApi.Trainer.Training;
 using static TorchSharp.torch;
 
 namespace InferenceApi.Trainer.Tasks;
 
-/// <summary>A <see cref="TinyVit"/> and the names of its outputs.</summary>
+/// <summary>A <see cref="TinyVit"/>, the names of its outputs, and how its training batches are varied (none when loaded for eval or export).</summary>
 public sealed class ImageClassifier(TinyVit model, LabelSet labels) : ITaskModel
 {
     public TinyVit Model { get; } = model;
 
     public LabelSet Labels { get; } = labels;
+
+    public ImageAugmentation Augmentation { get; init; } = new();
 
     public nn.Module Module => Model;
 

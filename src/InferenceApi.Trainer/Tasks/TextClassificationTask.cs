@@ -2,11 +2,13 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using InferenceApi.Core.Tokenization;
+using InferenceApi.Onnx.Proto;
 using InferenceApi.Trainer.Checkpoints;
 using InferenceApi.Trainer.Data;
 using InferenceApi.Trainer.Export;
 using InferenceApi.Trainer.Models;
 using InferenceApi.Trainer.Training;
+using Microsoft.ML.OnnxRuntime;
 
 namespace InferenceApi.Trainer.Tasks;
 
@@ -139,11 +141,25 @@ public sealed class TextClassificationTask : TrainerTask<TextClassifier, TextCla
     protected override Evaluation EvaluateEnsemble(IReadOnlyList<TextClassifier> members, TextClassificationDataset data, int batchSize) =>
         TextClassificationTrainer.Evaluate(Ensemble(members), data, members[0].Tokenizer.PadTokenId, Math.Max(batchSize, ClassificationEvaluation.DefaultBatchSize));
 
-    protected override ExportReport ExportEnsemble(IReadOnlyList<TextClassifier> members, string folder, TextClassificationDataset? samples, double tolerance)
+    protected override ModelProto? Graph(IReadOnlyList<TextClassifier> models) =>
+        models.Count == 1 ? BertOnnxGraph.Build(models[0].Model) : BertOnnxGraph.BuildEnsemble(Ensemble(models));
+
+    protected override Evaluation EvaluateOnnx(byte[] onnx, TextClassifier model, TextClassificationDataset data, int batchSize) =>
+        OnnxClassification.Run(onnx, data.Labels, batchSize, indices =>
+        {
+            var (ids, mask, shape) = TextClassificationDataset.Pad([.. indices.Select(i => data.Ids[i])], model.Tokenizer.PadTokenId);
+            return new Dictionary<string, OrtValue>
+            {
+                ["input_ids"] = OrtValue.CreateTensorValueFromMemory(ids, shape),
+                ["attention_mask"] = OrtValue.CreateTensorValueFromMemory(mask, shape),
+            };
+        });
+
+    protected override ExportReport ExportEnsemble(IReadOnlyList<TextClassifier> members, string folder, TextClassificationDataset? samples, ExportSettings settings)
     {
         var first = members[0];
-        return Report(folder, tolerance, BertOnnxExporter.PublishEnsemble(Ensemble(members), folder, first.VocabularyPath, ParitySequences(first, samples),
-            first.Tokenizer.PadTokenId, first.Labels.Names, first.Tokenizer.Options.DoLowerCase, tolerance));
+        return Report(folder, settings.Tolerance, BertOnnxExporter.PublishEnsemble(Ensemble(members), folder, first.VocabularyPath, ParitySequences(first, samples),
+            first.Tokenizer.PadTokenId, first.Labels.Names, first.Tokenizer.Options.DoLowerCase, settings.Tolerance, settings.Int8));
     }
 
     protected override JsonNode Describe(TextClassifier model) =>
@@ -179,13 +195,13 @@ public sealed class TextClassificationTask : TrainerTask<TextClassifier, TextCla
     protected override TextClassificationDataset ReadData(TextClassifier model, ParseResult parse, string path) =>
         TextClassificationDataset.Tokenize(Read(parse, path, Columns(parse, model.Columns)), model.Labels, model.Tokenizer, model.Model.Options.MaxPositions, path);
 
-    protected override ExportReport Export(TextClassifier model, string folder, TextClassificationDataset? samples, double tolerance) =>
-        Report(folder, tolerance, BertOnnxExporter.Publish(model.Model, folder, model.VocabularyPath, ParitySequences(model, samples), model.Tokenizer.PadTokenId,
-            model.Labels.Names, model.Tokenizer.Options.DoLowerCase, tolerance));
+    protected override ExportReport Export(TextClassifier model, string folder, TextClassificationDataset? samples, ExportSettings settings) =>
+        Report(folder, settings.Tolerance, BertOnnxExporter.Publish(model.Model, folder, model.VocabularyPath, ParitySequences(model, samples), model.Tokenizer.PadTokenId,
+            model.Labels.Names, model.Tokenizer.Options.DoLowerCase, settings.Tolerance, settings.Int8));
 
-    protected override ExportReport ExportEncoder(TextClassifier model, string folder, TextClassificationDataset? samples, double tolerance) =>
-        Report(folder, tolerance, BertOnnxExporter.PublishEncoder(model.Model, folder, model.VocabularyPath, ParitySequences(model, samples), model.Tokenizer.PadTokenId,
-            model.Tokenizer.Options.DoLowerCase, tolerance));
+    protected override ExportReport ExportEncoder(TextClassifier model, string folder, TextClassificationDataset? samples, ExportSettings settings) =>
+        Report(folder, settings.Tolerance, BertOnnxExporter.PublishEncoder(model.Model, folder, model.VocabularyPath, ParitySequences(model, samples), model.Tokenizer.PadTokenId,
+            model.Tokenizer.Options.DoLowerCase, settings.Tolerance, settings.Int8));
 
     private static ExportReport Report(string folder, double tolerance, BertParity parity) =>
         new(Path.GetFullPath(folder), new Dictionary<string, double>

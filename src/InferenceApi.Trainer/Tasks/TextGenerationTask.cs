@@ -121,19 +121,19 @@ public sealed class TextGenerationTask : TrainerTask<TextGenerator, TokenWindows
         return TokenWindows.Cut(tokens, model.Model.Options.MaxPositions + 1, path);
     }
 
-    protected override ExportReport Export(TextGenerator model, string folder, TokenWindows? samples, double tolerance)
+    protected override ExportReport Export(TextGenerator model, string folder, TokenWindows? samples, ExportSettings settings)
     {
         var longest = Math.Min(32, model.Model.Options.MaxPositions - GptOnnxExporter.ParitySteps);
         int[][] prompts = samples is null
             ? [.. new[] { "It is a truth universally acknowledged, that a single man in possession", "My dear", "She" }
                 .Select(text => model.Tokenizer.Encode(text, longest, truncate: true).Ids)]
             : [.. new[] { longest, Math.Max(longest / 3, 2), 1 }.Select((length, i) => samples.Prefix(i % samples.Count, length))];
-        var parity = GptOnnxExporter.Publish(model.Model, folder, model.TokenizerDirectory, prompts, model.EndOfTextId, tolerance);
+        var parity = GptOnnxExporter.Publish(model.Model, folder, model.TokenizerDirectory, prompts, model.EndOfTextId, settings.Tolerance, settings.Int8);
         return new ExportReport(Path.GetFullPath(folder), new Dictionary<string, double>
         {
             ["onnx_vs_torch"] = parity.OnnxVsTorch,
             ["padded_vs_alone"] = parity.PaddedVsAlone,
-        }, tolerance);
+        }, settings.Tolerance);
     }
 
     /// <summary>The <c>.txt</c> files of <paramref name="data"/> (a file or a folder), without the <c>--eval</c> file if it lies among them.</summary>

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Google.Protobuf;
+using InferenceApi.Onnx.Proto;
 using InferenceApi.Trainer.Checkpoints;
 using InferenceApi.Trainer.Data;
 using InferenceApi.Trainer.Export;
@@ -64,22 +66,35 @@ public abstract class TrainerTask<TModel, TData> : ITrainerTask
 
         if (settings.ExportPath is { } export)
         {
-            report = report with { Export = Export(model, export, setup.Eval ?? validation ?? setup.Train, settings.ExportTolerance) };
+            report = report with { Export = Export(model, export, setup.Eval ?? validation ?? setup.Train, new ExportSettings(settings.ExportTolerance)) };
         }
 
         return report;
     }
 
-    public EvaluationReport Evaluate(IReadOnlyList<Checkpoint> checkpoints, ParseResult parse, string dataPath, int batchSize)
+    public EvaluationReport Evaluate(IReadOnlyList<Checkpoint> checkpoints, ParseResult parse, string dataPath, int batchSize, bool int8 = false)
     {
         var clock = Stopwatch.StartNew();
         using var models = LoadAll(checkpoints);
         var data = ReadData(models[0], parse, dataPath);
         var evaluation = models.Count == 1 ? Evaluate(models[0], data, batchSize) : EvaluateEnsemble(models, data, batchSize);
-        return new EvaluationReport(Name, Checkpoint.Names(checkpoints), Path.GetFullPath(dataPath), evaluation, clock.Elapsed);
+        var quantized = int8 ? EvaluateInt8(models, data, batchSize) : null;
+        return new EvaluationReport(Name, Checkpoint.Names(checkpoints), Path.GetFullPath(dataPath), evaluation, clock.Elapsed) { Int8 = quantized };
     }
 
-    public ExportReport Export(IReadOnlyList<Checkpoint> checkpoints, ParseResult parse, string target, string? samplesPath, double tolerance)
+    /// <summary>The metrics of the int8 graph <c>export --quantize int8</c> would write, run by ONNX Runtime on the same data.</summary>
+    private Evaluation EvaluateInt8(IReadOnlyList<TModel> models, TData data, int batchSize)
+    {
+        ModelProto graph;
+        using (torch.NewDisposeScope())
+        {
+            graph = Graph(models) ?? throw new UsageException($"--quantize int8 evaluates a classifier's int8 graph; {Name} has none here");
+        }
+
+        return EvaluateOnnx(OnnxInt8Quantizer.Quantize(graph).ToByteArray(), models[0], data, Math.Max(batchSize, ClassificationEvaluation.DefaultBatchSize));
+    }
+
+    public ExportReport Export(IReadOnlyList<Checkpoint> checkpoints, ParseResult parse, string target, string? samplesPath, ExportSettings settings)
     {
         ModelFolderPublisher.Target(target);
         var embeddings = parse.GetValue<bool>(ITrainerTask.EmbeddingsOption);
@@ -90,9 +105,9 @@ public abstract class TrainerTask<TModel, TData> : ITrainerTask
 
         using var models = LoadAll(checkpoints);
         var samples = samplesPath is null ? null : ReadData(models[0], parse, samplesPath);
-        return models.Count > 1 ? ExportEnsemble(models, target, samples, tolerance)
-            : embeddings ? ExportEncoder(models[0], target, samples, tolerance)
-            : Export(models[0], target, samples, tolerance);
+        return models.Count > 1 ? ExportEnsemble(models, target, samples, settings)
+            : embeddings ? ExportEncoder(models[0], target, samples, settings)
+            : Export(models[0], target, samples, settings);
     }
 
 
@@ -122,18 +137,25 @@ public abstract class TrainerTask<TModel, TData> : ITrainerTask
     protected abstract TData ReadData(TModel model, ParseResult parse, string path);
 
     /// <summary>Publishes the ONNX model folder after its parity check; <paramref name="samples"/> null means synthetic inputs.</summary>
-    protected abstract ExportReport Export(TModel model, string folder, TData? samples, double tolerance);
+    protected abstract ExportReport Export(TModel model, string folder, TData? samples, ExportSettings settings);
+
+    /// <summary>The float32 ONNX graph of one model, or of several as an ensemble, as the export writes it; null when the task has no graph to evaluate.</summary>
+    protected virtual ModelProto? Graph(IReadOnlyList<TModel> models) => null;
+
+    /// <summary>Loss and metrics of an ONNX graph of <paramref name="model"/> (or of its ensemble) on <paramref name="data"/>, under ONNX Runtime.</summary>
+    protected virtual Evaluation EvaluateOnnx(byte[] onnx, TModel model, TData data, int batchSize) =>
+        throw new UsageException($"{Name} has no ONNX evaluation");
 
     /// <summary>Loss and metrics of several models of this task averaged into one; only tasks with ensembles have it.</summary>
     protected virtual Evaluation EvaluateEnsemble(IReadOnlyList<TModel> members, TData data, int batchSize) =>
         throw new UsageException(NoEnsemble(members.Count));
 
     /// <summary>Publishes several models of this task as one averaged model, after its parity check; only tasks with ensembles have it.</summary>
-    protected virtual ExportReport ExportEnsemble(IReadOnlyList<TModel> members, string folder, TData? samples, double tolerance) =>
+    protected virtual ExportReport ExportEnsemble(IReadOnlyList<TModel> members, string folder, TData? samples, ExportSettings settings) =>
         throw new UsageException(NoEnsemble(members.Count));
 
     /// <summary>Publishes the model's encoder without its head, for the embeddings endpoints; only tasks with an encoder have one.</summary>
-    protected virtual ExportReport ExportEncoder(TModel model, string folder, TData? samples, double tolerance) =>
+    protected virtual ExportReport ExportEncoder(TModel model, string folder, TData? samples, ExportSettings settings) =>
         throw new UsageException($"{ITrainerTask.EmbeddingsOption} exports a text classifier's encoder; a {Name} checkpoint has none");
 
     private string NoEnsemble(int count) =>

@@ -7,13 +7,15 @@ namespace InferenceApi.Trainer.Training;
 
 /// <summary>
 /// Trains a <see cref="TinyVit"/> on images with AdamW (see <see cref="StepTrainer{TData}"/>);
-/// <paramref name="labelSmoothing"/> mixes that much of a uniform target into each label (training loss only).
+/// <paramref name="labelSmoothing"/> mixes that much of a uniform target into each label (training loss only);
+/// <paramref name="augmenter"/>, when given, varies every training batch (never evaluation).
 /// </summary>
 public sealed class ImageClassificationTrainer(
-    TinyVit model, double learningRate = 3e-3, double weightDecay = StepTrainer<ImageDataset>.DefaultWeightDecay, double labelSmoothing = 0)
+    TinyVit model, double learningRate = 3e-3, double weightDecay = StepTrainer<ImageDataset>.DefaultWeightDecay, double labelSmoothing = 0,
+    ImageAugmenter? augmenter = null)
     : IStepTrainer<ImageDataset>
 {
-    private readonly StepTrainer<ImageDataset> steps = new(model, batch => LossTensor(model, batch, labelSmoothing), learningRate, weightDecay);
+    private readonly StepTrainer<ImageDataset> steps = new(model, batch => LossTensor(model, batch, labelSmoothing, augmenter), learningRate, weightDecay);
 
     public double Step(ImageDataset batch) => steps.Step(batch);
 
@@ -28,9 +30,14 @@ public sealed class ImageClassificationTrainer(
             return (model.forward(pixels), labels);
         });
 
-    private static Tensor LossTensor(TinyVit model, ImageDataset batch, double labelSmoothing)
+    private static Tensor LossTensor(TinyVit model, ImageDataset batch, double labelSmoothing, ImageAugmenter? augmenter)
     {
         var (pixels, labels) = batch.ToTensors();
+        if (augmenter is not null)
+        {
+            pixels = augmenter.Apply(pixels);
+        }
+
         return nn.functional.cross_entropy(model.forward(pixels), labels, label_smoothing: labelSmoothing);
     }
 }

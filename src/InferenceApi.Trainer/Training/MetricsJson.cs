@@ -58,7 +58,21 @@ public static class MetricsJson
         ["checkpoint"] = report.Checkpoint,
         ["data"] = report.DataPath,
         ["eval"] = Evaluation(report.Evaluation),
+        ["int8"] = report.Int8 is { } int8 ? Evaluation(int8) : null,
         ["wall_seconds"] = report.Elapsed.TotalSeconds,
+    };
+
+    public static JsonObject Quantized(string source, Export.QuantizedFolder result) => new()
+    {
+        ["command"] = "quantize",
+        ["model"] = Path.GetFullPath(source),
+        ["folder"] = result.Folder,
+        ["parity_max_abs_diff"] = result.MaxAbsDiff,
+        ["parity_tolerance"] = result.Tolerance,
+        ["float32"] = result.Float32 is { } before ? Evaluation(before) : null,
+        ["int8"] = result.Int8 is { } after ? Evaluation(after) : null,
+        ["float32_bytes"] = result.Float32Bytes,
+        ["int8_bytes"] = result.Int8Bytes,
     };
 
     public static JsonObject Exported(string task, string checkpoint, ExportReport report) => new()
