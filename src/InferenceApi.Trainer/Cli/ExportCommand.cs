@@ -41,7 +41,7 @@ public static class ExportCommand
             var int8 = IsInt8(parse, quantize);
             // An int8 graph is compared with the float32 model, so it gets int8's tolerance unless one was given.
             var limit = int8 && parse.GetResult(tolerance) is not { Implicit: false } ? ExportSettings.Int8Tolerance : SharedOptions.CheckTolerance(parse, tolerance);
-            var report = task.Export(opened, parse, folder, parse.GetValue(data), new ExportSettings(limit, int8));
+            var report = task.Export(opened, parse, folder, parse.GetValue(data), new ExportSettings(limit, int8)) with { Int8 = int8 };
             output.Info(ReportLines.Exported(report));
             MetricsFile.Write(parse.GetValue(metrics), MetricsJson.Exported(task.Name, Checkpoint.Names(opened), report));
             return 0;

@@ -72,7 +72,7 @@ public static class ReportLines
             $"int8: {int8.Describe()} (ONNX Runtime, int8 graph); accuracy change {100 * (int8["accuracy"] - report.Evaluation["accuracy"]):+0.00;-0.00;0.00} points") : "");
 
     public static string Exported(Export.ExportReport report) => Invariant(
-        $"exported {report.Folder}; parity (max abs diff, tolerance {report.Tolerance:E1}): {string.Join(", ", report.Parity.Select(p => Invariant($"{p.Key.Replace('_', ' ')} {p.Value:E2}")))}");
+        $"exported {report.Folder}{(report.Int8 ? " (int8)" : "")}; parity (max abs diff, tolerance {report.Tolerance:E1}{(report.Int8 ? " of the largest float32 output" : "")}): {string.Join(", ", report.Parity.Select(p => Invariant($"{p.Key.Replace('_', ' ')} {p.Value:E2}")))}");
 
     private static string Headline(string goal, Evaluation evaluation, string set) => Invariant(
         $"{goal} {evaluation[goal]:F4} on {set} ({evaluation.Examples} examples, {string.Join(' ', evaluation.Metrics.Where(m => m.Key != goal).Select(m => Invariant($"{m.Key} {m.Value:F4}")).Append(Invariant($"loss {evaluation.Loss:F4}")))})");

@@ -3,13 +3,6 @@ using SkiaSharp;
 
 namespace InferenceApi.Trainer.Data;
 
-/// <summary>Which way round the ink is: dark digits on a light page (a paint program's default), or light on dark.</summary>
-public enum InkPolarity
-{
-    DarkOnLight,
-    LightOnDark,
-}
-
 /// <summary>
 /// Renders the digits 0-9 from font files with SkiaSharp into an image folder (<c>DIR/7/DejaVuSans_dark_28.png</c>),
 /// the layout <c>train</c> and <c>eval</c> read: a test set of digits as a person types or draws them, not as the

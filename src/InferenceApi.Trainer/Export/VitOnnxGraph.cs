@@ -29,6 +29,11 @@ public static class VitOnnxGraph
             grey = InkNormalization.Graph(g, grey, o.ImageSize);
         }
 
+        if (o.FitInk)
+        {
+            grey = InkBox.Graph(g, grey, o.ImageSize);
+        }
+
         var split = g.Node("Reshape", [grey, g.Int64s("patch_grid_shape", 0, side, patch, side, patch)]);
         var ordered = g.Node("Transpose", [split], Ints("perm", 0, 1, 3, 2, 4));
         var patches = g.Node("Reshape", [ordered, g.Int64s("patches_shape", 0, o.Patches, patch * patch)]);

@@ -21,12 +21,12 @@ public static class InkNormalization
         var width = grey.shape[2];
         var total = grey.sum([1L, 2L], keepdim: true);
         var inner = grey[.., 1..(int)(height - 1), 1..(int)(width - 1)].sum([1L, 2L], keepdim: true);
-        var ring = (total - inner) / ((height * width) - ((height - 2) * (width - 2)));
+        var ring = TensorMath.Subtract(total, inner) / ((height * width) - ((height - 2) * (width - 2)));
         var flip = ring.gt(total / (height * width)).to_type(ScalarType.Float32);
-        var signed = grey * (1 - (2 * flip));
+        var signed = grey * TensorMath.Subtract(1, 2 * flip);
         var low = signed.amin([1L, 2L], keepdim: true);
         var high = signed.amax([1L, 2L], keepdim: true);
-        return (2 * (signed - low) / (high - low + Epsilon)) - 1;
+        return TensorMath.Add(2 * TensorMath.Subtract(signed, low) / TensorMath.Add(TensorMath.Subtract(high, low), Epsilon), -1);
     }
 
     /// <summary>The same as ONNX nodes after <paramref name="grey"/> ([batch, side, side]); returns the normalised tensor's name.</summary>

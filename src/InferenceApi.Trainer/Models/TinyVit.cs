@@ -49,8 +49,13 @@ public sealed class TinyVit : nn.Module<Tensor, Tensor>
             grey = InkNormalization.Apply(grey);
         }
 
+        if (Options.FitInk)
+        {
+            grey = InkBox.Apply(grey);
+        }
+
         var patches = grey.reshape(batch, side, patch, side, patch).permute(0, 1, 3, 2, 4).reshape(batch, Options.Patches, patch * patch);
-        var tokens = cat([ClsToken.expand(batch, -1, -1), PatchEmbedding.forward(patches)], 1) + PositionEmbeddings;
+        var tokens = TensorMath.Add(cat([ClsToken.expand(batch, -1, -1), PatchEmbedding.forward(patches)], 1), PositionEmbeddings);
         foreach (var block in Blocks)
         {
             tokens = block.forward(tokens);

@@ -68,13 +68,13 @@ public sealed class VitEncoderBlock : nn.Module<Tensor, Tensor>
         var scores = q.matmul(k.transpose(-2, -1)).div(Math.Sqrt(headSize));
         if (attentionBias is not null)
         {
-            scores = scores + attentionBias;
+            scores = TensorMath.Add(scores, attentionBias);
         }
 
         var context = Dropout(scores.softmax(-1)).matmul(v).transpose(1, 2).reshape(input.shape[0], input.shape[1], heads * headSize);
-        var attended = input + Dropout(AttentionOutput.forward(context));
+        var attended = TensorMath.Add(input, Dropout(AttentionOutput.forward(context)));
         var mlp = Dropout(Output.forward(nn.functional.gelu(Intermediate.forward(LayerNormAfter.forward(attended)))));
-        return (attended + mlp).MoveToOuterDisposeScope();
+        return TensorMath.Add(attended, mlp).MoveToOuterDisposeScope();
     }
 
     private Tensor Dropout(Tensor x) => training && dropout > 0 ? nn.functional.dropout(x, dropout, training: true) : x;

@@ -27,6 +27,9 @@ public sealed record VitOptions
     /// </summary>
     public bool NormalizeInk { get; init; }
 
+    /// <summary>After <see cref="NormalizeInk"/>, the drawing's ink box is fitted to the frame (<see cref="InkBox"/>). False in older checkpoints.</summary>
+    public bool FitInk { get; init; }
+
     [JsonIgnore]
     public int PatchesPerSide => ImageSize / PatchSize;
 

@@ -22,6 +22,11 @@ public sealed class ImageAugmentationOptions
         Description = "Augmentation: zoom range MIN,MAX (0.6,1.1 draws the image at 60-110 % of its size around the centre; default 1,1)",
     };
 
+    private readonly Option<double> squeeze = new("--augment-squeeze")
+    {
+        Description = "Augmentation: largest extra narrowing of the width alone, as a fraction (0.3 keeps 70-100 %; default 0)",
+    };
+
     private readonly Option<double> rotate = new("--augment-rotate") { Description = "Augmentation: largest rotation in degrees, either way (default 0)" };
 
     private readonly Option<double> stroke = new("--augment-stroke")
@@ -39,7 +44,7 @@ public sealed class ImageAugmentationOptions
 
     private readonly Option<double> noise = new("--augment-noise") { Description = "Augmentation: standard deviation of pixel noise, 0-1 scale (default 0)" };
 
-    public IReadOnlyList<Option> All => [invert, shift, scale, rotate, stroke, blur, contrast, noise];
+    public IReadOnlyList<Option> All => [invert, shift, scale, squeeze, rotate, stroke, blur, contrast, noise];
 
     public ImageAugmentation Read(ParseResult parse)
     {
@@ -50,6 +55,7 @@ public sealed class ImageAugmentationOptions
             Shift = Check(parse, shift, 0, 0.5, upperIncluded: true),
             ScaleMin = low,
             ScaleMax = high,
+            Squeeze = Check(parse, squeeze, 0, 0.9, upperIncluded: true),
             Rotate = Check(parse, rotate, 0, 180, upperIncluded: true),
             Stroke = Check(parse, stroke, 0, 0.5, upperIncluded: false),
             Blur = Check(parse, blur, 0, 4, upperIncluded: true),

@@ -26,6 +26,12 @@ public sealed class ImageClassificationTask : TrainerTask<ImageClassifier, Image
 
     private readonly Option<int?> imageSize = new("--image-size") { Description = $"Images are resized to this square side (default {Sizes.ImageSize}; the digits CSV is 8)" };
     private readonly Option<int?> patchSize = new("--patch-size") { Description = $"ViT patch side; must divide the image size (default {Sizes.PatchSize})" };
+    private readonly Option<bool> fitInk = new("--fit-ink")
+    {
+        Description = "With --normalize-ink: the model then fits the drawing's ink box to the frame (the square of its longer side, centred), "
+            + "as the digits data set's scans were normalised, so small or off-centre drawings read alike (default off)",
+    };
+
     private readonly Option<bool> normalizeInk = new("--normalize-ink")
     {
         Description = "The model turns every image into light ink on dark at full contrast first (polarity from the outer ring of pixels, "
@@ -42,13 +48,13 @@ public sealed class ImageClassificationTask : TrainerTask<ImageClassifier, Image
 
     public override MetricGoal Goal => MetricGoal.Accuracy;
 
-    public override IReadOnlyList<Option> TrainOptions => [labels, imageSize, patchSize, normalizeInk, .. sizes.All, .. augmentation.All];
+    public override IReadOnlyList<Option> TrainOptions => [labels, imageSize, patchSize, normalizeInk, fitInk, .. sizes.All, .. augmentation.All];
 
     protected override TaskSetup<ImageClassifier, ImageDataset> Prepare(ParseResult parse, TrainingSettings settings, Checkpoint? initFrom, ITrainingConsole console)
     {
         if (initFrom is not null)
         {
-            RejectWithInitFrom(parse, [imageSize, patchSize, normalizeInk, .. sizes.All]);
+            RejectWithInitFrom(parse, [imageSize, patchSize, normalizeInk, fitInk, .. sizes.All]);
         }
 
         using var start = initFrom is null ? null : Load(initFrom);
@@ -151,7 +157,8 @@ public sealed class ImageClassificationTask : TrainerTask<ImageClassifier, Image
         {
             ImageSize = side,
             PatchSize = OptionValues.Positive(parse, patchSize) ?? Sizes.PatchSize,
-            NormalizeInk = parse.GetValue(normalizeInk),
+            NormalizeInk = parse.GetValue(normalizeInk) || parse.GetValue(fitInk),
+            FitInk = parse.GetValue(fitInk),
             HiddenSize = chosen.HiddenSize,
             Layers = chosen.Layers,
             Heads = chosen.Heads,

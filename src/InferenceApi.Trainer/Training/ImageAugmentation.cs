@@ -17,6 +17,12 @@ public sealed record ImageAugmentation
 
     public double ScaleMax { get; init; } = 1;
 
+    /// <summary>
+    /// Largest narrowing of the drawing's width alone, as a fraction (0.3 keeps 70-100 % of the width): scans normalised
+    /// to fill their box are wider than digits as people draw or type them.
+    /// </summary>
+    public double Squeeze { get; init; }
+
     /// <summary>Largest rotation, in degrees either way.</summary>
     public double Rotate { get; init; }
 
@@ -37,8 +43,8 @@ public sealed record ImageAugmentation
 
     /// <summary>True when any setting changes the images.</summary>
     public bool IsActive =>
-        Invert > 0 || Shift > 0 || ScaleMin != 1 || ScaleMax != 1 || Rotate > 0 || Stroke > 0 || Blur > 0 || ContrastMin < 1 || Noise > 0;
+        Invert > 0 || Shift > 0 || ScaleMin != 1 || ScaleMax != 1 || Squeeze > 0 || Rotate > 0 || Stroke > 0 || Blur > 0 || ContrastMin < 1 || Noise > 0;
 
     /// <summary>True when the geometry or strokes change, which needs the 4× resampling round trip.</summary>
-    public bool Resamples => Shift > 0 || ScaleMin != 1 || ScaleMax != 1 || Rotate > 0 || Stroke > 0 || Blur > 0;
+    public bool Resamples => Shift > 0 || ScaleMin != 1 || ScaleMax != 1 || Squeeze > 0 || Rotate > 0 || Stroke > 0 || Blur > 0;
 }

@@ -1,3 +1,4 @@
+using InferenceApi.Trainer.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -26,7 +27,7 @@ public sealed class ImageAugmenter(ImageAugmentation settings, float mean = 0.5f
         var batch = pixels.shape[0];
         var height = pixels.shape[2];
         var width = pixels.shape[3];
-        var ink = ((pixels.mean([1L], keepdim: true) * std) + mean).clamp(0, 1);
+        var ink = TensorMath.Add(pixels.mean([1L], keepdim: true) * std, mean).clamp(0, 1);
         if (Settings.Resamples)
         {
             ink = Resample(ink, batch, height, width);
@@ -35,22 +36,22 @@ public sealed class ImageAugmenter(ImageAugmentation settings, float mean = 0.5f
         if (Settings.ContrastMin < 1)
         {
             var contrast = Uniform(batch, Settings.ContrastMin, 1);
-            var background = rand(batch, 1, 1, 1) * (1 - contrast);
-            ink = background + (contrast * ink);
+            var background = rand(batch, 1, 1, 1) * TensorMath.Subtract(1, contrast);
+            ink = TensorMath.Add(background, contrast * ink);
         }
 
         if (Settings.Noise > 0)
         {
-            ink = (ink + (randn_like(ink) * Settings.Noise)).clamp(0, 1);
+            ink = TensorMath.Add(ink, randn_like(ink) * Settings.Noise).clamp(0, 1);
         }
 
         if (Settings.Invert > 0)
         {
             var flip = (rand(batch, 1, 1, 1) < Settings.Invert).to_type(ScalarType.Float32);
-            ink = (flip * (1 - ink)) + ((1 - flip) * ink);
+            ink = TensorMath.Add(flip * TensorMath.Subtract(1, ink), TensorMath.Subtract(1, flip) * ink);
         }
 
-        return ((ink - mean) / std).MoveToOuterDisposeScope();
+        return (TensorMath.Add(ink, -mean) / std).MoveToOuterDisposeScope();
     }
 
     private Tensor Resample(Tensor ink, long batch, long height, long width)
@@ -60,7 +61,7 @@ public sealed class ImageAugmenter(ImageAugmentation settings, float mean = 0.5f
         {
             // A steep sigmoid around a per-image level: a pen of another width tracing the same centre lines.
             var level = Uniform(batch, 0.5 - Settings.Stroke, 0.5 + Settings.Stroke);
-            fine = sigmoid((fine - level) * 12);
+            fine = sigmoid(TensorMath.Subtract(fine, level) * 12);
         }
 
         fine = nn.functional.grid_sample(fine, nn.functional.affine_grid(Affine(batch), [batch, 1, fine.shape[2], fine.shape[3]], align_corners: false),
@@ -76,16 +77,16 @@ public sealed class ImageAugmenter(ImageAugmentation settings, float mean = 0.5f
             : nn.functional.conv2d(fine, TriangleKernel(), strides: [Upsampling, Upsampling], padding: [Upsampling / 2, Upsampling / 2]);
     }
 
-    /// <summary>Per-image output→input sampling matrices: rotation, zoom (dividing the coordinates) and shift.</summary>
+    /// <summary>Per-image output→input sampling matrices: rotation times zoom (dividing the coordinates, x narrowed further), and shift.</summary>
     private Tensor Affine(long batch)
     {
         var angle = Uniform(batch, -Settings.Rotate, Settings.Rotate).flatten() * (Math.PI / 180);
-        var zoom = Uniform(batch, Settings.ScaleMin, Settings.ScaleMax).flatten();
+        var zoomY = Uniform(batch, Settings.ScaleMin, Settings.ScaleMax).flatten();
+        var zoomX = zoomY * Uniform(batch, 1 - Settings.Squeeze, 1).flatten();
         var dx = Uniform(batch, -Settings.Shift, Settings.Shift).flatten() * 2;
         var dy = Uniform(batch, -Settings.Shift, Settings.Shift).flatten() * 2;
-        var cos = angle.cos() / zoom;
-        var sin = angle.sin() / zoom;
-        return stack([cos, -sin, dx, sin, cos, dy], 1).reshape(batch, 2, 3);
+        var (cos, sin) = (angle.cos(), angle.sin());
+        return stack([cos / zoomX, -sin / zoomY, dx, sin / zoomX, cos / zoomY, dy], 1).reshape(batch, 2, 3);
     }
 
     /// <summary>A Gaussian blur with its own sigma per image (a grouped convolution); sigma 0 leaves the image as it is.</summary>
@@ -114,5 +115,5 @@ public sealed class ImageAugmenter(ImageAugmentation settings, float mean = 0.5f
     }
 
     /// <summary>[batch, 1, 1, 1] values drawn uniformly from [low, high].</summary>
-    private static Tensor Uniform(long batch, double low, double high) => (rand(batch, 1, 1, 1) * (high - low)) + low;
+    private static Tensor Uniform(long batch, double low, double high) => TensorMath.Add(rand(batch, 1, 1, 1) * (high - low), low);
 }

@@ -112,7 +112,7 @@ public static class MetricsJson
             parity[name] = value;
         }
 
-        return new JsonObject { ["folder"] = report.Folder, ["parity"] = parity, ["tolerance"] = report.Tolerance };
+        return new JsonObject { ["folder"] = report.Folder, ["parity"] = parity, ["tolerance"] = report.Tolerance, ["int8"] = report.Int8 };
     }
 
     public static string Kebab(StopReason reason) => reason switch

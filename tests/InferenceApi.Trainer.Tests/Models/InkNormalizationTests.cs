@@ -1,0 +1,47 @@
+using Google.Protobuf;
+using InferenceApi.Trainer.Export;
+using InferenceApi.Trainer.Models;
+using static TorchSharp.torch;
+
+namespace InferenceApi.Trainer.Tests.Models;
+
+public sealed class InkNormalizationTests
+{
+    [Fact]
+    public void Apply_ADigitAndItsNegative_GiveTheSameFullContrastImage()
+    {
+        using var scope = NewDisposeScope();
+        var (pixels, _) = TrainerData.Digits.Subset([.. Enumerable.Range(0, 32)]).ToTensors();
+        var grey = pixels.mean([1L]);
+        // Dark ink on a light page at half contrast: what a scan of pencil on paper gives.
+        var faintNegative = (-grey * 0.5) + 0.2;
+
+        var light = InkNormalization.Apply(grey);
+        var fromNegative = InkNormalization.Apply(faintNegative);
+
+        // Equal but for the epsilon that keeps a blank image finite, which weighs twice as much on the half-contrast range.
+        Assert.True(light.allclose(fromNegative, rtol: 0, atol: 3e-3), $"max diff {(light - fromNegative).abs().max().item<float>()}");
+        Assert.Equal(-1f, light.amin([1L, 2L]).min().item<float>(), 4);
+        Assert.Equal(1f, light.amax([1L, 2L]).max().item<float>(), 2);
+        // Light ink on dark: the outer ring stays below the mean, so the digits are not turned around.
+        Assert.True(light.mean().item<float>() < 0);
+    }
+
+    [Fact]
+    public void Export_WithNormalizeInk_OnnxMatchesTorchSharpOnBothPolarities()
+    {
+        manual_seed(7);
+        using var model = new TinyVit(new VitOptions { NormalizeInk = true });
+        byte[] onnx;
+        using (NewDisposeScope())
+        {
+            onnx = VitOnnxGraph.Build(model).ToByteArray();
+        }
+
+        var digits = TrainerData.Digits.Subset([.. Enumerable.Range(0, 16)]);
+        var inverted = new InferenceApi.Trainer.Data.ImageDataset([.. digits.Pixels.Select(p => -p)], digits.Labels, digits.Channels, digits.Height, digits.Width);
+
+        Assert.InRange(VitOnnxExporter.MaxAbsDiff(model, onnx, digits), 0, VitOnnxExporter.DefaultTolerance);
+        Assert.InRange(VitOnnxExporter.MaxAbsDiff(model, onnx, inverted), 0, VitOnnxExporter.DefaultTolerance);
+    }
+}
