@@ -28,6 +28,27 @@ public sealed class VitOnnxExporterTests
         Assert.True(diff <= VitOnnxExporter.DefaultTolerance, $"max abs diff {diff}");
     }
 
+    /// <summary>The ink steps in the graph match TorchSharp on both polarities (an inverted digit takes the other branch).</summary>
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void MaxAbsDiff_InkNormalization_IsWithinToleranceOnBothPolarities(bool normalizeInk, bool fitInk)
+    {
+        manual_seed(7);
+        using var model = new TinyVit(new VitOptions { NormalizeInk = normalizeInk, FitInk = fitInk });
+        byte[] onnx;
+        using (NewDisposeScope())
+        {
+            onnx = VitOnnxGraph.Build(model).ToByteArray();
+        }
+
+        var digits = TrainerData.Digits.Subset([.. Enumerable.Range(0, 32)]);
+        var inverted = new ImageDataset([.. digits.Pixels.Select(p => -p)], digits.Labels, digits.Channels, digits.Height, digits.Width);
+
+        Assert.InRange(VitOnnxExporter.MaxAbsDiff(model, onnx, digits), 0, VitOnnxExporter.DefaultTolerance);
+        Assert.InRange(VitOnnxExporter.MaxAbsDiff(model, onnx, inverted), 0, VitOnnxExporter.DefaultTolerance);
+    }
+
     [Fact]
     public void Publish_UntrainedModel_WritesAFolderTheServerAccepts()
     {
