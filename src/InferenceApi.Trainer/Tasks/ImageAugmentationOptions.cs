@@ -38,7 +38,7 @@ public sealed class ImageAugmentationOptions
 
     private readonly Option<double> contrast = new("--augment-contrast")
     {
-        Description = "Augmentation: lowest ink contrast in (0, 1]; faint ink on a grey page (default 1: none)",
+        Description = "Augmentation: lowest ink contrast in (0, 1]; faint ink on a grey page (1: none)",
         DefaultValueFactory = _ => 1,
     };
 

@@ -28,8 +28,8 @@ public sealed class ImageClassificationTask : TrainerTask<ImageClassifier, Image
     private readonly Option<int?> patchSize = new("--patch-size") { Description = $"ViT patch side; must divide the image size (default {Sizes.PatchSize})" };
     private readonly Option<bool> fitInk = new("--fit-ink")
     {
-        Description = "With --normalize-ink: the model then fits the drawing's ink box to the frame (the square of its longer side, centred), "
-            + "as the digits data set's scans were normalised, so small or off-centre drawings read alike (default off)",
+        Description = "After --normalize-ink (which it implies), the model fits the drawing's ink box to the frame (the square of its longer side, "
+            + "centred), as the digits data set's scans were normalised, so small or off-centre drawings read alike (default off)",
     };
 
     private readonly Option<bool> normalizeInk = new("--normalize-ink")
