@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
-# Runs every test project. Installs redis-server first if it is missing (the Redis tests start their own
-# server on a free loopback port), then prints the totals as the last line: "N passed, N failed".
+# Runs every test project. Installs what the tests run first if it is missing (redis-server, haproxy, jq,
+# PyYAML: the Redis tests start their own server on a free loopback port, the deployment tests run
+# scripts/scaleout.sh and scripts/check-containers.py), then prints the totals as the last line: "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v redis-server >/dev/null 2>&1; then
-  echo "redis-server is missing; installing it with apt-get (the Redis tests run a real server)"
+# The Redis tests run a real redis-server; the deployment tests run haproxy (scale-out proof and its config
+# check), jq (scripts/scaleout.sh) and PyYAML (scripts/check-containers.py).
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
+command -v jq >/dev/null 2>&1 || missing+=(jq)
+python3 -c "import yaml" >/dev/null 2>&1 || missing+=(python3-yaml)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing ${missing[*]} with apt-get (the tests run them)"
   if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq redis-server >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 results="$(pwd)/artifacts/test-results"
