@@ -32,16 +32,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-missing=()
-command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
-command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-command -v jq >/dev/null 2>&1 || missing+=(jq)
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "installing ${missing[*]} with apt-get"
-  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+bash scripts/install-missing.sh haproxy redis-server jq
 
 server_dll="$root/src/InferenceApi/bin/Release/net10.0/InferenceApi.dll"
 loadgen_dll="$root/loadtests/InferenceApi.LoadGen/bin/Release/net10.0/InferenceApi.LoadGen.dll"
@@ -226,7 +217,8 @@ stop_load() { # phase -> writes $work/phase-$1.json: the load generator's summar
     '{requests: .summary.requests, failed: (.summary.errors - (.errorKinds.cancelled // 0)),
       cancelledAtStop: (.errorKinds.cancelled // 0), seconds: ($seconds | tonumber),
       throughput: (.summary.throughput * 10 | round / 10), p99Ms: .summary.latencyMs.p99,
-      failures: (.errorKinds | del(.cancelled)), haproxyRetries: $retries, haproxyRedispatches: $redispatches}' \
+      failures: (.errorKinds | del(.cancelled)), secondsWithFailures: ([.windows[] | select(.errors > 0)] | length),
+      haproxyRetries: $retries, haproxyRedispatches: $redispatches}' \
     "$results" > "$work/phase-$1.json"
   retries_before=$retries
   redispatches_before=$redispatches
@@ -291,7 +283,7 @@ verdict() { if $1; then echo "ok"; else echo "FAILED"; fi; }
 slashed() { local IFS=/; echo "$*"; }
 load_line() { # phase
   jq -r '"\(.failed) failed of \(.requests) requests (\(.throughput) req/s, p99 \(.p99Ms) ms, \(.seconds) s)" +
-    (if (.failures | length) > 0 then ": " + ([.failures | to_entries[] | "\(.key) \(.value)"] | join(", ")) else "" end) +
+    (if (.failures | length) > 0 then ": " + ([.failures | to_entries[] | "\(.key) \(.value)"] | join(", ")) + " in \(.secondsWithFailures) s" else "" end) +
     "; haproxy retries \(.haproxyRetries), redispatches \(.haproxyRedispatches)"' "$work/phase-$1.json"
 }
 reloads=""
@@ -309,7 +301,7 @@ row "" "exit codes $(slashed "${exit_code[@]:1}"); SIGTERM to exit $(slashed "${
 row "shared cache" "computed through r1: $cache_a; then ${others%, }" "$(verdict $cache_ok)"
 row "hot reload" "version $next_version served after the rename by ${reloads%, }" "$(verdict $reload_ok)"
 row "" "load meanwhile: $(load_line reload)" "$(if [ "$(jq .failed "$work/phase-reload.json")" -eq 0 ]; then echo ok; else echo "FAILED*"; fi)"
-[ "$(jq .failed "$work/phase-reload.json")" -eq 0 ] || echo "* not part of the exit code: deploy/README.md (Hot reload across replicas) says why requests fail there today."
+[ "$(jq .failed "$work/phase-reload.json")" -eq 0 ] || echo "* not part of the exit code: deploy/README.md (The scale-out proof) says why requests fail there today."
 echo "(requests still in flight when the script stopped each load are not counted: $(jq .cancelledAtStop "$work/phase-restart.json") and $(jq .cancelledAtStop "$work/phase-reload.json"))"
 
 if [ -n "$json_out" ]; then

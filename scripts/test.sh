@@ -7,17 +7,7 @@ cd "$(dirname "$0")/.."
 
 # The Redis tests run a real redis-server; the deployment tests run haproxy (scale-out proof and its config
 # check), jq (scripts/scaleout.sh) and PyYAML (scripts/check-containers.py).
-missing=()
-command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
-command -v jq >/dev/null 2>&1 || missing+=(jq)
-python3 -c "import yaml" >/dev/null 2>&1 || missing+=(python3-yaml)
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "installing ${missing[*]} with apt-get (the tests run them)"
-  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+bash scripts/install-missing.sh redis-server haproxy jq "python3-yaml=python3 -c 'import yaml'"
 
 results="$(pwd)/artifacts/test-results"
 rm -rf "$results"
