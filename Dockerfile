@@ -33,8 +33,11 @@ RUN if ! ldconfig -p | grep -q libicuuc; then \
 WORKDIR /app
 COPY --from=build /app ./
 COPY models/ ./models/
+# ORT_DISABLE_TELEMETRY: ONNX Runtime's own usage telemetry would otherwise keep an event database under
+# $HOME/.cache, which a read-only root filesystem (deploy/kubernetes) does not allow.
 ENV ASPNETCORE_HTTP_PORTS=8080 \
     DOTNET_gcServer=1 \
+    ORT_DISABLE_TELEMETRY=1 \
     Models__Path=/app/models
 EXPOSE 8080
 # The aspnet image's unprivileged user (UID 1654); on the CUDA base the numeric id works the same.

@@ -3,15 +3,30 @@
 
 Checks that every COPY source exists in the build context and is not excluded by .dockerignore,
 that build stages and ARGs used are declared, and (when PyYAML is present) that the compose file
-parses, its services reference each other correctly and its bind-mounted files exist.
+parses, its services reference each other correctly and its bind-mounted files exist; that it runs on
+docker-compose 1.29 as well as Compose v2 (no top-level `name:`); that `--scale api=N` works (the api
+service publishes no host port and has no container_name) behind a load balancer that health-checks
+/health/ready on the api's port, and that the api has a healthcheck on it. With haproxy installed, its
+configuration is checked by `haproxy -c`. `--strict` (what the tests run) fails when PyYAML or haproxy is
+missing instead of skipping those checks.
 """
 import fnmatch
 import os
 import re
+import shutil
+import subprocess
 import sys
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+strict = "--strict" in sys.argv[1:]
 problems = []
+
+
+def skipped(what):
+    if strict:
+        problems.append(f"{what} is missing (--strict)")
+    else:
+        print(f"{what} not installed: its checks are skipped")
 
 ignore = [l.strip() for l in open(os.path.join(root, ".dockerignore")) if l.strip() and not l.startswith("#")]
 
@@ -20,7 +35,8 @@ def ignored(path):
     return any(fnmatch.fnmatch(path, p.rstrip("/")) or fnmatch.fnmatch(path + "/", p) or path.startswith(p.lstrip("*/")) for p in ignore)
 
 
-lines = open(os.path.join(root, "Dockerfile")).read().replace("\\\n", " ").splitlines()
+dockerfile = open(os.path.join(root, "Dockerfile")).read()
+lines = dockerfile.replace("\\\n", " ").splitlines()
 stages, args = set(), set()
 for line in lines:
     words = line.split()
@@ -54,7 +70,57 @@ try:
     import yaml
 except ImportError:
     yaml = None
-    print("PyYAML not installed: docker-compose.yml parse check skipped")
+    skipped("PyYAML")
+
+# The port the image's server listens on.
+image_port = (re.search(r"ASPNETCORE_HTTP_PORTS=(\d+)", dockerfile) or [None, None])[1]
+if image_port is None:
+    problems.append("the Dockerfile sets no ASPNETCORE_HTTP_PORTS")
+
+
+def check_scale_out(compose, services):
+    """docker-compose 1.29 compatibility, --scale api=N behind a load balancer, the api healthcheck."""
+    if "name" in compose:
+        problems.append("top-level `name:` is rejected by docker-compose 1.29")
+    api = services.get("api", {})
+    if api.get("ports"):
+        problems.append("the api service publishes host ports: --scale api=N would clash on them (expose them to the load balancer instead)")
+    if "container_name" in api:
+        problems.append("the api service has a container_name: --scale api=N needs generated names")
+    environment = api.get("environment", {})
+    port = str(environment.get("ASPNETCORE_HTTP_PORTS", image_port)) if isinstance(environment, dict) else image_port
+    test = " ".join(api.get("healthcheck", {}).get("test", []))
+    if "/health/ready" not in test or f"/{port}" not in test and f":{port}" not in test:
+        problems.append(f"the api service needs a healthcheck on /health/ready at port {port}")
+    balancers = [n for n, s in services.items() if str(s.get("image", "")).split(":")[0] in ("haproxy", "nginx")]
+    if not balancers:
+        problems.append("no haproxy or nginx service in front of api (--scale api=N needs one port)")
+    for name in balancers:
+        service = services[name]
+        if not service.get("ports"):
+            problems.append(f"service {name} publishes no port")
+        configs = [v.split(":")[0] for v in service.get("volumes", []) if v.startswith("./")]
+        if not configs:
+            problems.append(f"service {name} mounts no configuration file")
+        for config in configs:
+            text = open(os.path.join(root, config)).read() if os.path.isfile(os.path.join(root, config)) else ""
+            if str(service.get("image")).startswith("haproxy"):
+                if not re.search(r"option httpchk GET /health/ready", text):
+                    problems.append(f"{config}: no `option httpchk GET /health/ready`")
+                if not re.search(rf"\bapi:{port}\b", text):
+                    problems.append(f"{config}: no server at api:{port}")
+                check_haproxy(config)
+
+
+def check_haproxy(config):
+    if shutil.which("haproxy") is None:
+        skipped("haproxy")
+        return
+    result = subprocess.run(["haproxy", "-c", "-f", os.path.join(root, config)], capture_output=True, text=True)
+    warnings = [l for l in (result.stdout + result.stderr).splitlines() if "[WARNING]" in l or "[ALERT]" in l]
+    if result.returncode != 0 or warnings:
+        problems.append(f"haproxy -c {config}: " + "; ".join(warnings or [result.stderr.strip()]))
+
 
 if yaml:
     compose = yaml.safe_load(open(os.path.join(root, "docker-compose.yml")))
@@ -76,6 +142,7 @@ if yaml:
                 problems.append(f"service {name} builds from a context without a Dockerfile")
     if "api" not in services or "redis" not in services:
         problems.append("compose must define the api and redis services")
+    check_scale_out(compose, services)
 
 for problem in problems:
     print("container check:", problem)

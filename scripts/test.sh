@@ -1,23 +1,15 @@
 #!/usr/bin/env bash
-# Runs every test project. Installs redis-server first if it is missing (the Redis tests start their own
-# server on a free loopback port), then prints the totals as the last line: "N passed, N failed".
+# Runs every test project. Installs what the tests run first if it is missing (redis-server, haproxy, jq,
+# PyYAML: the Redis tests start their own server on a free loopback port, the deployment tests run
+# scripts/scaleout.sh and scripts/check-containers.py), then prints the totals as the last line: "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v redis-server >/dev/null 2>&1; then
-  echo "redis-server is missing; installing it with apt-get (the Redis tests run a real server)"
-  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq redis-server >/dev/null
-fi
-
-# The shipped digits model is tested on digits typed in DejaVu (tests render them with SkiaSharp from these files).
-if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
-  echo "fonts-dejavu-core is missing; installing it with apt-get (the typed-digit tests render its fonts)"
-  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq fonts-dejavu-core >/dev/null
-fi
+# The Redis tests run a real redis-server; the deployment tests run haproxy (scale-out proof and its config
+# check), jq (scripts/scaleout.sh) and PyYAML (scripts/check-containers.py); the shipped digits model is tested
+# on digits typed in DejaVu (rendered with SkiaSharp from these font files).
+bash scripts/install-missing.sh redis-server haproxy jq "python3-yaml=python3 -c 'import yaml'" \
+  "fonts-dejavu-core=test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
 results="$(pwd)/artifacts/test-results"
 rm -rf "$results"
