@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Google.Protobuf;
+using InferenceApi.Core.Backends;
 using InferenceApi.Trainer.Export;
 using Microsoft.ML.OnnxRuntime;
 
@@ -102,7 +103,7 @@ internal static class Int8Benchmark
             Array.Fill(mask, 1L);
             using var ids = OrtValue.CreateTensorValueFromMemory(_ids.AsMemory(0, batch * Tokens).ToArray(), shape);
             using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, shape);
-            using var outputs = _session.Run(_runOptions, ["input_ids", "attention_mask"], [ids, maskValue], ["logits"]);
+            using var outputs = _session.Run(_runOptions, [OptimumLayout.InputIds, OptimumLayout.AttentionMask], [ids, maskValue], [OptimumLayout.Logits]);
         }
 
         public void Dispose()

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using InferenceApi.Core.Backends;
 using Microsoft.ML.OnnxRuntime;
 
 namespace InferenceApi.Bench;
@@ -17,7 +18,7 @@ internal sealed class RawClassifier : IDisposable
     {
         using var options = new SessionOptions { IntraOpNumThreads = 0, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         _session = new InferenceSession(modelFile, options);
-        _tokenTypes = _session.InputMetadata.ContainsKey("token_type_ids");
+        _tokenTypes = _session.InputMetadata.ContainsKey(OptimumLayout.TokenTypeIds);
     }
 
     /// <summary>Median latency of one batch-1 run of <paramref name="ids"/>, in ms.</summary>
@@ -73,15 +74,15 @@ internal sealed class RawClassifier : IDisposable
         long[] shape = [batch, ids.Length / batch];
         var mask = new long[ids.Length];
         Array.Fill(mask, 1L);
-        var names = new List<string> { "input_ids", "attention_mask" };
+        var names = new List<string> { OptimumLayout.InputIds, OptimumLayout.AttentionMask };
         var values = new List<OrtValue> { OrtValue.CreateTensorValueFromMemory(ids, shape), OrtValue.CreateTensorValueFromMemory(mask, shape) };
         if (_tokenTypes)
         {
-            names.Add("token_type_ids");
+            names.Add(OptimumLayout.TokenTypeIds);
             values.Add(OrtValue.CreateTensorValueFromMemory(new long[ids.Length], shape));
         }
 
-        using (_session.Run(_runOptions, names, values, ["logits"]))
+        using (_session.Run(_runOptions, names, values, [OptimumLayout.Logits]))
         {
         }
 

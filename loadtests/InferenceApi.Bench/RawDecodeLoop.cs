@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using InferenceApi.Core.Backends;
 using Microsoft.ML.OnnxRuntime;
 
 namespace InferenceApi.Bench;
@@ -13,9 +14,9 @@ internal static class RawDecodeLoop
     {
         using var options = new SessionOptions { IntraOpNumThreads = 0, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         using var session = new InferenceSession(modelFile, options);
-        var heads = session.InputMetadata["past_key_values.0.key"].Dimensions[1];
-        var headDim = session.InputMetadata["past_key_values.0.key"].Dimensions[3];
-        string[] outputs = ["logits", .. Enumerable.Range(0, layers).SelectMany(l => new[] { $"present.{l}.key", $"present.{l}.value" })];
+        var heads = session.InputMetadata[OptimumLayout.PastKey(0)].Dimensions[1];
+        var headDim = session.InputMetadata[OptimumLayout.PastKey(0)].Dimensions[3];
+        string[] outputs = [OptimumLayout.Logits, .. OptimumLayout.PresentNames(layers)];
         using var runOptions = new RunOptions();
         Run(session, runOptions, outputs, prompt, Math.Min(8, tokens), layers, heads, headDim);
         var started = Stopwatch.GetTimestamp();
@@ -31,7 +32,7 @@ internal static class RawDecodeLoop
         for (var step = 0; step < tokens; step++)
         {
             var total = pastLength + ids.Length;
-            var names = new List<string> { "input_ids", "attention_mask", "position_ids" };
+            var names = new List<string> { OptimumLayout.InputIds, OptimumLayout.AttentionMask, OptimumLayout.PositionIds };
             var values = new List<OrtValue>
             {
                 OrtValue.CreateTensorValueFromMemory(ids, [1, ids.Length]),
@@ -40,9 +41,9 @@ internal static class RawDecodeLoop
             };
             for (var l = 0; l < layers; l++)
             {
-                names.Add($"past_key_values.{l}.key");
+                names.Add(OptimumLayout.PastKey(l));
                 values.Add(OrtValue.CreateTensorValueFromMemory(past[2 * l], [1, heads, pastLength, headDim]));
-                names.Add($"past_key_values.{l}.value");
+                names.Add(OptimumLayout.PastValue(l));
                 values.Add(OrtValue.CreateTensorValueFromMemory(past[(2 * l) + 1], [1, heads, pastLength, headDim]));
             }
 

@@ -19,10 +19,8 @@ internal sealed class OnnxDecoderSession : IDecoderSession
         _session = session;
         Placement = placement;
         Shape = shape;
-        _pastNames = shape.HasPast
-            ? Enumerable.Range(0, shape.Layers).SelectMany(l => new[] { $"past_key_values.{l}.key", $"past_key_values.{l}.value" }).ToArray()
-            : [];
-        _outputNames = ["logits", .. shape.HasPast ? Enumerable.Range(0, shape.Layers).SelectMany(l => new[] { $"present.{l}.key", $"present.{l}.value" }) : []];
+        _pastNames = shape.HasPast ? OptimumLayout.PastNames(shape.Layers) : [];
+        _outputNames = [OptimumLayout.Logits, .. shape.HasPast ? OptimumLayout.PresentNames(shape.Layers) : []];
     }
 
     public string Placement { get; }
@@ -31,7 +29,7 @@ internal sealed class OnnxDecoderSession : IDecoderSession
 
     public void Run(DecoderStep step)
     {
-        var names = new List<string>(3 + _pastNames.Length) { "input_ids", "attention_mask" };
+        var names = new List<string>(3 + _pastNames.Length) { OptimumLayout.InputIds, OptimumLayout.AttentionMask };
         var values = new List<OrtValue>(3 + _pastNames.Length)
         {
             OrtTensors.Over(step.InputIds, step.Batch * step.NewTokens, [step.Batch, step.NewTokens]),
@@ -41,7 +39,7 @@ internal sealed class OnnxDecoderSession : IDecoderSession
         {
             if (Shape.HasPositionIds)
             {
-                names.Add("position_ids");
+                names.Add(OptimumLayout.PositionIds);
                 values.Add(OrtTensors.Over(step.PositionIds, step.Batch * step.NewTokens, [step.Batch, step.NewTokens]));
             }
 

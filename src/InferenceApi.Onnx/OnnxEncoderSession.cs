@@ -20,8 +20,8 @@ internal sealed class OnnxEncoderSession : IEncoderSession
         _session = session;
         Placement = placement;
         _outputNames = [outputName];
-        _takesTokenTypes = session.InputMetadata.ContainsKey("token_type_ids");
-        _takesAttentionMask = session.InputMetadata.ContainsKey("attention_mask");
+        _takesTokenTypes = session.InputMetadata.ContainsKey(OptimumLayout.TokenTypeIds);
+        _takesAttentionMask = session.InputMetadata.ContainsKey(OptimumLayout.AttentionMask);
     }
 
     public string Placement { get; }
@@ -29,20 +29,20 @@ internal sealed class OnnxEncoderSession : IEncoderSession
     public EncoderOutput Run(EncoderBatch batch)
     {
         long[] shape = [batch.Size, batch.SequenceLength];
-        var names = new List<string>(3) { "input_ids" };
+        var names = new List<string>(3) { OptimumLayout.InputIds };
         var values = new List<OrtValue>(3) { OrtTensors.Over(batch.InputIds, batch.Count, shape) };
         try
         {
             if (_takesAttentionMask)
             {
-                names.Add("attention_mask");
+                names.Add(OptimumLayout.AttentionMask);
                 values.Add(OrtTensors.Over(batch.AttentionMask, batch.Count, shape));
             }
 
             if (_takesTokenTypes)
             {
-                names.Add("token_type_ids");
-                values.Add(OrtTensors.Over(batch.TokenTypeIds ?? throw new InvalidOperationException("The model takes token_type_ids but the batch has none."), batch.Count, shape));
+                names.Add(OptimumLayout.TokenTypeIds);
+                values.Add(OrtTensors.Over(batch.TokenTypeIds ?? throw new InvalidOperationException($"The model takes {OptimumLayout.TokenTypeIds} but the batch has none."), batch.Count, shape));
             }
 
             using var outputs = _session.Run(_runOptions, names, values, _outputNames);

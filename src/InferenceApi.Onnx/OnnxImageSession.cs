@@ -6,8 +6,8 @@ namespace InferenceApi.Onnx;
 /// <summary>A ViT-style session: <c>pixel_values</c> wrapped over the batch's pooled array (no copy), <c>logits</c> copied out.</summary>
 internal sealed class OnnxImageSession(InferenceSession session, string placement) : IImageSession
 {
-    private static readonly string[] InputNames = ["pixel_values"];
-    private static readonly string[] OutputNames = ["logits"];
+    private static readonly string[] InputNames = [OptimumLayout.PixelValues];
+    private static readonly string[] OutputNames = [OptimumLayout.Logits];
     private readonly RunOptions _runOptions = new();
 
     public string Placement { get; } = placement;

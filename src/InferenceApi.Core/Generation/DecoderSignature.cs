@@ -15,7 +15,7 @@ public static class DecoderSignature
     public static DecoderShape Read(ModelSignature signature, int? vocabularyFromConfig = null)
     {
         var problems = new List<string>();
-        foreach (var name in new[] { "input_ids", "attention_mask" })
+        foreach (var name in new[] { OptimumLayout.InputIds, OptimumLayout.AttentionMask })
         {
             if (signature.Input(name) is not { Element: TensorElement.Int64, Rank: 2 })
             {
@@ -23,14 +23,14 @@ public static class DecoderSignature
             }
         }
 
-        var logits = signature.Output("logits");
+        var logits = signature.Output(OptimumLayout.Logits);
         if (logits is not { Element: TensorElement.Float32, Rank: 3 })
         {
-            problems.Add($"output 'logits' must be float32 [batch, sequence, vocab]; it is {logits?.ToString() ?? "missing"}");
+            problems.Add($"output '{OptimumLayout.Logits}' must be float32 [batch, sequence, vocab]; it is {logits?.ToString() ?? "missing"}");
         }
 
         var layers = 0;
-        while (signature.Input($"past_key_values.{layers}.key") is not null)
+        while (signature.Input(OptimumLayout.PastKey(layers)) is not null)
         {
             layers++;
         }
@@ -38,19 +38,19 @@ public static class DecoderSignature
         int heads = 0, headDim = 0;
         for (var layer = 0; layer < layers; layer++)
         {
-            foreach (var kind in new[] { "key", "value" })
+            foreach (var (pastName, presentName) in new[] { (OptimumLayout.PastKey(layer), OptimumLayout.PresentKey(layer)), (OptimumLayout.PastValue(layer), OptimumLayout.PresentValue(layer)) })
             {
-                var past = signature.Input($"past_key_values.{layer}.{kind}");
+                var past = signature.Input(pastName);
                 if (past is not { Element: TensorElement.Float32, Rank: 4 } || past.Shape[1] <= 0 || past.Shape[3] <= 0)
                 {
-                    problems.Add($"input 'past_key_values.{layer}.{kind}' must be float32 [batch, heads, past, headDim] with fixed heads and headDim; it is {past?.ToString() ?? "missing"}");
+                    problems.Add($"input '{pastName}' must be float32 [batch, heads, past, headDim] with fixed heads and headDim; it is {past?.ToString() ?? "missing"}");
                     continue;
                 }
 
                 (heads, headDim) = ((int)past.Shape[1], (int)past.Shape[3]);
-                if (signature.Output($"present.{layer}.{kind}") is null)
+                if (signature.Output(presentName) is null)
                 {
-                    problems.Add($"output 'present.{layer}.{kind}' is missing: the graph takes a past but does not return the present");
+                    problems.Add($"output '{presentName}' is missing: the graph takes a past but does not return the present");
                 }
             }
         }
@@ -63,6 +63,6 @@ public static class DecoderSignature
 
         return problems.Count > 0
             ? throw new ModelFolderException(string.Join("; ", problems))
-            : new DecoderShape(layers, heads, headDim, vocabulary, layers > 0, signature.Input("position_ids") is not null);
+            : new DecoderShape(layers, heads, headDim, vocabulary, layers > 0, signature.Input(OptimumLayout.PositionIds) is not null);
     }
 }

@@ -9,21 +9,21 @@ namespace InferenceApi.Core.Inference;
 /// </summary>
 public static class EncoderSignatureValidator
 {
-    private static readonly string[] KnownInputs = ["input_ids", "attention_mask", "token_type_ids"];
+    private static readonly string[] KnownInputs = [OptimumLayout.InputIds, OptimumLayout.AttentionMask, OptimumLayout.TokenTypeIds];
 
     /// <summary>The output to read, or throws <see cref="ModelFolderException"/> with every problem found.</summary>
     public static string Validate(ModelSignature signature, ModelTask task, int labelCount)
     {
         var problems = new List<string>();
-        RequireTokenInput(signature, "input_ids", required: true, problems);
-        RequireTokenInput(signature, "attention_mask", required: true, problems);
-        RequireTokenInput(signature, "token_type_ids", required: false, problems);
+        RequireTokenInput(signature, OptimumLayout.InputIds, required: true, problems);
+        RequireTokenInput(signature, OptimumLayout.AttentionMask, required: true, problems);
+        RequireTokenInput(signature, OptimumLayout.TokenTypeIds, required: false, problems);
         foreach (var input in signature.Inputs.Where(i => !KnownInputs.Contains(i.Name)))
         {
             problems.Add($"unexpected input '{input.Name}': an encoder is fed only {string.Join(", ", KnownInputs)}");
         }
 
-        var outputName = task == ModelTask.TextClassification ? "logits" : "last_hidden_state";
+        var outputName = task == ModelTask.TextClassification ? OptimumLayout.Logits : OptimumLayout.LastHiddenState;
         var expectedRank = task == ModelTask.TextClassification ? 2 : 3;
         var output = signature.Output(outputName);
         if (output is null)
@@ -43,7 +43,7 @@ public static class EncoderSignatureValidator
             }
             else if (task == ModelTask.TextClassification && output.Shape[1] > 0 && labelCount > 0 && output.Shape[1] != labelCount)
             {
-                problems.Add($"config.json id2label has {labelCount} labels but output 'logits' has width {output.Shape[1]}");
+                problems.Add($"config.json id2label has {labelCount} labels but output '{outputName}' has width {output.Shape[1]}");
             }
         }
 

@@ -28,7 +28,7 @@ public sealed class ImageClassifierLoader(IInferenceBackend backend, InferenceMe
         ImageSignatureValidator.Validate(context.Signature, labels.Count, config.OutputHeight, config.OutputWidth);
         if (labels.Count == 0)
         {
-            var width = context.Signature.Output("logits")!.Shape[1];
+            var width = context.Signature.Output(OptimumLayout.Logits)!.Shape[1];
             labels = width > 0
                 ? Enumerable.Range(0, (int)width).Select(i => $"LABEL_{i}").ToArray()
                 : throw new ModelFolderException("config.json has no id2label and the logits width is not fixed, so the labels are unknown");

@@ -21,7 +21,7 @@ public sealed class TextEncoderLoader(IInferenceBackend backend, InferenceMetric
         if (context.Task == ModelTask.TextClassification && labels.Count == 0)
         {
             // Hugging Face's own default when a config has no id2label.
-            labels = Enumerable.Range(0, (int)context.Signature.Output("logits")!.Shape[1]).Select(i => $"LABEL_{i}").ToArray();
+            labels = Enumerable.Range(0, (int)context.Signature.Output(OptimumLayout.Logits)!.Shape[1]).Select(i => $"LABEL_{i}").ToArray();
         }
 
         BertWordPieceTokenizer tokenizer;
@@ -50,11 +50,11 @@ public sealed class TextEncoderLoader(IInferenceBackend backend, InferenceMetric
                 sessions.Add(backend.OpenEncoder(context.ModelFile, outputName, context.Settings.ToSessionSettings()));
             }
 
-            var withTokenTypes = context.Signature.Input("token_type_ids") is not null;
+            var withTokenTypes = context.Signature.Input(OptimumLayout.TokenTypeIds) is not null;
             var runner = new EncoderBatchRunner(sessions, context.Task, tokenizer.PadTokenId, withTokenTypes);
             WarmUp(runner, tokenizer, sessions.Count, labels.Count, context.Task);
             var description = new ModelDescription(
-                context.Task, labels, maxLength, limits, context.Settings.RequestTimeout, sessions[0].Placement, context.Signature, context.Settings.Normalize);
+                context.Task, labels, maxLength, limits, context.Settings.RequestTimeout, sessions[0].Placement, context.Signature, context.Settings.Normalize, HiddenSize(context));
             var label = new SchedulerLabel(context.Source.Name, context.Source.Version);
             var scheduler = new BatchScheduler<int[], float[]>(label, limits, runner, time, metrics, loggers.CreateLogger("InferenceApi.Scheduler"));
             return Task.FromResult<IModelRuntime>(new TextEncoderRuntime(description, tokenizer, sessions, scheduler, time));
@@ -70,6 +70,11 @@ public sealed class TextEncoderLoader(IInferenceBackend backend, InferenceMetric
         }
     }
 
+    private static int? HiddenSize(ModelLoadContext context) =>
+        context.Task == ModelTask.FeatureExtraction && context.Signature.Output(OptimumLayout.LastHiddenState) is { Rank: 3 } state && state.Shape[2] > 0
+            ? (int)state.Shape[2]
+            : null;
+
     /// <summary>The smallest of every limit the folder states: tokenizer, position embeddings, a fixed graph dimension, inference.json.</summary>
     private static int MaxSequenceLength(ModelLoadContext context, BertWordPieceTokenizer tokenizer)
     {
@@ -84,7 +89,7 @@ public sealed class TextEncoderLoader(IInferenceBackend backend, InferenceMetric
             limits.Add(positions);
         }
 
-        if (context.Signature.Input("input_ids") is { Rank: 2 } ids && ids.Shape[1] > 0)
+        if (context.Signature.Input(OptimumLayout.InputIds) is { Rank: 2 } ids && ids.Shape[1] > 0)
         {
             limits.Add((int)ids.Shape[1]);
         }

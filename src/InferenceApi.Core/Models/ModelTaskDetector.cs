@@ -28,29 +28,29 @@ public static class ModelTaskDetector
             }
         }
 
-        if (signature.Input("pixel_values") is not null)
+        if (signature.Input(OptimumLayout.PixelValues) is not null)
         {
             return ModelTask.ImageClassification;
         }
 
-        if (signature.Inputs.Any(i => i.Name.StartsWith("past_key_values", StringComparison.Ordinal)))
+        if (signature.Inputs.Any(i => i.Name.StartsWith(OptimumLayout.PastPrefix, StringComparison.Ordinal)))
         {
             return ModelTask.TextGeneration;
         }
 
-        if (signature.Input("input_ids") is not null)
+        if (signature.Input(OptimumLayout.InputIds) is not null)
         {
-            if (signature.Output("last_hidden_state") is not null)
+            if (signature.Output(OptimumLayout.LastHiddenState) is not null)
             {
                 return ModelTask.FeatureExtraction;
             }
 
-            if (signature.Output("logits") is { Rank: 2 })
+            if (signature.Output(OptimumLayout.Logits) is { Rank: 2 })
             {
                 return ModelTask.TextClassification;
             }
 
-            if (signature.Output("logits") is { Rank: 3 })
+            if (signature.Output(OptimumLayout.Logits) is { Rank: 3 })
             {
                 return ModelTask.TextGeneration;
             }

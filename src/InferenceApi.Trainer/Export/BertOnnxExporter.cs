@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
+using InferenceApi.Core.Backends;
 using InferenceApi.Onnx.Proto;
 using InferenceApi.Trainer.Data;
 using InferenceApi.Trainer.Models;
@@ -43,7 +44,7 @@ public static class BertOnnxExporter
         }
 
         return Publish(model.Options, folder, vocabularyPath, doLowerCase, new ExportSettings(tolerance, int8), Config(model.Options, padId, labels),
-            () => BertOnnxGraph.Build(model), bytes => Check(model, model.forward, bytes, samples, padId, "logits"));
+            () => BertOnnxGraph.Build(model), bytes => Check(model, model.forward, bytes, samples, padId, OptimumLayout.Logits));
     }
 
     /// <summary>
@@ -64,7 +65,7 @@ public static class BertOnnxExporter
             + "logits are the log of their mean class probabilities; no token_type_ids";
         config["_inference_api_ensemble"] = new JsonArray([.. members.Select(m => JsonSerializer.SerializeToNode(m, Checkpoints.Checkpoint.Json))]);
         return Publish(members[0], folder, vocabularyPath, doLowerCase, new ExportSettings(tolerance, int8), config,
-            () => BertOnnxGraph.BuildEnsemble(ensemble), bytes => Check(ensemble, ensemble.forward, bytes, samples, padId, "logits"));
+            () => BertOnnxGraph.BuildEnsemble(ensemble), bytes => Check(ensemble, ensemble.forward, bytes, samples, padId, OptimumLayout.Logits));
     }
 
     /// <summary>
@@ -74,7 +75,7 @@ public static class BertOnnxExporter
     public static BertParity PublishEncoder(
         TinyBert model, string folder, string vocabularyPath, IReadOnlyList<int[]> samples, int padId, bool doLowerCase = true, double tolerance = DefaultTolerance, bool int8 = false) =>
         Publish(model.Options, folder, vocabularyPath, doLowerCase, new ExportSettings(tolerance, int8), EncoderConfig(model.Options, padId),
-            () => BertOnnxGraph.BuildEncoder(model), bytes => Check(model, model.Encode, bytes, samples, padId, "last_hidden_state"));
+            () => BertOnnxGraph.BuildEncoder(model), bytes => Check(model, model.Encode, bytes, samples, padId, OptimumLayout.LastHiddenState));
 
     /// <param name="options">The architecture whose sizes go into tokenizer_config.json.</param>
     /// <param name="build">The ONNX graph, built inside a dispose scope (it reads the weights through temporary tensors).</param>
@@ -118,7 +119,7 @@ public static class BertOnnxExporter
     /// alone without padding through ONNX Runtime; the samples should have different lengths.
     /// </summary>
     public static BertParity Check(TinyBert model, byte[] onnx, IReadOnlyList<int[]> samples, int padId) =>
-        Check(model, model.forward, onnx, samples, padId, "logits");
+        Check(model, model.forward, onnx, samples, padId, OptimumLayout.Logits);
 
     /// <summary>
     /// <see cref="Check(TinyBert, byte[], IReadOnlyList{int[]}, int)"/> for any of the graphs: a classifier's or an
@@ -169,7 +170,7 @@ public static class BertOnnxExporter
         using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, shape);
         using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, shape);
         using var runOptions = new RunOptions();
-        using var outputs = session.Run(runOptions, ["input_ids", "attention_mask"], [idsValue, maskValue], [output]);
+        using var outputs = session.Run(runOptions, [OptimumLayout.InputIds, OptimumLayout.AttentionMask], [idsValue, maskValue], [output]);
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
 

@@ -1,3 +1,4 @@
+using InferenceApi.Core.Backends;
 using InferenceApi.Onnx.Proto;
 using InferenceApi.Trainer.Models;
 using static InferenceApi.Trainer.Export.OnnxGraphBuilder;
@@ -28,7 +29,7 @@ public static class BertOnnxGraph
     public static ModelProto BuildEnsemble(TinyBertEnsemble ensemble)
     {
         var g = NewGraph();
-        g.Graph.Output.Add(FloatTensor("logits", "batch_size", ensemble.Labels));
+        g.Graph.Output.Add(FloatTensor(OptimumLayout.Logits, "batch_size", ensemble.Labels));
         var probabilities = new string[ensemble.Members.Count];
         for (var i = 0; i < probabilities.Length; i++)
         {
@@ -38,7 +39,7 @@ public static class BertOnnxGraph
 
         g.Prefix = "";
         var mean = g.Node("Div", [g.Node("Sum", probabilities), g.Scalar("member_count", probabilities.Length)]);
-        g.NodeNamed("Log", "logits", [g.Node("Max", [mean, g.Scalar("min_probability", TinyBertEnsemble.MinProbability)])]);
+        g.NodeNamed("Log", OptimumLayout.Logits, [g.Node("Max", [mean, g.Scalar("min_probability", TinyBertEnsemble.MinProbability)])]);
         return Model(g);
     }
 
@@ -46,15 +47,15 @@ public static class BertOnnxGraph
     {
         var g = NewGraph();
         g.Graph.Output.Add(embeddings
-            ? FloatTensor("last_hidden_state", "batch_size", "sequence_length", model.Options.HiddenSize)
-            : FloatTensor("logits", "batch_size", model.Options.Labels));
+            ? FloatTensor(OptimumLayout.LastHiddenState, "batch_size", "sequence_length", model.Options.HiddenSize)
+            : FloatTensor(OptimumLayout.Logits, "batch_size", model.Options.Labels));
         if (embeddings)
         {
-            Encoder(g, model, "last_hidden_state");
+            Encoder(g, model, OptimumLayout.LastHiddenState);
         }
         else
         {
-            Classifier(g, model, "logits");
+            Classifier(g, model, OptimumLayout.Logits);
         }
 
         return Model(g);
@@ -63,8 +64,8 @@ public static class BertOnnxGraph
     private static OnnxGraphBuilder NewGraph()
     {
         var g = new OnnxGraphBuilder();
-        g.Graph.Input.Add(Int64Tensor("input_ids", "batch_size", "sequence_length"));
-        g.Graph.Input.Add(Int64Tensor("attention_mask", "batch_size", "sequence_length"));
+        g.Graph.Input.Add(Int64Tensor(OptimumLayout.InputIds, "batch_size", "sequence_length"));
+        g.Graph.Input.Add(Int64Tensor(OptimumLayout.AttentionMask, "batch_size", "sequence_length"));
         return g;
     }
 
@@ -88,12 +89,12 @@ public static class BertOnnxGraph
     private static (string Hidden, string Mask) Encoder(OnnxGraphBuilder g, TinyBert model, string? output)
     {
         var o = model.Options;
-        var words = g.Node("Gather", [g.Initializer("word_embeddings", Values(model.WordEmbeddings.weight!), o.VocabularySize, o.HiddenSize), "input_ids"], Int("axis", 0));
-        var length = g.Node("Slice", [g.Node("Shape", ["input_ids"]), g.Int64s("one", 1), g.Int64s("two", 2)]);
+        var words = g.Node("Gather", [g.Initializer("word_embeddings", Values(model.WordEmbeddings.weight!), o.VocabularySize, o.HiddenSize), OptimumLayout.InputIds], Int("axis", 0));
+        var length = g.Node("Slice", [g.Node("Shape", [OptimumLayout.InputIds]), g.Int64s("one", 1), g.Int64s("two", 2)]);
         var positions = g.Node("Slice", [g.Initializer("position_embeddings", Values(model.PositionEmbeddings.weight!), o.MaxPositions, o.HiddenSize), g.Int64s("zero", 0), length, g.Int64s("axis0", 0)]);
         var shared = EncoderConstants.Add(g, o.HiddenSize, o.Heads, o.LayerNormEps);
         var tokens = LayerNorm(g, "embeddings_ln", model.EmbeddingLayerNorm, g.Node("Add", [words, positions]), shared.Eps);
-        var mask = g.Node("Cast", ["attention_mask"], Int("to", (long)TensorProto.Types.DataType.Float));
+        var mask = g.Node("Cast", [OptimumLayout.AttentionMask], Int("to", (long)TensorProto.Types.DataType.Float));
         if (model.Convolution is { } convolution)
         {
             tokens = g.Node("Add", [tokens, Gelu(g, Convolution(g, convolution, o.ConvolutionWidth, tokens, mask), shared)]);

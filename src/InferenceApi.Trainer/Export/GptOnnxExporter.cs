@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
+using InferenceApi.Core.Backends;
 using InferenceApi.Core.Tokenization;
 using InferenceApi.Onnx.Proto;
 using InferenceApi.Trainer.Models;
@@ -153,21 +154,21 @@ public static class GptOnnxExporter
         var headSize = o.HiddenSize / o.Heads;
         var batch = step.IdsShape[0];
         var pastLength = step.MaskShape[1] - step.IdsShape[1];
-        var names = new List<string> { "input_ids", "attention_mask", "position_ids" };
+        var names = new List<string> { OptimumLayout.InputIds, OptimumLayout.AttentionMask, OptimumLayout.PositionIds };
         var values = new List<OrtValue>
         {
             OrtValue.CreateTensorValueFromMemory(step.Ids, step.IdsShape),
             OrtValue.CreateTensorValueFromMemory(step.Mask, step.MaskShape),
             OrtValue.CreateTensorValueFromMemory(step.Positions, step.IdsShape),
         };
-        var outputs = new List<string> { "logits" };
+        var outputs = new List<string> { OptimumLayout.Logits };
         for (var layer = 0; layer < o.Layers; layer++)
         {
-            foreach (var (kind, index) in new[] { ("key", 2 * layer), ("value", (2 * layer) + 1) })
+            foreach (var (pastName, presentName, index) in new[] { (OptimumLayout.PastKey(layer), OptimumLayout.PresentKey(layer), 2 * layer), (OptimumLayout.PastValue(layer), OptimumLayout.PresentValue(layer), (2 * layer) + 1) })
             {
-                names.Add($"past_key_values.{layer}.{kind}");
+                names.Add(pastName);
                 values.Add(OrtValue.CreateTensorValueFromMemory(past?[index] ?? [], [batch, o.Heads, pastLength, headSize]));
-                outputs.Add($"present.{layer}.{kind}");
+                outputs.Add(presentName);
             }
         }
 

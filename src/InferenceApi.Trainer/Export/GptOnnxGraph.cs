@@ -1,3 +1,4 @@
+using InferenceApi.Core.Backends;
 using InferenceApi.Onnx.Proto;
 using InferenceApi.Trainer.Models;
 using static InferenceApi.Trainer.Export.OnnxGraphBuilder;
@@ -19,29 +20,23 @@ public static class GptOnnxGraph
         var o = model.Options;
         var headSize = o.HiddenSize / o.Heads;
         var g = new OnnxGraphBuilder();
-        g.Graph.Input.Add(Int64Tensor("input_ids", "batch_size", "sequence_length"));
-        g.Graph.Input.Add(Int64Tensor("attention_mask", "batch_size", "past_sequence_length + sequence_length"));
-        g.Graph.Input.Add(Int64Tensor("position_ids", "batch_size", "sequence_length"));
-        for (var layer = 0; layer < o.Layers; layer++)
+        g.Graph.Input.Add(Int64Tensor(OptimumLayout.InputIds, "batch_size", "sequence_length"));
+        g.Graph.Input.Add(Int64Tensor(OptimumLayout.AttentionMask, "batch_size", "past_sequence_length + sequence_length"));
+        g.Graph.Input.Add(Int64Tensor(OptimumLayout.PositionIds, "batch_size", "sequence_length"));
+        foreach (var past in OptimumLayout.PastNames(o.Layers))
         {
-            foreach (var kind in new[] { "key", "value" })
-            {
-                g.Graph.Input.Add(FloatTensor($"past_key_values.{layer}.{kind}", "batch_size", o.Heads, "past_sequence_length", headSize));
-            }
+            g.Graph.Input.Add(FloatTensor(past, "batch_size", o.Heads, "past_sequence_length", headSize));
         }
 
-        g.Graph.Output.Add(FloatTensor("logits", "batch_size", "sequence_length", o.VocabularySize));
-        for (var layer = 0; layer < o.Layers; layer++)
+        g.Graph.Output.Add(FloatTensor(OptimumLayout.Logits, "batch_size", "sequence_length", o.VocabularySize));
+        foreach (var present in OptimumLayout.PresentNames(o.Layers))
         {
-            foreach (var kind in new[] { "key", "value" })
-            {
-                g.Graph.Output.Add(FloatTensor($"present.{layer}.{kind}", "batch_size", o.Heads, "past_sequence_length + 1", headSize));
-            }
+            g.Graph.Output.Add(FloatTensor(present, "batch_size", o.Heads, "past_sequence_length + 1", headSize));
         }
 
         var embedding = g.Initializer("wte", Values(model.TokenEmbeddings.weight!), o.VocabularySize, o.HiddenSize);
-        var words = g.Node("Gather", [embedding, "input_ids"], Int("axis", 0));
-        var positions = g.Node("Gather", [g.Initializer("wpe", Values(model.PositionEmbeddings.weight!), o.MaxPositions, o.HiddenSize), "position_ids"], Int("axis", 0));
+        var words = g.Node("Gather", [embedding, OptimumLayout.InputIds], Int("axis", 0));
+        var positions = g.Node("Gather", [g.Initializer("wpe", Values(model.PositionEmbeddings.weight!), o.MaxPositions, o.HiddenSize), OptimumLayout.PositionIds], Int("axis", 0));
         var hidden = g.Node("Add", [words, positions]);
 
         var shared = EncoderConstants.Add(g, o.HiddenSize, o.Heads, o.LayerNormEps);
@@ -52,7 +47,7 @@ public static class GptOnnxGraph
         }
 
         var final = LayerNorm(g, "ln_f", model.FinalLayerNorm, hidden, shared.Eps);
-        g.NodeNamed("MatMul", "logits", [final, g.Node("Transpose", [embedding], Ints("perm", 1, 0))]);
+        g.NodeNamed("MatMul", OptimumLayout.Logits, [final, g.Node("Transpose", [embedding], Ints("perm", 1, 0))]);
 
         var result = new ModelProto { IrVersion = 7, ProducerName = "InferenceApi.Trainer", Graph = g.Graph };
         result.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
@@ -67,14 +62,14 @@ public static class GptOnnxGraph
     {
         var zero = g.Int64Scalar("bias_zero", 0);
         var step = g.Int64Scalar("bias_step", 1);
-        var length = g.Node("Gather", [g.Node("Shape", ["input_ids"]), g.Int64Scalar("bias_seq_axis", 1)], Int("axis", 0));
-        var total = g.Node("Gather", [g.Node("Shape", ["attention_mask"]), g.Int64Scalar("bias_total_axis", 1)], Int("axis", 0));
+        var length = g.Node("Gather", [g.Node("Shape", [OptimumLayout.InputIds]), g.Int64Scalar("bias_seq_axis", 1)], Int("axis", 0));
+        var total = g.Node("Gather", [g.Node("Shape", [OptimumLayout.AttentionMask]), g.Int64Scalar("bias_total_axis", 1)], Int("axis", 0));
         var pastLength = g.Node("Sub", [total, length]);
         var rows = g.Node("Unsqueeze", [g.Node("Add", [g.Node("Range", [zero, length, step]), pastLength]), g.Int64s("bias_rows_axes", 1)]);
         var columns = g.Node("Unsqueeze", [g.Node("Range", [zero, total, step]), g.Int64s("bias_columns_axes", 0)]);
         var maskBias = g.Scalar("mask_bias", GptOptions.MaskBias);
         var future = g.Node("Mul", [g.Node("Cast", [g.Node("Greater", [columns, rows])], Int("to", (long)TensorProto.Types.DataType.Float)), maskBias]);
-        var mask = g.Node("Cast", ["attention_mask"], Int("to", (long)TensorProto.Types.DataType.Float));
+        var mask = g.Node("Cast", [OptimumLayout.AttentionMask], Int("to", (long)TensorProto.Types.DataType.Float));
         var padding = g.Node("Unsqueeze", [g.Node("Mul", [g.Node("Sub", [c.One, mask]), maskBias]), g.Int64s("bias_padding_axes", 1, 2)]);
         return g.Node("Add", [g.Node("Unsqueeze", [future, g.Int64s("bias_future_axes", 0, 1)]), padding]);
     }
@@ -87,8 +82,8 @@ public static class GptOnnxGraph
         var q = g.Node("Transpose", [g.Node("Reshape", [Linear(g, $"{p}.q", block.Query, normed), c.Heads])], Ints("perm", 0, 2, 1, 3));
         var k = g.Node("Transpose", [g.Node("Reshape", [Linear(g, $"{p}.k", block.Key, normed), c.Heads])], Ints("perm", 0, 2, 1, 3));
         var v = g.Node("Transpose", [g.Node("Reshape", [Linear(g, $"{p}.v", block.Value, normed), c.Heads])], Ints("perm", 0, 2, 1, 3));
-        var keys = g.NodeNamed("Concat", $"present.{layer}.key", [$"past_key_values.{layer}.key", k], Int("axis", 2));
-        var values = g.NodeNamed("Concat", $"present.{layer}.value", [$"past_key_values.{layer}.value", v], Int("axis", 2));
+        var keys = g.NodeNamed("Concat", OptimumLayout.PresentKey(layer), [OptimumLayout.PastKey(layer), k], Int("axis", 2));
+        var values = g.NodeNamed("Concat", OptimumLayout.PresentValue(layer), [OptimumLayout.PastValue(layer), v], Int("axis", 2));
 
         var scores = g.Node("Div", [g.Node("MatMul", [q, g.Node("Transpose", [keys], Ints("perm", 0, 1, 3, 2))]), c.Scale]);
         scores = g.Node("Add", [scores, bias]);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
+using InferenceApi.Core.Backends;
 using InferenceApi.Core.Imaging;
 using InferenceApi.Core.Tokenization;
 using InferenceApi.Onnx.Proto;
@@ -74,17 +75,17 @@ public static class ModelFolderQuantizer
     {
         using var session = new InferenceSession(float32);
         var inputs = session.InputMetadata.Keys.ToHashSet(StringComparer.Ordinal);
-        if (inputs.Contains("pixel_values"))
+        if (inputs.Contains(OptimumLayout.PixelValues))
         {
             var config = PreprocessorConfig.Load(Path.Combine(source, "preprocessor_config.json"));
             var images = dataPath is null ? SyntheticImages(config) : ImageFolder.Load(dataPath, Labels(source), config);
             return new ExampleFeed(images.Labels, indices => new Dictionary<string, OrtValue>
             {
-                ["pixel_values"] = OrtValue.CreateTensorValueFromMemory(images.Subset(indices).ToRgb(indices.Length), [indices.Length, 3, images.Height, images.Width]),
+                [OptimumLayout.PixelValues] = OrtValue.CreateTensorValueFromMemory(images.Subset(indices).ToRgb(indices.Length), [indices.Length, 3, images.Height, images.Width]),
             });
         }
 
-        if (!inputs.Contains("input_ids"))
+        if (!inputs.Contains(OptimumLayout.InputIds))
         {
             throw new InvalidDataException($"{source}: the graph takes neither pixel_values nor input_ids ({string.Join(", ", inputs)}); only classifiers are quantized here");
         }
@@ -97,12 +98,12 @@ public static class ModelFolderQuantizer
             var (ids, mask, shape) = TextClassificationDataset.Pad([.. indices.Select(i => texts.Ids[i])], tokenizer.PadTokenId);
             var feed = new Dictionary<string, OrtValue>
             {
-                ["input_ids"] = OrtValue.CreateTensorValueFromMemory(ids, shape),
-                ["attention_mask"] = OrtValue.CreateTensorValueFromMemory(mask, shape),
+                [OptimumLayout.InputIds] = OrtValue.CreateTensorValueFromMemory(ids, shape),
+                [OptimumLayout.AttentionMask] = OrtValue.CreateTensorValueFromMemory(mask, shape),
             };
-            if (inputs.Contains("token_type_ids"))
+            if (inputs.Contains(OptimumLayout.TokenTypeIds))
             {
-                feed["token_type_ids"] = OrtValue.CreateTensorValueFromMemory(new long[ids.Length], shape);
+                feed[OptimumLayout.TokenTypeIds] = OrtValue.CreateTensorValueFromMemory(new long[ids.Length], shape);
             }
 
             return feed;
@@ -124,7 +125,7 @@ public static class ModelFolderQuantizer
         {
             using var session = new InferenceSession(onnx);
             using var runOptions = new RunOptions();
-            using var outputs = session.Run(runOptions, [.. feed.Keys], [.. feed.Values], ["logits"]);
+            using var outputs = session.Run(runOptions, [.. feed.Keys], [.. feed.Values], [OptimumLayout.Logits]);
             return outputs[0].GetTensorDataAsSpan<float>().ToArray();
         }
         finally

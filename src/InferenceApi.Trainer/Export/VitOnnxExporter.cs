@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
+using InferenceApi.Core.Backends;
 using InferenceApi.Onnx.Proto;
 using InferenceApi.Trainer.Data;
 using InferenceApi.Trainer.Models;
@@ -81,7 +82,7 @@ public static class VitOnnxExporter
         using var session = new InferenceSession(onnx);
         using var input = OrtValue.CreateTensorValueFromMemory(rgb, shape);
         using var runOptions = new RunOptions();
-        using var outputs = session.Run(runOptions, ["pixel_values"], [input], ["logits"]);
+        using var outputs = session.Run(runOptions, [OptimumLayout.PixelValues], [input], [OptimumLayout.Logits]);
         var actual = outputs[0].GetTensorDataAsSpan<float>();
         if (actual.Length != expected.Length)
         {

@@ -1,3 +1,4 @@
+using InferenceApi.Core.Backends;
 using InferenceApi.Onnx.Proto;
 using InferenceApi.Trainer.Models;
 using TorchSharp.Modules;
@@ -18,12 +19,12 @@ public static class VitOnnxGraph
     {
         var o = model.Options;
         var g = new OnnxGraphBuilder();
-        g.Graph.Input.Add(FloatTensor("pixel_values", "batch_size", 3, o.ImageSize, o.ImageSize));
-        g.Graph.Output.Add(FloatTensor("logits", "batch_size", o.Labels));
+        g.Graph.Input.Add(FloatTensor(OptimumLayout.PixelValues, "batch_size", 3, o.ImageSize, o.ImageSize));
+        g.Graph.Output.Add(FloatTensor(OptimumLayout.Logits, "batch_size", o.Labels));
 
         var side = o.PatchesPerSide;
         var patch = o.PatchSize;
-        var grey = g.Node("ReduceMean", ["pixel_values"], Ints("axes", 1), Int("keepdims", 0));
+        var grey = g.Node("ReduceMean", [OptimumLayout.PixelValues], Ints("axes", 1), Int("keepdims", 0));
         if (o.NormalizeInk)
         {
             grey = InkNormalization.Graph(g, grey, o.ImageSize);
@@ -40,7 +41,7 @@ public static class VitOnnxGraph
         var embedded = Linear(g, "patch_embedding", model.PatchEmbedding, patches);
 
         // CLS token broadcast to the batch: Expand to [batch, 1, hidden], batch read from the input's shape.
-        var batch = g.Node("Slice", [g.Node("Shape", ["pixel_values"]), g.Int64s("zero", 0), g.Int64s("one", 1)]);
+        var batch = g.Node("Slice", [g.Node("Shape", [OptimumLayout.PixelValues]), g.Int64s("zero", 0), g.Int64s("one", 1)]);
         var clsShape = g.Node("Concat", [batch, g.Int64s("cls_tail", 1, o.HiddenSize)], Int("axis", 0));
         var cls = g.Node("Expand", [g.Initializer("cls_token", Values(model.ClsToken), 1, 1, o.HiddenSize), clsShape]);
         var tokens = g.Node("Concat", [cls, embedded], Int("axis", 1));
@@ -56,7 +57,7 @@ public static class VitOnnxGraph
         var first = g.Node("Gather", [final, g.Int64Scalar("cls_index", 0)], Int("axis", 1));
         var w = g.Initializer("classifier.weight", Values(model.Classifier.weight!.t()), o.HiddenSize, o.Labels);
         var b = g.Initializer("classifier.bias", Values(model.Classifier.bias!), o.Labels);
-        g.NodeNamed("Add", "logits", [g.Node("MatMul", [first, w]), b]);
+        g.NodeNamed("Add", OptimumLayout.Logits, [g.Node("MatMul", [first, w]), b]);
 
         var result = new ModelProto
         {

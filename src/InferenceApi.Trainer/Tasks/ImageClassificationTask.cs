@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using InferenceApi.Core.Backends;
 using InferenceApi.Onnx.Proto;
 using InferenceApi.Trainer.Checkpoints;
 using InferenceApi.Trainer.Data;
@@ -86,7 +87,7 @@ public sealed class ImageClassificationTask : TrainerTask<ImageClassifier, Image
     protected override Evaluation EvaluateOnnx(byte[] onnx, ImageClassifier model, ImageDataset data, int batchSize) =>
         OnnxClassification.Run(onnx, data.Labels, batchSize, indices => new Dictionary<string, OrtValue>
         {
-            ["pixel_values"] = OrtValue.CreateTensorValueFromMemory(data.Subset(indices).ToRgb(indices.Length), [indices.Length, 3, data.Height, data.Width]),
+            [OptimumLayout.PixelValues] = OrtValue.CreateTensorValueFromMemory(data.Subset(indices).ToRgb(indices.Length), [indices.Length, 3, data.Height, data.Width]),
         });
 
     protected override JsonNode Describe(ImageClassifier model) =>

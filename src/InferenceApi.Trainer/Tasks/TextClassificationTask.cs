@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using InferenceApi.Core.Backends;
 using InferenceApi.Core.Tokenization;
 using InferenceApi.Onnx.Proto;
 using InferenceApi.Trainer.Checkpoints;
@@ -150,8 +151,8 @@ public sealed class TextClassificationTask : TrainerTask<TextClassifier, TextCla
             var (ids, mask, shape) = TextClassificationDataset.Pad([.. indices.Select(i => data.Ids[i])], model.Tokenizer.PadTokenId);
             return new Dictionary<string, OrtValue>
             {
-                ["input_ids"] = OrtValue.CreateTensorValueFromMemory(ids, shape),
-                ["attention_mask"] = OrtValue.CreateTensorValueFromMemory(mask, shape),
+                [OptimumLayout.InputIds] = OrtValue.CreateTensorValueFromMemory(ids, shape),
+                [OptimumLayout.AttentionMask] = OrtValue.CreateTensorValueFromMemory(mask, shape),
             };
         });
 

@@ -1,3 +1,4 @@
+using InferenceApi.Core.Backends;
 using Microsoft.ML.OnnxRuntime;
 
 namespace InferenceApi.Trainer.Training;
@@ -23,7 +24,7 @@ public static class OnnxClassification
             var feed = inputs(batch);
             try
             {
-                using var outputs = session.Run(runOptions, [.. feed.Keys], [.. feed.Values], ["logits"]);
+                using var outputs = session.Run(runOptions, [.. feed.Keys], [.. feed.Values], [OptimumLayout.Logits]);
                 var logits = outputs[0].GetTensorDataAsSpan<float>();
                 var width = logits.Length / batch.Length;
                 for (var i = 0; i < batch.Length; i++)

@@ -79,15 +79,15 @@ public static class KServeV2Endpoints
     private static KServeInferRequest TextExample => new(
         "request-1",
         null,
-        [new KServeRequestInput("text", [2], "BYTES", null, JsonSerializer.SerializeToElement(new[] { "The movie was great!", "A dull, boring plot." }))],
-        [new KServeRequestOutput("logits", null)]);
+        [new KServeRequestInput(TextEncoderKServeAdapter.Text, [2], "BYTES", null, JsonSerializer.SerializeToElement(new[] { "The movie was great!", "A dull, boring plot." }))],
+        [new KServeRequestOutput(TextEncoderKServeAdapter.Logits, null)]);
 
     private static KServeInferRequest IdsExample => new(
         "request-2",
         null,
         [
-            new KServeRequestInput("input_ids", [2, 4], "INT64", null, JsonSerializer.SerializeToElement(new[] { new[] { 101, 2307, 102, 0 }, new[] { 101, 2307, 999, 102 } })),
-            new KServeRequestInput("attention_mask", [2, 4], "INT64", null, JsonSerializer.SerializeToElement(new[] { 1, 1, 1, 0, 1, 1, 1, 1 })),
+            new KServeRequestInput(TextEncoderKServeAdapter.InputIds, [2, 4], "INT64", null, JsonSerializer.SerializeToElement(new[] { new[] { 101, 2307, 102, 0 }, new[] { 101, 2307, 999, 102 } })),
+            new KServeRequestInput(TextEncoderKServeAdapter.AttentionMask, [2, 4], "INT64", null, JsonSerializer.SerializeToElement(new[] { 1, 1, 1, 0, 1, 1, 1, 1 })),
         ],
         null);
 

@@ -6,18 +6,18 @@ namespace InferenceApi.Core.Tests.Inference;
 
 public sealed class EncoderSignatureValidatorTests
 {
-    private static readonly TensorSpec InputIds = Spec("input_ids", TensorElement.Int64, -1, -1);
-    private static readonly TensorSpec AttentionMask = Spec("attention_mask", TensorElement.Int64, -1, -1);
-    private static readonly TensorSpec TokenTypeIds = Spec("token_type_ids", TensorElement.Int64, -1, -1);
-    private static readonly TensorSpec Logits4 = Spec("logits", TensorElement.Float32, -1, 4);
-    private static readonly TensorSpec LastHiddenState = Spec("last_hidden_state", TensorElement.Float32, -1, -1, 32);
+    private static readonly TensorSpec InputIds = Spec(OptimumLayout.InputIds, TensorElement.Int64, -1, -1);
+    private static readonly TensorSpec AttentionMask = Spec(OptimumLayout.AttentionMask, TensorElement.Int64, -1, -1);
+    private static readonly TensorSpec TokenTypeIds = Spec(OptimumLayout.TokenTypeIds, TensorElement.Int64, -1, -1);
+    private static readonly TensorSpec Logits4 = Spec(OptimumLayout.Logits, TensorElement.Float32, -1, 4);
+    private static readonly TensorSpec LastHiddenState = Spec(OptimumLayout.LastHiddenState, TensorElement.Float32, -1, -1, 32);
 
     [Fact]
     public void Validate_ValidClassificationSignature_ReturnsLogits()
     {
         var signature = new ModelSignature([InputIds, AttentionMask, TokenTypeIds], [Logits4]);
 
-        Assert.Equal("logits", EncoderSignatureValidator.Validate(signature, ModelTask.TextClassification, labelCount: 4));
+        Assert.Equal(OptimumLayout.Logits, EncoderSignatureValidator.Validate(signature, ModelTask.TextClassification, labelCount: 4));
     }
 
     [Fact]
@@ -25,7 +25,7 @@ public sealed class EncoderSignatureValidatorTests
     {
         var signature = new ModelSignature([InputIds, AttentionMask], [LastHiddenState]);
 
-        Assert.Equal("last_hidden_state", EncoderSignatureValidator.Validate(signature, ModelTask.FeatureExtraction, labelCount: 0));
+        Assert.Equal(OptimumLayout.LastHiddenState, EncoderSignatureValidator.Validate(signature, ModelTask.FeatureExtraction, labelCount: 0));
     }
 
     [Fact]
@@ -33,7 +33,7 @@ public sealed class EncoderSignatureValidatorTests
     {
         var signature = new ModelSignature([InputIds, AttentionMask], [Logits4]);
 
-        Assert.Equal("logits", EncoderSignatureValidator.Validate(signature, ModelTask.TextClassification, labelCount: 0));
+        Assert.Equal(OptimumLayout.Logits, EncoderSignatureValidator.Validate(signature, ModelTask.TextClassification, labelCount: 0));
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class EncoderSignatureValidatorTests
     [Fact]
     public void Validate_Int32InputIds_NamesInputAndItsType()
     {
-        var signature = new ModelSignature([Spec("input_ids", TensorElement.Int32, -1, -1), AttentionMask], [Logits4]);
+        var signature = new ModelSignature([Spec(OptimumLayout.InputIds, TensorElement.Int32, -1, -1), AttentionMask], [Logits4]);
 
         var error = Assert.Throws<ModelFolderException>(() => EncoderSignatureValidator.Validate(signature, ModelTask.TextClassification, 4));
 
@@ -60,7 +60,7 @@ public sealed class EncoderSignatureValidatorTests
     [Fact]
     public void Validate_LogitsOfRankThree_NamesTheRank()
     {
-        var signature = new ModelSignature([InputIds, AttentionMask], [Spec("logits", TensorElement.Float32, -1, -1, 4)]);
+        var signature = new ModelSignature([InputIds, AttentionMask], [Spec(OptimumLayout.Logits, TensorElement.Float32, -1, -1, 4)]);
 
         var error = Assert.Throws<ModelFolderException>(() => EncoderSignatureValidator.Validate(signature, ModelTask.TextClassification, 4));
 
@@ -85,13 +85,13 @@ public sealed class EncoderSignatureValidatorTests
         var error = Assert.Throws<ModelFolderException>(() => EncoderSignatureValidator.Validate(signature, ModelTask.FeatureExtraction, 0));
 
         Assert.Contains("feature-extraction model must have output 'last_hidden_state'", error.Message, StringComparison.Ordinal);
-        Assert.Contains("logits", error.Message, StringComparison.Ordinal);
+        Assert.Contains(OptimumLayout.Logits, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Validate_UnexpectedExtraInput_NamesIt()
     {
-        var signature = new ModelSignature([InputIds, AttentionMask, Spec("position_ids", TensorElement.Int64, -1, -1)], [Logits4]);
+        var signature = new ModelSignature([InputIds, AttentionMask, Spec(OptimumLayout.PositionIds, TensorElement.Int64, -1, -1)], [Logits4]);
 
         var error = Assert.Throws<ModelFolderException>(() => EncoderSignatureValidator.Validate(signature, ModelTask.TextClassification, 4));
 
@@ -101,7 +101,7 @@ public sealed class EncoderSignatureValidatorTests
     [Fact]
     public void Validate_Float16Output_NamesTheElementType()
     {
-        var signature = new ModelSignature([InputIds, AttentionMask], [Spec("logits", TensorElement.Float16, -1, 4)]);
+        var signature = new ModelSignature([InputIds, AttentionMask], [Spec(OptimumLayout.Logits, TensorElement.Float16, -1, 4)]);
 
         var error = Assert.Throws<ModelFolderException>(() => EncoderSignatureValidator.Validate(signature, ModelTask.TextClassification, 4));
 
@@ -111,7 +111,7 @@ public sealed class EncoderSignatureValidatorTests
     [Fact]
     public void Validate_NoLabelsAndDynamicLogitsWidth_SaysLabelsAreUnknown()
     {
-        var signature = new ModelSignature([InputIds, AttentionMask], [Spec("logits", TensorElement.Float32, -1, -1)]);
+        var signature = new ModelSignature([InputIds, AttentionMask], [Spec(OptimumLayout.Logits, TensorElement.Float32, -1, -1)]);
 
         var error = Assert.Throws<ModelFolderException>(() => EncoderSignatureValidator.Validate(signature, ModelTask.TextClassification, 0));
 
@@ -121,7 +121,7 @@ public sealed class EncoderSignatureValidatorTests
     [Fact]
     public void Validate_SeveralProblems_ReportsEveryOne()
     {
-        var signature = new ModelSignature([Spec("input_ids", TensorElement.Int32, -1, -1), Spec("pixel_values", TensorElement.Float32, -1, 3, 224, 224)], [Logits4]);
+        var signature = new ModelSignature([Spec(OptimumLayout.InputIds, TensorElement.Int32, -1, -1), Spec(OptimumLayout.PixelValues, TensorElement.Float32, -1, 3, 224, 224)], [Logits4]);
 
         var error = Assert.Throws<ModelFolderException>(() => EncoderSignatureValidator.Validate(signature, ModelTask.TextClassification, 4));
 

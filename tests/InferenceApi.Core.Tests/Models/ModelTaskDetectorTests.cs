@@ -5,7 +5,7 @@ namespace InferenceApi.Core.Tests.Models;
 
 public sealed class ModelTaskDetectorTests
 {
-    private static readonly TensorSpec InputIds = new("input_ids", TensorElement.Int64, [-1, -1]);
+    private static readonly TensorSpec InputIds = new(OptimumLayout.InputIds, TensorElement.Int64, [-1, -1]);
     private static readonly ModelSignature Empty = new([], []);
 
     [Theory]
@@ -24,7 +24,7 @@ public sealed class ModelTaskDetectorTests
     public void Detect_ArchitectureAndSignatureDisagree_ArchitectureWins()
     {
         var config = new HfModelConfig { Architectures = ["BertForSequenceClassification"] };
-        var signature = new ModelSignature([InputIds], [Spec("last_hidden_state", -1, -1, 8)]);
+        var signature = new ModelSignature([InputIds], [Spec(OptimumLayout.LastHiddenState, -1, -1, 8)]);
 
         Assert.Equal(ModelTask.TextClassification, ModelTaskDetector.Detect(config, signature));
     }
@@ -33,7 +33,7 @@ public sealed class ModelTaskDetectorTests
     public void Detect_UnknownArchitecture_FallsBackToTheSignature()
     {
         var config = new HfModelConfig { Architectures = ["BertModel"] };
-        var signature = new ModelSignature([InputIds], [Spec("last_hidden_state", -1, -1, 8)]);
+        var signature = new ModelSignature([InputIds], [Spec(OptimumLayout.LastHiddenState, -1, -1, 8)]);
 
         Assert.Equal(ModelTask.FeatureExtraction, ModelTaskDetector.Detect(config, signature));
     }
@@ -41,7 +41,7 @@ public sealed class ModelTaskDetectorTests
     [Fact]
     public void Detect_PixelValuesInput_IsImageClassification()
     {
-        var signature = new ModelSignature([Spec("pixel_values", -1, 3, 224, 224)], [Spec("logits", -1, 1000)]);
+        var signature = new ModelSignature([Spec(OptimumLayout.PixelValues, -1, 3, 224, 224)], [Spec(OptimumLayout.Logits, -1, 1000)]);
 
         Assert.Equal(ModelTask.ImageClassification, ModelTaskDetector.Detect(new HfModelConfig(), signature));
     }
@@ -49,7 +49,7 @@ public sealed class ModelTaskDetectorTests
     [Fact]
     public void Detect_PastKeyValuesInput_IsTextGeneration()
     {
-        var signature = new ModelSignature([InputIds, Spec("past_key_values.0.key", -1, 2, -1, 16)], [Spec("logits", -1, -1, 50257)]);
+        var signature = new ModelSignature([InputIds, Spec(OptimumLayout.PastKey(0), -1, 2, -1, 16)], [Spec(OptimumLayout.Logits, -1, -1, 50257)]);
 
         Assert.Equal(ModelTask.TextGeneration, ModelTaskDetector.Detect(new HfModelConfig(), signature));
     }
@@ -57,7 +57,7 @@ public sealed class ModelTaskDetectorTests
     [Fact]
     public void Detect_LastHiddenStateOutput_IsFeatureExtraction()
     {
-        var signature = new ModelSignature([InputIds], [Spec("last_hidden_state", -1, -1, 8)]);
+        var signature = new ModelSignature([InputIds], [Spec(OptimumLayout.LastHiddenState, -1, -1, 8)]);
 
         Assert.Equal(ModelTask.FeatureExtraction, ModelTaskDetector.Detect(new HfModelConfig(), signature));
     }
@@ -65,7 +65,7 @@ public sealed class ModelTaskDetectorTests
     [Fact]
     public void Detect_LogitsOfRankTwo_IsTextClassification()
     {
-        var signature = new ModelSignature([InputIds], [Spec("logits", -1, 2)]);
+        var signature = new ModelSignature([InputIds], [Spec(OptimumLayout.Logits, -1, 2)]);
 
         Assert.Equal(ModelTask.TextClassification, ModelTaskDetector.Detect(new HfModelConfig(), signature));
     }
@@ -73,7 +73,7 @@ public sealed class ModelTaskDetectorTests
     [Fact]
     public void Detect_LogitsOfRankThree_IsTextGeneration()
     {
-        var signature = new ModelSignature([InputIds], [Spec("logits", -1, -1, 50257)]);
+        var signature = new ModelSignature([InputIds], [Spec(OptimumLayout.Logits, -1, -1, 50257)]);
 
         Assert.Equal(ModelTask.TextGeneration, ModelTaskDetector.Detect(new HfModelConfig(), signature));
     }
@@ -89,7 +89,7 @@ public sealed class ModelTaskDetectorTests
     [Fact]
     public void Detect_LogitsWithoutInputIds_IsNull()
     {
-        var signature = new ModelSignature([Spec("inputs_embeds", -1, -1, 8)], [Spec("logits", -1, 2)]);
+        var signature = new ModelSignature([Spec("inputs_embeds", -1, -1, 8)], [Spec(OptimumLayout.Logits, -1, 2)]);
 
         Assert.Null(ModelTaskDetector.Detect(new HfModelConfig(), signature));
     }

@@ -3,6 +3,7 @@ using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Net;
 using System.Text.Json;
+using InferenceApi.Core.Backends;
 using InferenceApi.Tests.Infrastructure;
 using Microsoft.ML.OnnxRuntime;
 using OpenAI;
@@ -136,7 +137,7 @@ public sealed class EmbeddingsEndpointsTests(EmbeddingServer server) : IClassFix
         using var mask = OrtValue.CreateTensorValueFromMemory(Enumerable.Repeat(1L, ids.Length).ToArray(), shape);
         using var types = OrtValue.CreateTensorValueFromMemory(new long[ids.Length], shape);
         using var runOptions = new RunOptions();
-        using var outputs = session.Run(runOptions, ["input_ids", "attention_mask", "token_type_ids"], [inputIds, mask, types], ["last_hidden_state"]);
+        using var outputs = session.Run(runOptions, [OptimumLayout.InputIds, OptimumLayout.AttentionMask, OptimumLayout.TokenTypeIds], [inputIds, mask, types], [OptimumLayout.LastHiddenState]);
         var hidden = outputs[0].GetTensorDataAsSpan<float>();
         var size = hidden.Length / ids.Length;
         var mean = new float[size];

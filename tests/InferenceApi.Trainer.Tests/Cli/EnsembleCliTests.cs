@@ -1,3 +1,4 @@
+using InferenceApi.Core.Backends;
 using InferenceApi.Core.Models;
 using InferenceApi.Core.Tokenization;
 using InferenceApi.Trainer.Data;
@@ -131,7 +132,7 @@ public sealed class EnsembleCliTests(TrainedCheckpoints checkpoints) : IClassFix
         using var idsValue = OrtValue.CreateTensorValueFromMemory(padded, shape);
         using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, shape);
         using var runOptions = new RunOptions();
-        using var outputs = session.Run(runOptions, ["input_ids", "attention_mask"], [idsValue, maskValue], ["logits"]);
+        using var outputs = session.Run(runOptions, [OptimumLayout.InputIds, OptimumLayout.AttentionMask], [idsValue, maskValue], [OptimumLayout.Logits]);
         var logits = outputs[0].GetTensorDataAsSpan<float>().ToArray();
         return [.. Enumerable.Range(0, texts.Count).Select(i => 1 / (1 + MathF.Exp(logits[(2 * i) + 0] - logits[(2 * i) + 1])))];
     }

@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using InferenceApi.Core.Backends;
 using InferenceApi.Core.Inference;
 using InferenceApi.Core.Models;
 using InferenceApi.Core.Tokenization;
@@ -99,8 +100,8 @@ public sealed class BertOnnxExporterTests : IDisposable
 
         Assert.True(parity.Max <= BertOnnxExporter.DefaultTolerance, $"{parity}");
         var signature = OnnxSessionFactory.ReadSignature(Path.Combine(folder, "model.onnx"));
-        Assert.Equal(["input_ids", "attention_mask"], signature.Inputs.Select(i => i.Name));
-        Assert.Equal("logits", EncoderSignatureValidator.Validate(signature, ModelTask.TextClassification, 2));
+        Assert.Equal([OptimumLayout.InputIds, OptimumLayout.AttentionMask], signature.Inputs.Select(i => i.Name));
+        Assert.Equal(OptimumLayout.Logits, EncoderSignatureValidator.Validate(signature, ModelTask.TextClassification, 2));
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var (ids, mask, shape) = TextClassificationDataset.Pad(Samples, Tokenizer.PadTokenId);
@@ -176,10 +177,10 @@ public sealed class BertOnnxExporterTests : IDisposable
         var config = HfModelConfig.Load(Path.Combine(folder, "config.json"));
         var signature = OnnxSessionFactory.ReadSignature(Path.Combine(folder, "model.onnx"));
         Assert.Equal(ModelTask.TextClassification, ModelTaskDetector.Detect(config, signature));
-        Assert.Equal("logits", EncoderSignatureValidator.Validate(signature, ModelTask.TextClassification, config.Labels.Count));
+        Assert.Equal(OptimumLayout.Logits, EncoderSignatureValidator.Validate(signature, ModelTask.TextClassification, config.Labels.Count));
         Assert.Equal(["negative", "positive"], config.Labels);
         Assert.Equal(64, config.MaxPositionEmbeddings);
-        Assert.Equal(["input_ids", "attention_mask"], signature.Inputs.Select(i => i.Name));
+        Assert.Equal([OptimumLayout.InputIds, OptimumLayout.AttentionMask], signature.Inputs.Select(i => i.Name));
         var served = BertTokenizerLoader.Load(folder);
         Assert.Equal(64, served.Options.ModelMaxLength);
         Assert.True(served.Options.DoLowerCase);

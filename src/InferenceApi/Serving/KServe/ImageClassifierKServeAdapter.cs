@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using InferenceApi.Contracts.KServe;
+using InferenceApi.Core.Backends;
 using InferenceApi.Core.Errors;
 using InferenceApi.Core.Imaging;
 using InferenceApi.Core.Inference;
@@ -17,9 +18,10 @@ namespace InferenceApi.Serving.KServe;
 public sealed class ImageClassifierKServeAdapter(ImageClassificationGateway gateway, KServeRequestValidator kserve, RequestValidator validator)
     : KServeModelAdapter<ImageClassifierRuntime>
 {
-    public const string PixelValues = "pixel_values";
+    // The tensor input and the logits keep the graph's own names, so a client can send what the model takes.
+    public const string PixelValues = OptimumLayout.PixelValues;
     public const string Image = "image";
-    public const string Logits = "logits";
+    public const string Logits = OptimumLayout.Logits;
 
     public override KServeModelSignature Describe(ModelDescription description)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using InferenceApi.Contracts;
 using InferenceApi.Contracts.KServe;
+using InferenceApi.Core.Backends;
 using InferenceApi.Core.Errors;
 using InferenceApi.Core.Inference;
 using InferenceApi.Core.Models;
@@ -20,11 +21,12 @@ namespace InferenceApi.Serving.KServe;
 public sealed class TextEncoderKServeAdapter(TextEncoderGateway gateway, KServeRequestValidator kserve, RequestValidator validator)
     : KServeModelAdapter<TextEncoderRuntime>
 {
-    public const string InputIds = "input_ids";
-    public const string AttentionMask = "attention_mask";
-    public const string TokenTypeIds = "token_type_ids";
+    // The tensor inputs and the logits keep the graph's own names, so a client can send what the model takes.
+    public const string InputIds = OptimumLayout.InputIds;
+    public const string AttentionMask = OptimumLayout.AttentionMask;
+    public const string TokenTypeIds = OptimumLayout.TokenTypeIds;
     public const string Text = "text";
-    public const string Logits = "logits";
+    public const string Logits = OptimumLayout.Logits;
     public const string Embeddings = "embeddings";
     public const string TruncateParameter = "truncate";
 
@@ -41,7 +43,7 @@ public sealed class TextEncoderKServeAdapter(TextEncoderGateway gateway, KServeR
         ];
         var output = description.Task == ModelTask.TextClassification
             ? new KServeTensorMetadata(Logits, KServeDatatype.Fp32, [-1, description.Labels.Count])
-            : new KServeTensorMetadata(Embeddings, KServeDatatype.Fp32, [-1, HiddenSize(description)]);
+            : new KServeTensorMetadata(Embeddings, KServeDatatype.Fp32, [-1, description.HiddenSize ?? -1]);
         return new KServeModelSignature(inputs, [output]);
     }
 
@@ -72,9 +74,6 @@ public sealed class TextEncoderKServeAdapter(TextEncoderGateway gateway, KServeR
         var name = runtime.Description.Task == ModelTask.TextClassification ? Logits : Embeddings;
         return run.Then(done => Result<IReadOnlyList<KServeResponseOutput>>.Ok([KServeResponseOutput.Fp32Rows(name, done.Outputs)]));
     }
-
-    private static long HiddenSize(ModelDescription description) =>
-        description.Signature.Output("last_hidden_state") is { Rank: 3 } hidden && hidden.Shape[2] > 0 ? hidden.Shape[2] : -1;
 
     private Result<EncodedInputs> EncodeText(TextEncoderRuntime runtime, ValidatedInferRequest request, KServeTensor text)
     {
