@@ -9,11 +9,13 @@ namespace InferenceApi.Core.Models;
 /// The models this server serves, kept in step with the repository folder. Each rescan loads new and
 /// changed versions in the background; a loaded version starts serving once warmed up, and the one it
 /// replaces retires only after its in-flight requests finish. A model that fails to load is listed with
-/// its reason and never affects the others.
+/// its reason and never affects the others. Which versions load, serve and retire, and what readiness says,
+/// is <see cref="VersionPolicy"/>'s to decide; this class holds the state, the locks and the loads.
 /// </summary>
 public sealed class ModelRepository : IAsyncDisposable
 {
     private readonly ModelRepositoryOptions _options;
+    private readonly VersionPolicy _policy;
     private readonly IReadOnlyList<IModelLoader> _loaders;
     private readonly IInferenceBackend _backend;
     private readonly TimeProvider _time;
@@ -21,7 +23,7 @@ public sealed class ModelRepository : IAsyncDisposable
     private readonly SemaphoreSlim _scanGate = new(1, 1);
     private readonly Lock _state = new();
     private readonly List<ModelVersion> _versions = [];
-    private readonly Dictionary<(string, long), string> _pendingFingerprints = [];
+    private IReadOnlyDictionary<(string Name, long Version), string> _pendingFingerprints = new Dictionary<(string, long), string>();
     private readonly List<Task> _background = [];
     private readonly CancellationTokenSource _shutdown = new();
     private long _generation;
@@ -35,6 +37,7 @@ public sealed class ModelRepository : IAsyncDisposable
         ILogger<ModelRepository> logger)
     {
         _options = options.Value;
+        _policy = new VersionPolicy(_options.VersionsToServe);
         _loaders = loaders.ToList();
         _backend = backend;
         _time = time;
@@ -83,17 +86,20 @@ public sealed class ModelRepository : IAsyncDisposable
                     return;
                 }
 
-                foreach (var found in SelectVersionsToServe(discovered))
+                var plan = _policy.PlanScan(discovered, _versions, _pendingFingerprints, initial);
+                _pendingFingerprints = plan.Pending;
+                foreach (var (stale, reason) in plan.Retire)
                 {
-                    if (NeedsLoad(found, initial))
-                    {
-                        var version = new ModelVersion(found, ++_generation);
-                        _versions.Add(version);
-                        loads.Add(Task.Run(() => LoadAsync(version), CancellationToken.None));
-                    }
+                    Retire(stale, reason);
                 }
 
-                RetireVanished(discovered);
+                foreach (var found in plan.Load)
+                {
+                    var version = new ModelVersion(found, ++_generation);
+                    _versions.Add(version);
+                    loads.Add(Task.Run(() => LoadAsync(version), CancellationToken.None));
+                }
+
                 _background.RemoveAll(t => t.IsCompleted);
                 _background.AddRange(loads);
             }
@@ -135,28 +141,13 @@ public sealed class ModelRepository : IAsyncDisposable
                     return new InferenceError(ErrorKind.Draining, "The server is shutting down and admits no new requests.") { RetryAfter = TimeSpan.FromSeconds(1) };
                 }
 
-                var all = _versions.Where(v => v.Name == name).ToList();
-                if (all.Count == 0)
+                var selected = _policy.Select(_versions, name, pinnedVersion);
+                if (!selected.IsSuccess)
                 {
-                    return InferenceError.ModelNotFound(name);
+                    return selected.Error;
                 }
 
-                var candidates = pinnedVersion is { } pinned ? all.Where(v => v.Version == pinned).ToList() : all;
-                if (candidates.Count == 0)
-                {
-                    return new InferenceError(ErrorKind.NotFound, $"Model '{name}' has no version {pinnedVersion}. Loaded versions: {string.Join(", ", all.Select(v => v.Version).Distinct().Order())}.")
-                    {
-                        Field = "version",
-                        Received = pinnedVersion,
-                    };
-                }
-
-                chosen = candidates.Where(v => v.Status == ModelStatus.Ready)
-                    .OrderByDescending(v => v.Version).ThenByDescending(v => v.Generation).FirstOrDefault();
-                if (chosen is null)
-                {
-                    return NotReady(name, candidates);
-                }
+                chosen = selected.Value;
             }
 
             var served = chosen.Runtime!.Description.Task;
@@ -181,10 +172,39 @@ public sealed class ModelRepository : IAsyncDisposable
         {
             return _versions
                 .OrderBy(v => v.Name, StringComparer.Ordinal).ThenByDescending(v => v.Version).ThenByDescending(v => v.Generation)
-                .Select(v => new VersionSnapshot(v.Name, v.Version, v.Status, v.Reason, v.Runtime?.Description, v.ReadySince, v.Runtime?.QueueDepth ?? 0))
+                .Select(v => new VersionSnapshot(v.Name, v.Version, v.Generation, v.Status, v.Reason, v.Fingerprint, v.Runtime?.Description, v.ReadySince, v.Runtime?.QueueDepth ?? 0))
                 .ToList();
         }
     }
+
+    /// <summary>Every model with its serving version and availability, in name order.</summary>
+    public IReadOnlyList<ModelView> Models()
+    {
+        var snapshot = Snapshot();
+        return snapshot.Select(v => v.Name).Distinct().Select(name => _policy.Describe(name, snapshot)).ToList();
+    }
+
+    /// <summary>One model's serving version and availability; null when no version of it is known.</summary>
+    public ModelView? Model(ModelName name)
+    {
+        var snapshot = Snapshot();
+        return snapshot.Any(v => v.Name == name.Value) ? _policy.Describe(name.Value, snapshot) : null;
+    }
+
+    /// <summary>
+    /// Whether a request for <paramref name="name"/> (and <paramref name="pinnedVersion"/>) would be served now:
+    /// false while it loads, after it was refused, or while the server drains; an error when the model or version is unknown.
+    /// </summary>
+    public Result<bool> IsServing(ModelName name, long? pinnedVersion)
+    {
+        var selected = _policy.Select(Snapshot(), name.Value, pinnedVersion);
+        return selected.IsSuccess ? !IsDraining
+            : selected.Error.Kind == ErrorKind.ModelNotReady ? false
+            : selected.Error;
+    }
+
+    /// <summary>What readiness says; <paramref name="stopping"/> is the host's shutdown signal, which turns it off like a drain.</summary>
+    public Readiness Readiness(bool stopping) => _policy.Assess(Snapshot(), InitialLoadComplete, stopping || IsDraining);
 
     /// <summary>Stops admitting requests, lets queued ones finish, and unloads everything.</summary>
     public async Task DrainAsync()
@@ -230,62 +250,6 @@ public sealed class ModelRepository : IAsyncDisposable
             received: served.ToName());
     }
 
-    private static InferenceError NotReady(string name, List<ModelVersion> candidates)
-    {
-        var loading = candidates.Any(v => v.Status == ModelStatus.Loading);
-        var reasons = string.Join("; ", candidates.Where(v => v.Reason is not null).Select(v => $"version {v.Version}: {v.Reason}"));
-        var message = loading
-            ? $"Model '{name}' is loading and not ready yet."
-            : $"Model '{name}' has no ready version. {reasons}";
-        return new InferenceError(ErrorKind.ModelNotReady, message) { RetryAfter = TimeSpan.FromSeconds(loading ? 2 : 30) };
-    }
-
-    private IEnumerable<DiscoveredVersion> SelectVersionsToServe(IReadOnlyList<DiscoveredVersion> discovered) =>
-        discovered.GroupBy(d => d.Name).SelectMany(g => g.OrderByDescending(d => d.Version).Take(_options.VersionsToServe));
-
-    private bool NeedsLoad(DiscoveredVersion found, bool initial)
-    {
-        var key = (found.Name, found.Version);
-        var current = _versions.Where(v => v.Name == found.Name && v.Version == found.Version && v.Status != ModelStatus.Retiring)
-            .MaxBy(v => v.Generation);
-        if (current is not null && current.Source.Fingerprint == found.Fingerprint)
-        {
-            _pendingFingerprints.Remove(key);
-            return false;
-        }
-
-        // Outside the first scan, a folder must look the same twice in a row: a copy in progress keeps changing.
-        if (!initial && (!_pendingFingerprints.TryGetValue(key, out var seen) || seen != found.Fingerprint))
-        {
-            _pendingFingerprints[key] = found.Fingerprint;
-            return false;
-        }
-
-        _pendingFingerprints.Remove(key);
-        return true;
-    }
-
-    private void RetireVanished(IReadOnlyList<DiscoveredVersion> discovered)
-    {
-        var onDisk = discovered.Select(d => (d.Name, d.Version)).ToHashSet();
-        var served = SelectVersionsToServe(discovered).Select(d => (d.Name, d.Version)).ToHashSet();
-        foreach (var version in _versions.Where(v => v.Status != ModelStatus.Retiring).ToList())
-        {
-            var key = (version.Name, version.Version);
-            if (!onDisk.Contains(key))
-            {
-                Retire(version, "removed from the model repository");
-            }
-            else if (!served.Contains(key) && HasNewerReady(version))
-            {
-                Retire(version, "superseded by a newer version");
-            }
-        }
-    }
-
-    private bool HasNewerReady(ModelVersion version) =>
-        _versions.Any(v => v.Name == version.Name && v.Status == ModelStatus.Ready && v.Version > version.Version);
-
     private async Task LoadAsync(ModelVersion version)
     {
         var source = version.Source;
@@ -300,7 +264,10 @@ public sealed class ModelRepository : IAsyncDisposable
                 live = version.MarkReady(runtime, _time.GetUtcNow());
                 if (live)
                 {
-                    ApplyVersionPolicy(version);
+                    foreach (var (older, reason) in _policy.OnReady(version, _versions))
+                    {
+                        Retire(older, reason);
+                    }
                 }
             }
 
@@ -324,7 +291,10 @@ public sealed class ModelRepository : IAsyncDisposable
             lock (_state)
             {
                 version.MarkFailed(reason);
-                _versions.RemoveAll(v => v != version && v.Name == version.Name && v.Version == version.Version && v.Status == ModelStatus.Failed);
+                foreach (var earlier in _policy.OnFailed(version, _versions))
+                {
+                    _versions.Remove(earlier);
+                }
             }
 
             _logger.LogError("Refused model {Model} version {Version}: {Reason}", source.Name, source.Version, reason);
@@ -354,25 +324,6 @@ public sealed class ModelRepository : IAsyncDisposable
         var loader = _loaders.FirstOrDefault(l => l.Handles(task))
             ?? throw new ModelFolderException($"this server does not serve {task.ToName()} models yet");
         return await loader.LoadAsync(new ModelLoadContext(source, config, settings, task, signature, modelFile), cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>After <paramref name="ready"/> went live: retire what it supersedes.</summary>
-    private void ApplyVersionPolicy(ModelVersion ready)
-    {
-        foreach (var older in _versions.Where(v => v.Name == ready.Name && v != ready && v.Status is ModelStatus.Ready or ModelStatus.Failed).ToList())
-        {
-            if (older.Version == ready.Version && older.Generation < ready.Generation)
-            {
-                Retire(older, $"replaced by a newer copy of version {ready.Version}");
-            }
-        }
-
-        var keep = _versions.Where(v => v.Name == ready.Name && v.Status == ModelStatus.Ready)
-            .Select(v => v.Version).Distinct().OrderDescending().Take(_options.VersionsToServe).ToHashSet();
-        foreach (var stale in _versions.Where(v => v.Name == ready.Name && v.Status is ModelStatus.Ready or ModelStatus.Failed && !keep.Contains(v.Version) && v.Version < ready.Version).ToList())
-        {
-            Retire(stale, $"superseded by version {ready.Version}");
-        }
     }
 
     private void Retire(ModelVersion version, string reason)

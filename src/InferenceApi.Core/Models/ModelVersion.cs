@@ -4,7 +4,7 @@ namespace InferenceApi.Core.Models;
 /// One generation of one version of a model, with a lease count: it unloads only once retired and
 /// released by every request that acquired it, so a swap never fails a request in flight.
 /// </summary>
-public sealed class ModelVersion
+public sealed class ModelVersion : IVersionState
 {
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -22,6 +22,8 @@ public sealed class ModelVersion
     public string Name => Source.Name;
 
     public long Version => Source.Version;
+
+    public string Fingerprint => Source.Fingerprint;
 
     /// <summary>Orders reloads of the same version number; the newest ready generation serves.</summary>
     public long Generation { get; }

@@ -40,7 +40,7 @@ public static class KServeV2Endpoints
             .WithSummary("Liveness: 200 while the process serves requests.");
         v2.MapGet("/health/ready", Ready)
             .WithName("KServeServerReady")
-            .WithSummary("Readiness: 200 once the first model scan has loaded, 400 (empty body, as the protocol says) before that or while draining.")
+            .WithSummary("Readiness, the same answer as /health/ready: 200 once the first model scan has loaded while no version loads, 400 (empty body, as the protocol says) otherwise or while draining.")
             .WithMetadata(EmptyFalse);
         v2.MapGet("/models/{name}", Metadata)
             .WithName("KServeModelMetadata")
@@ -96,9 +96,7 @@ public static class KServeV2Endpoints
     private static Ok Live() => TypedResults.Ok();
 
     private static Results<Ok, BadRequest> Ready(ModelRepository repository, IHostApplicationLifetime lifetime) =>
-        repository.InitialLoadComplete && !repository.IsDraining && !lifetime.ApplicationStopping.IsCancellationRequested
-            ? TypedResults.Ok()
-            : TypedResults.BadRequest();
+        repository.Readiness(lifetime.ApplicationStopping.IsCancellationRequested).IsReady ? TypedResults.Ok() : TypedResults.BadRequest();
 
     private static Results<Ok<KServeModelMetadata>, ErrorResult> Metadata(string name, ModelRepository repository, KServeAdapterRegistry adapters) =>
         DescribeModel(name, null, repository, adapters);
@@ -155,11 +153,8 @@ public static class KServeV2Endpoints
         }
 
         var signature = adapter.Value.Describe(lease.Runtime.Description);
-        IReadOnlyList<string> versions = selector.Value.Version is { } pinned
-            ? [pinned.ToString(CultureInfo.InvariantCulture)]
-            : repository.Snapshot().Where(v => v.Name == name && v.Status == ModelStatus.Ready)
-                .Select(v => v.Version).Distinct().Order().Select(v => v.ToString(CultureInfo.InvariantCulture)).ToList();
-        return TypedResults.Ok(new KServeModelMetadata(name, versions, Platform, signature.Inputs, signature.Outputs));
+        IReadOnlyList<long> versions = selector.Value.Version is { } pinned ? [pinned] : repository.Model(selector.Value.Name)?.ReadyVersions ?? [];
+        return TypedResults.Ok(new KServeModelMetadata(name, versions.Select(v => v.ToString(CultureInfo.InvariantCulture)).ToList(), Platform, signature.Inputs, signature.Outputs));
     }
 
     private static Results<Ok, BadRequest, ErrorResult> IsReady(string name, string? version, ModelRepository repository)
@@ -170,19 +165,10 @@ public static class KServeV2Endpoints
             return new ErrorResult(selector.Error);
         }
 
-        var all = repository.Snapshot().Where(v => v.Name == name).ToList();
-        if (all.Count == 0)
-        {
-            return new ErrorResult(InferenceError.ModelNotFound(name));
-        }
-
-        var candidates = selector.Value.Version is { } pinned ? all.Where(v => v.Version == pinned).ToList() : all;
-        if (candidates.Count == 0)
-        {
-            return new ErrorResult(new InferenceError(ErrorKind.NotFound, $"Model '{name}' has no version {version}.") { Field = "version", Received = version });
-        }
-
-        return candidates.Any(v => v.Status == ModelStatus.Ready) && !repository.IsDraining ? TypedResults.Ok() : TypedResults.BadRequest();
+        var serving = repository.IsServing(selector.Value.Name, selector.Value.Version);
+        return !serving.IsSuccess ? new ErrorResult(serving.Error)
+            : serving.Value ? TypedResults.Ok()
+            : TypedResults.BadRequest();
     }
 
     private static async Task<Results<Ok<KServeInferResponse>, ErrorResult>> RunAsync(

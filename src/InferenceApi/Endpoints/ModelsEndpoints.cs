@@ -28,35 +28,31 @@ public static class ModelsEndpoints
     }
 
     private static Ok<ModelList> List(ModelRepository repository) =>
-        TypedResults.Ok(new ModelList(repository.Snapshot().GroupBy(v => v.Name).Select(ToInfo).ToList()));
+        TypedResults.Ok(new ModelList(repository.Models().Select(ToInfo).ToList()));
 
     private static Results<Ok<ModelInfo>, ErrorResult> Get(string name, ModelRepository repository)
     {
-        if (ModelName.Parse(name, "name").Error is { } invalid)
+        var parsed = ModelName.Parse(name, "name");
+        if (!parsed.IsSuccess)
         {
-            return new ErrorResult(invalid);
+            return new ErrorResult(parsed.Error);
         }
 
-        var versions = repository.Snapshot().Where(v => v.Name == name).ToList();
-        return versions.Count == 0
-            ? new ErrorResult(InferenceError.ModelNotFound(name))
-            : TypedResults.Ok(ToInfo(versions.GroupBy(v => v.Name).Single()));
+        return repository.Model(parsed.Value) is { } model
+            ? TypedResults.Ok(ToInfo(model))
+            : new ErrorResult(InferenceError.ModelNotFound(name));
     }
 
-    private static ModelInfo ToInfo(IGrouping<string, VersionSnapshot> versions)
+    private static ModelInfo ToInfo(ModelView model)
     {
-        var serving = versions.Where(v => v.Status == ModelStatus.Ready).MaxBy(v => v.Version);
-        var status = serving is not null ? "ready"
-            : versions.Any(v => v.Status == ModelStatus.Loading) ? "loading"
-            : "unavailable";
-        var created = versions.Min(v => v.ReadySince)?.ToUnixTimeSeconds() ?? 0;
+        var created = model.Versions.Min(v => v.ReadySince)?.ToUnixTimeSeconds() ?? 0;
         return new ModelInfo(
-            versions.Key,
+            model.Name,
             created,
-            (serving ?? versions.First()).Description?.Task.ToName(),
-            status,
-            serving?.Version,
-            versions.Select(ToVersionInfo).ToList());
+            (model.Serving ?? model.Versions[0]).Description?.Task.ToName(),
+            model.Availability.ToString().ToLowerInvariant(),
+            model.Serving?.Version,
+            model.Versions.Select(ToVersionInfo).ToList());
     }
 
     private static ModelVersionInfo ToVersionInfo(VersionSnapshot version)

@@ -5,9 +5,10 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace InferenceApi.Health;
 
 /// <summary>
-/// <c>/health/ready</c> in the HealthChecks UI format: the registered checks (Redis) plus one entry per
-/// model version. Unhealthy (503) while the first models load, while any version loads, or while the
-/// server drains; a refused model or a missing Redis is Degraded (200), since the server still serves.
+/// <c>/health/ready</c> in the HealthChecks UI format: the registered checks (Redis) plus the repository's
+/// readiness entries (<see cref="VersionPolicy.Assess"/>, which <c>/v2/health/ready</c> answers too). Unhealthy
+/// (503) while the first models load, while any version loads, or while the server drains; a refused model or a
+/// missing Redis is Degraded (200), since the server still serves.
 /// </summary>
 public static class ReadinessEndpoint
 {
@@ -15,26 +16,15 @@ public static class ReadinessEndpoint
     {
         var registered = await checks.CheckHealthAsync(r => r.Tags.Contains("ready"), http.RequestAborted);
         var entries = new Dictionary<string, HealthReportEntry>(registered.Entries);
-        if (!repository.InitialLoadComplete)
+        foreach (var entry in repository.Readiness(lifetime.ApplicationStopping.IsCancellationRequested).Entries)
         {
-            entries["models"] = new HealthReportEntry(HealthStatus.Unhealthy, "loading the model repository", TimeSpan.Zero, null, null, ["ready"]);
-        }
-
-        foreach (var version in repository.Snapshot())
-        {
-            var (status, description) = version.Status switch
+            var status = entry.Health switch
             {
-                ModelStatus.Ready => (HealthStatus.Healthy, $"{version.Description!.Task.ToName()} on {version.Description.Placement}"),
-                ModelStatus.Loading => (HealthStatus.Unhealthy, "loading and warming up"),
-                ModelStatus.Retiring => (HealthStatus.Healthy, $"retiring: {version.Reason}"),
-                _ => (HealthStatus.Degraded, $"refused: {version.Reason}"),
+                ReadinessHealth.Healthy => HealthStatus.Healthy,
+                ReadinessHealth.Degraded => HealthStatus.Degraded,
+                _ => HealthStatus.Unhealthy,
             };
-            entries[$"model:{version.Name}:{version.Version}"] = new HealthReportEntry(status, description, TimeSpan.Zero, null, null, ["ready", "model"]);
-        }
-
-        if (lifetime.ApplicationStopping.IsCancellationRequested || repository.IsDraining)
-        {
-            entries["server"] = new HealthReportEntry(HealthStatus.Unhealthy, "shutting down: finishing queued requests", TimeSpan.Zero, null, null, ["ready"]);
+            entries[entry.Key] = new HealthReportEntry(status, entry.Description, TimeSpan.Zero, null, null, entry.Version is null ? ["ready"] : ["ready", "model"]);
         }
 
         var report = new HealthReport(entries, registered.TotalDuration);
