@@ -1,101 +1,81 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using InferenceApi.Core.Backends;
 
 namespace InferenceApi.Core.Models;
 
 /// <summary>
-/// Our optional <c>inference.json</c>: what Hugging Face's files do not say (task, batching, provider).
-/// Every field is optional; absent ones keep the server default.
+/// Our optional <c>inference.json</c>: what Hugging Face's files do not say. <c>task</c>, and any
+/// <see cref="ServingSettings"/> field by its camelCase name; absent fields keep the server default.
 /// </summary>
-public sealed record InferenceJson
+public static class InferenceJson
 {
+    public const string FileName = "inference.json";
+
+    private const string TaskField = "task";
+
     private static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         Converters = { new JsonStringEnumConverter() },
     };
 
-    public string? Task { get; init; }
+    private static readonly JsonDocumentOptions Reading = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
-    public int? MaxBatchSize { get; init; }
-
-    public int? MaxBatchTokens { get; init; }
-
-    public int? MaxQueueDelayMs { get; init; }
-
-    public int? QueueCapacity { get; init; }
-
-    public int? Instances { get; init; }
-
-    public int? RequestTimeoutMs { get; init; }
-
-    public ExecutionProvider? ExecutionProvider { get; init; }
-
-    public int? IntraOpThreads { get; init; }
-
-    public int? InterOpThreads { get; init; }
-
-    public int? CudaDeviceId { get; init; }
-
-    public int? MaxSequenceLength { get; init; }
-
-    public bool? Normalize { get; init; }
-
-    /// <summary>Reads the file if present; a malformed file refuses the model with a message naming the problem.</summary>
-    public static InferenceJson Load(string path)
+    /// <summary>
+    /// The task the file names (null when it names none) and <paramref name="defaults"/> with the file's fields over
+    /// them. A malformed file, an unknown field or a value out of range refuses the model with a message naming it.
+    /// </summary>
+    public static (ModelTask? Task, ServingSettings Settings) Load(string path, ServingSettings defaults)
     {
         if (!File.Exists(path))
         {
-            return new InferenceJson();
+            return (null, defaults);
         }
 
+        JsonObject fields;
+        ServingSettings settings;
         try
         {
             // A stream, not the bytes: the stream overloads skip a UTF-8 byte order mark, which editors on Windows write.
             using var stream = File.OpenRead(path);
-            return JsonSerializer.Deserialize<InferenceJson>(stream, Json) ?? new InferenceJson();
+            fields = JsonNode.Parse(stream, documentOptions: Reading) as JsonObject
+                ?? throw new ModelFolderException($"{FileName} must hold a JSON object");
+
+            // The file's fields over the defaults' own serialization: one declaration of each field, and unknown names still fail.
+            var merged = JsonSerializer.SerializeToNode(defaults, Json)!.AsObject();
+            foreach (var (name, value) in fields.Where(f => f.Key != TaskField))
+            {
+                merged[name] = value?.DeepClone();
+            }
+
+            settings = merged.Deserialize<ServingSettings>(Json)!;
         }
         catch (JsonException exception)
         {
-            throw new ModelFolderException($"inference.json is invalid: {exception.Message}", exception);
+            throw new ModelFolderException($"{FileName} is invalid: {exception.Message}", exception);
         }
+
+        var problems = SettingsCheck.Problems(settings, JsonNamingPolicy.CamelCase.ConvertName);
+        if (problems.Count > 0)
+        {
+            throw new ModelFolderException($"{FileName}: {string.Join(" ", problems)}");
+        }
+
+        return (ReadTask(fields), settings);
     }
 
-    public ServingSettings ApplyTo(ServingSettings defaults)
+    private static ModelTask? ReadTask(JsonObject fields)
     {
-        ModelTask? task = null;
-        if (Task is not null)
+        if (!fields.TryGetPropertyValue(TaskField, out var node) || node is null)
         {
-            task = ModelTaskNames.TryParse(Task, out var parsed)
-                ? parsed
-                : throw new ModelFolderException($"inference.json: task '{Task}' is unknown; use one of {ModelTaskNames.Known}");
+            return null;
         }
 
-        var merged = defaults with
-        {
-            Task = task ?? defaults.Task,
-            MaxBatchSize = MaxBatchSize ?? defaults.MaxBatchSize,
-            MaxBatchTokens = MaxBatchTokens ?? defaults.MaxBatchTokens,
-            MaxQueueDelay = MaxQueueDelayMs is { } delay ? TimeSpan.FromMilliseconds(delay) : defaults.MaxQueueDelay,
-            QueueCapacity = QueueCapacity ?? defaults.QueueCapacity,
-            Instances = Instances ?? defaults.Instances,
-            RequestTimeout = RequestTimeoutMs is { } timeout ? TimeSpan.FromMilliseconds(timeout) : defaults.RequestTimeout,
-            ExecutionProvider = ExecutionProvider ?? defaults.ExecutionProvider,
-            IntraOpThreads = IntraOpThreads ?? defaults.IntraOpThreads,
-            InterOpThreads = InterOpThreads ?? defaults.InterOpThreads,
-            CudaDeviceId = CudaDeviceId ?? defaults.CudaDeviceId,
-            MaxSequenceLength = MaxSequenceLength ?? defaults.MaxSequenceLength,
-            Normalize = Normalize ?? defaults.Normalize,
-        };
-        if (merged.RequestTimeout <= TimeSpan.Zero)
-        {
-            throw new ModelFolderException($"inference.json: requestTimeoutMs must be positive. Given: {RequestTimeoutMs}");
-        }
-
-        return merged;
+        var name = node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : node.ToJsonString();
+        return ModelTaskNames.TryParse(name, out var task)
+            ? task
+            : throw new ModelFolderException($"{FileName}: task '{name}' is unknown; use one of {ModelTaskNames.Known}");
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace InferenceApi.Core.Models;
 
@@ -19,7 +20,8 @@ public sealed class ModelRepositoryOptions
     [Range(1, 100)]
     public int VersionsToServe { get; set; } = 1;
 
-    /// <summary>Serving settings for every model, overridden by each model's inference.json.</summary>
+    /// <summary>Serving settings for every model (section <c>Models:Defaults</c>), overridden by each model's inference.json.</summary>
     [Required]
-    public ModelDefaultsOptions Defaults { get; set; } = new();
+    [ValidateObjectMembers]
+    public ServingSettings Defaults { get; set; } = new();
 }

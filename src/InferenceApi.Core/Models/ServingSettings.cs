@@ -1,38 +1,76 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 using InferenceApi.Core.Backends;
 using InferenceApi.Core.Scheduling;
 
 namespace InferenceApi.Core.Models;
 
-/// <summary>How one model version is served: the server defaults, overridden field by field by its <c>inference.json</c>.</summary>
+/// <summary>
+/// How a model version is served, declared once: the server defaults are section <c>Models:Defaults</c>, a model's
+/// <c>inference.json</c> overrides any of them by the same name in camelCase, and the merged copy is what its loader
+/// gets. The ranges are checked at start for the defaults and at load for each file.
+/// </summary>
 public sealed record ServingSettings
 {
-    public ModelTask? Task { get; init; }
+    /// <summary>Most requests in one batch. Default 32. Larger batches raise throughput and the latency of each batch.</summary>
+    [Range(1, 1024)]
+    public int MaxBatchSize { get; set; } = 32;
 
-    public int MaxBatchSize { get; init; }
+    /// <summary>Most padded tokens in one batch (size × longest). Default 16384. Bounds memory and step time; must cover the longest input.</summary>
+    [Range(1, 1 << 22)]
+    public int MaxBatchTokens { get; set; } = 16384;
 
-    public int MaxBatchTokens { get; init; }
+    /// <summary>
+    /// How long the oldest request waits for company before a partial batch runs, in ms. Default 0: a batch
+    /// takes whatever queued while the instance was busy, so batches grow with load and an idle server adds
+    /// no delay. Above 0 fills batches under moderate load at the cost of latency (timers on virtual machines
+    /// often fire 2–4 ms late, so small values cost more than they say).
+    /// </summary>
+    [Range(0, 10_000)]
+    public int MaxQueueDelayMs { get; set; }
 
-    public TimeSpan MaxQueueDelay { get; init; }
+    /// <summary>Most requests waiting per model version; one more gets 429. Default 1024. Bounds memory and the worst queueing delay.</summary>
+    [Range(1, 1_000_000)]
+    public int QueueCapacity { get; set; } = 1024;
 
-    public int QueueCapacity { get; init; }
+    /// <summary>Batches run at once per model version, each on its own session (Triton's instance count). Default 1: on a CPU one session already uses every core.</summary>
+    [Range(1, 64)]
+    public int Instances { get; set; } = 1;
 
-    public int Instances { get; init; }
+    /// <summary>Longest a request may wait in the queue before it is answered with 504, in ms. Default 30000.</summary>
+    [Range(1, 3_600_000)]
+    public int RequestTimeoutMs { get; set; } = 30_000;
 
-    public TimeSpan RequestTimeout { get; init; }
+    /// <summary>Cpu, Cuda or Auto (default): Auto tries CUDA and logs why it fell back to the CPU.</summary>
+    public ExecutionProvider ExecutionProvider { get; set; } = ExecutionProvider.Auto;
 
-    public ExecutionProvider ExecutionProvider { get; init; }
+    /// <summary>Threads inside one operator; 0 (default) lets ONNX Runtime use the physical cores. Lower it when running several instances.</summary>
+    [Range(0, 1024)]
+    public int IntraOpThreads { get; set; }
 
-    public int IntraOpThreads { get; init; }
+    /// <summary>Threads across independent operators; default 1 (sequential execution is fastest for transformer graphs).</summary>
+    [Range(0, 1024)]
+    public int InterOpThreads { get; set; } = 1;
 
-    public int InterOpThreads { get; init; }
+    /// <summary>The CUDA device for the Cuda and Auto providers. Default 0.</summary>
+    [Range(0, 64)]
+    public int CudaDeviceId { get; set; }
 
-    public int CudaDeviceId { get; init; }
+    /// <summary>
+    /// A cap on input tokens below what the model itself allows (its tokenizer, position embeddings and graph). Default
+    /// none: the model's own limit. Lower it to bound the cost of one request on a model trained for long inputs.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int? MaxSequenceLength { get; set; }
 
-    /// <summary>A cap on input tokens below what the model itself allows; null leaves the model's own limit.</summary>
-    public int? MaxSequenceLength { get; init; }
+    /// <summary>Embeddings: L2-normalise vectors unless the request says otherwise. Default true (cosine similarity is then a dot product).</summary>
+    public bool Normalize { get; set; } = true;
 
-    /// <summary>Embeddings: L2-normalise vectors unless the request says otherwise.</summary>
-    public bool Normalize { get; init; } = true;
+    [JsonIgnore]
+    public TimeSpan MaxQueueDelay => TimeSpan.FromMilliseconds(MaxQueueDelayMs);
+
+    [JsonIgnore]
+    public TimeSpan RequestTimeout => TimeSpan.FromMilliseconds(RequestTimeoutMs);
 
     public BatchLimits ToBatchLimits() => new(MaxBatchSize, MaxBatchTokens, MaxQueueDelay, QueueCapacity, Instances);
 

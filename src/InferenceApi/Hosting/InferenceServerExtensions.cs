@@ -11,6 +11,7 @@ using InferenceApi.Serving;
 using InferenceApi.Serving.KServe;
 using InferenceApi.Onnx;
 using InferenceApi.Validation;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using Serilog;
 using Serilog.Formatting.Compact;
@@ -23,9 +24,11 @@ public static class InferenceServerExtensions
     /// <summary>Options, the model repository with its loaders, the ONNX Runtime backend, and the request pipeline.</summary>
     public static IServiceCollection AddInferenceServer(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ModelRepositoryOptions>().BindConfiguration(ModelRepositoryOptions.Section).ValidateDataAnnotations().ValidateOnStart()
+        services.AddOptions<ModelRepositoryOptions>().BindConfiguration(ModelRepositoryOptions.Section).ValidateOnStart()
             .PostConfigure<IHostEnvironment>((options, host) => options.Path = Path.GetFullPath(options.Path, host.ContentRootPath));
-        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ModelRepositoryOptions>>(new SectionValidator<ModelRepositoryOptions>(ModelRepositoryOptions.Section));
+        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ApiOptions>>(new SectionValidator<ApiOptions>(ApiOptions.Section));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<InferenceMetrics>();
         services.AddSingleton<OnnxSessionFactory>();

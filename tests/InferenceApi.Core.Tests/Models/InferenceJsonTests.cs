@@ -6,10 +6,10 @@ namespace InferenceApi.Core.Tests.Models;
 
 public sealed class InferenceJsonTests
 {
-    private static readonly ServingSettings Defaults = new ModelDefaultsOptions().ToSettings();
+    private static readonly ServingSettings Defaults = new();
 
     [Fact]
-    public void ApplyTo_SomeFieldsSet_OverridesThoseAndKeepsDefaultsForTheRest()
+    public void Load_SomeFieldsSet_OverridesThoseAndKeepsDefaultsForTheRest()
     {
         using var folder = new TempDirectory();
         var path = folder.Write("inference.json", """
@@ -25,9 +25,9 @@ public sealed class InferenceJsonTests
             }
             """);
 
-        var settings = InferenceJson.Load(path).ApplyTo(Defaults);
+        var (task, settings) = InferenceJson.Load(path, Defaults);
 
-        Assert.Equal(ModelTask.TextClassification, settings.Task);
+        Assert.Equal(ModelTask.TextClassification, task);
         Assert.Equal(4, settings.MaxBatchSize);
         Assert.Equal(TimeSpan.FromMilliseconds(15), settings.MaxQueueDelay);
         Assert.Equal(TimeSpan.FromMilliseconds(500), settings.RequestTimeout);
@@ -43,24 +43,46 @@ public sealed class InferenceJsonTests
     }
 
     [Fact]
-    public void ApplyTo_NoFile_GivesTheDefaultsUnchanged()
+    public void Load_NoFile_GivesTheDefaultsUnchanged()
     {
         using var folder = new TempDirectory();
 
-        var settings = InferenceJson.Load(Path.Combine(folder.Path, "inference.json")).ApplyTo(Defaults);
+        var (task, settings) = InferenceJson.Load(Path.Combine(folder.Path, InferenceJson.FileName), Defaults);
 
         Assert.Equal(Defaults, settings);
-        Assert.Null(settings.Task);
+        Assert.Null(task);
     }
 
     [Fact]
-    public void ApplyTo_UnknownTask_ThrowsNamingItAndTheKnownTasks()
+    public void Load_NoFieldsButTheTask_GivesSettingsEqualToTheDefaults()
+    {
+        using var folder = new TempDirectory();
+        var path = folder.Write(InferenceJson.FileName, """{ "task": "feature-extraction" }""");
+
+        var (task, settings) = InferenceJson.Load(path, Defaults);
+
+        Assert.Equal(ModelTask.FeatureExtraction, task);
+        Assert.Equal(Defaults, settings);
+    }
+
+    [Fact]
+    public void Load_ServerDefaultsChanged_KeepsThemForFieldsTheFileLeavesOut()
+    {
+        using var folder = new TempDirectory();
+        var path = folder.Write(InferenceJson.FileName, """{ "maxBatchSize": 4 }""");
+
+        var (_, settings) = InferenceJson.Load(path, new ServingSettings { QueueCapacity = 7, Normalize = false });
+
+        Assert.Equal((4, 7, false), (settings.MaxBatchSize, settings.QueueCapacity, settings.Normalize));
+    }
+
+    [Fact]
+    public void Load_UnknownTask_ThrowsNamingItAndTheKnownTasks()
     {
         using var folder = new TempDirectory();
         var path = folder.Write("inference.json", """{ "task": "summarization" }""");
-        var json = InferenceJson.Load(path);
 
-        var error = Assert.Throws<ModelFolderException>(() => json.ApplyTo(Defaults));
+        var error = Assert.Throws<ModelFolderException>(() => InferenceJson.Load(path, Defaults));
 
         Assert.Contains("'summarization'", error.Message, StringComparison.Ordinal);
         Assert.Contains("text-classification", error.Message, StringComparison.Ordinal);
@@ -72,7 +94,7 @@ public sealed class InferenceJsonTests
         using var folder = new TempDirectory();
         var path = folder.Write("inference.json", """{ "maxBatchSize": 4, "maxBatchSzie": 8 }""");
 
-        var error = Assert.Throws<ModelFolderException>(() => InferenceJson.Load(path));
+        var error = Assert.Throws<ModelFolderException>(() => InferenceJson.Load(path, Defaults));
 
         Assert.StartsWith("inference.json is invalid", error.Message, StringComparison.Ordinal);
         Assert.Contains("maxBatchSzie", error.Message, StringComparison.Ordinal);
@@ -84,7 +106,7 @@ public sealed class InferenceJsonTests
         using var folder = new TempDirectory();
         var path = folder.Write("inference.json", """{ "maxBatchSize": "lots" }""");
 
-        var error = Assert.Throws<ModelFolderException>(() => InferenceJson.Load(path));
+        var error = Assert.Throws<ModelFolderException>(() => InferenceJson.Load(path, Defaults));
 
         Assert.StartsWith("inference.json is invalid", error.Message, StringComparison.Ordinal);
         Assert.Contains("maxBatchSize", error.Message, StringComparison.Ordinal);
@@ -98,20 +120,25 @@ public sealed class InferenceJsonTests
         var path = Path.Combine(folder.Path, "inference.json");
         File.WriteAllText(path, """{ "maxBatchSize": 4 }""", new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
 
-        var settings = InferenceJson.Load(path).ApplyTo(Defaults);
+        var (_, settings) = InferenceJson.Load(path, Defaults);
 
         Assert.Equal(4, settings.MaxBatchSize);
     }
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(-5)]
-    public void ApplyTo_NonPositiveRequestTimeout_ThrowsNamingTheField(int timeoutMs)
+    [InlineData("requestTimeoutMs", 0)]
+    [InlineData("requestTimeoutMs", -5)]
+    [InlineData("maxBatchSize", 0)]
+    [InlineData("instances", 65)]
+    [InlineData("maxSequenceLength", 0)]
+    public void Load_ValueOutOfRange_ThrowsNamingTheFieldAndTheValue(string field, int value)
     {
-        var json = new InferenceJson { RequestTimeoutMs = timeoutMs };
+        using var folder = new TempDirectory();
+        var path = folder.Write(InferenceJson.FileName, $$"""{ "{{field}}": {{value}} }""");
 
-        var error = Assert.Throws<ModelFolderException>(() => json.ApplyTo(Defaults));
+        var error = Assert.Throws<ModelFolderException>(() => InferenceJson.Load(path, Defaults));
 
-        Assert.Contains("requestTimeoutMs", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"inference.json: The field {field} must be between", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith($"Given: {value}.", error.Message, StringComparison.Ordinal);
     }
 }
