@@ -1,11 +1,10 @@
-using InferenceApi.Onnx.Graphs;
 using InferenceApi.Tests.Infrastructure;
 
 namespace InferenceApi.Tests.Endpoints;
 
 /// <summary>
-/// A server with an embeddings model ("embedder") derived from the independent BERT fixture: the same
-/// encoder, its head removed, last_hidden_state exposed. Also serves the classifier, to cross tasks.
+/// A server with an embeddings model ("embedder") made from the independent BERT fixture (<see cref="EmbedderFolder"/>):
+/// the same encoder, last_hidden_state exposed. Also serves the classifier, to cross tasks.
 /// </summary>
 public sealed class EmbeddingServer : IAsyncLifetime
 {
@@ -17,7 +16,7 @@ public sealed class EmbeddingServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        EmbeddingModelFolder.CreateFrom(Fixtures.TinyBertCls, Path.Combine(Factory.Models.Path, "embedder"));
+        EmbedderFolder.Create(Fixtures.TinyBertCls, Path.Combine(Factory.Models.Path, "embedder"));
         Factory.AddModel(Fixtures.TinyBertCls, "tiny-bert-cls");
         Client = await Factory.StartAsync();
     }
