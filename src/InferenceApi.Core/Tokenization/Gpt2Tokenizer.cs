@@ -176,8 +176,6 @@ public sealed class Gpt2Tokenizer : IGenerationTokenizer
 
     public int? TokenToId(string token) => _vocabulary.TryGetValue(token, out int id) ? id : null;
 
-    public bool IsSpecialToken(int id) => (uint)id < (uint)_isSpecial.Length && _isSpecial[id];
-
     private List<int> Tokenize(string text, List<(int Start, int Stop)>? spans)
     {
         // Hugging Face's ByteLevel(add_prefix_space): a space unless the text already starts with one. Spans are

@@ -15,14 +15,6 @@ public static class DigitsCsv
 
     public static readonly string[] LabelNames = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
 
-    /// <summary>True when the file's header is the digits layout.</summary>
-    public static bool Matches(string path)
-    {
-        using var reader = new StreamReader(path);
-        var columns = (reader.ReadLine() ?? "").Split(',');
-        return columns.Length == PixelCount + 1 && columns[0] == "label" && columns[1] == "p0";
-    }
-
     public static ImageDataset Load(string path)
     {
         if (!File.Exists(path))
