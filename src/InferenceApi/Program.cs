@@ -26,7 +26,7 @@ app.UseSwaggerUI();
 
 app.MapClassificationEndpoints();
 app.MapEmbeddingsEndpoints();
-app.MapOpenAiEndpoints();
+app.MapOpenAiEmbeddingsEndpoints();
 app.MapOpenAiGenerationEndpoints();
 app.MapVisionEndpoints();
 app.MapGenerationEndpoints();

@@ -8,10 +8,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InferenceApi.Endpoints;
 
-/// <summary>The OpenAI-compatible surface: <c>POST /v1/embeddings</c> (models are listed by <see cref="ModelsEndpoints"/>).</summary>
-public static class OpenAiEndpoints
+/// <summary>OpenAI-compatible <c>POST /v1/embeddings</c>; completions and chat are <see cref="OpenAiGenerationEndpoints"/>, the model list <see cref="ModelsEndpoints"/>.</summary>
+public static class OpenAiEmbeddingsEndpoints
 {
-    public static IEndpointRouteBuilder MapOpenAiEndpoints(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapOpenAiEmbeddingsEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/v1").WithTags("OpenAI compatible").WithErrorFamily(ErrorFamily.OpenAi)
             .MapPost("/embeddings", EmbeddingsAsync)
