@@ -43,7 +43,7 @@ public static class GptOnnxGraph
         var bias = AttentionBias(g, shared);
         for (var layer = 0; layer < o.Layers; layer++)
         {
-            hidden = Block(g, layer, model.Blocks[layer], hidden, shared, bias);
+            hidden = EncoderBlock(g, $"h{layer}", model.Blocks[layer], hidden, shared, bias, cacheLayer: layer);
         }
 
         var final = LayerNorm(g, "ln_f", model.FinalLayerNorm, hidden, shared.Eps);
@@ -72,28 +72,5 @@ public static class GptOnnxGraph
         var mask = g.Node("Cast", [OptimumLayout.AttentionMask], Int("to", (long)TensorProto.Types.DataType.Float));
         var padding = g.Node("Unsqueeze", [g.Node("Mul", [g.Node("Sub", [c.One, mask]), maskBias]), g.Int64s("bias_padding_axes", 1, 2)]);
         return g.Node("Add", [g.Node("Unsqueeze", [future, g.Int64s("bias_future_axes", 0, 1)]), padding]);
-    }
-
-    /// <summary>One <see cref="GptBlock"/>: the new keys and values join the past (<c>present</c>) before attention.</summary>
-    private static string Block(OnnxGraphBuilder g, int layer, GptBlock block, string hidden, EncoderConstants c, string bias)
-    {
-        var p = $"h{layer}";
-        var normed = LayerNorm(g, $"{p}.ln_1", block.LayerNormBefore, hidden, c.Eps);
-        var q = g.Node("Transpose", [g.Node("Reshape", [Linear(g, $"{p}.q", block.Query, normed), c.Heads])], Ints("perm", 0, 2, 1, 3));
-        var k = g.Node("Transpose", [g.Node("Reshape", [Linear(g, $"{p}.k", block.Key, normed), c.Heads])], Ints("perm", 0, 2, 1, 3));
-        var v = g.Node("Transpose", [g.Node("Reshape", [Linear(g, $"{p}.v", block.Value, normed), c.Heads])], Ints("perm", 0, 2, 1, 3));
-        var keys = g.NodeNamed("Concat", OptimumLayout.PresentKey(layer), [OptimumLayout.PastKey(layer), k], Int("axis", 2));
-        var values = g.NodeNamed("Concat", OptimumLayout.PresentValue(layer), [OptimumLayout.PastValue(layer), v], Int("axis", 2));
-
-        var scores = g.Node("Div", [g.Node("MatMul", [q, g.Node("Transpose", [keys], Ints("perm", 0, 1, 3, 2))]), c.Scale]);
-        scores = g.Node("Add", [scores, bias]);
-        var context = g.Node("MatMul", [g.Node("Softmax", [scores], Int("axis", -1)), values]);
-        context = g.Node("Reshape", [g.Node("Transpose", [context], Ints("perm", 0, 2, 1, 3)), c.Merged]);
-        hidden = g.Node("Add", [hidden, Linear(g, $"{p}.attn_proj", block.AttentionOutput, context)]);
-
-        var inner = Linear(g, $"{p}.mlp_fc", block.Intermediate, LayerNorm(g, $"{p}.ln_2", block.LayerNormAfter, hidden, c.Eps));
-        var erf = g.Node("Erf", [g.Node("Div", [inner, c.Sqrt2])]);
-        var gelu = g.Node("Mul", [g.Node("Mul", [inner, c.Half]), g.Node("Add", [erf, c.One])]);
-        return g.Node("Add", [hidden, Linear(g, $"{p}.mlp_proj", block.Output, gelu)]);
     }
 }

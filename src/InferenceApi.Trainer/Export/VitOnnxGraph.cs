@@ -82,14 +82,25 @@ public static class VitOnnxGraph
             g.Scalar("layer_norm_eps", (float)layerNormEps));
     }
 
-    /// <summary>One <see cref="VitEncoderBlock"/>, mirroring <see cref="VitEncoderBlock.Forward"/>; the bias is added to the scores.</summary>
-    internal static string EncoderBlock(OnnxGraphBuilder g, string p, VitEncoderBlock block, string tokens, EncoderConstants c, string? attentionBias)
+    /// <summary>
+    /// One <see cref="TransformerBlock"/>, mirroring its <c>Forward</c> op by op;
+    /// the bias is added to the scores. With <paramref name="cacheLayer"/> the block's keys and values join that layer's
+    /// past input before attention and are its present output (a decoder with past).
+    /// </summary>
+    internal static string EncoderBlock(
+        OnnxGraphBuilder g, string p, TransformerBlock block, string tokens, EncoderConstants c, string? attentionBias, int? cacheLayer = null)
     {
         var normed = LayerNorm(g, $"{p}.ln_before", block.LayerNormBefore, tokens, c.Eps);
         var q = g.Node("Transpose", [g.Node("Reshape", [Linear(g, $"{p}.query", block.Query, normed), c.Heads])], Ints("perm", 0, 2, 1, 3));
-        var kT = g.Node("Transpose", [g.Node("Reshape", [Linear(g, $"{p}.key", block.Key, normed), c.Heads])], Ints("perm", 0, 2, 3, 1));
+        var k = g.Node("Transpose", [g.Node("Reshape", [Linear(g, $"{p}.key", block.Key, normed), c.Heads])], Ints("perm", 0, 2, 1, 3));
         var v = g.Node("Transpose", [g.Node("Reshape", [Linear(g, $"{p}.value", block.Value, normed), c.Heads])], Ints("perm", 0, 2, 1, 3));
-        var scores = g.Node("Div", [g.Node("MatMul", [q, kT]), c.Scale]);
+        if (cacheLayer is { } layer)
+        {
+            k = g.NodeNamed("Concat", OptimumLayout.PresentKey(layer), [OptimumLayout.PastKey(layer), k], Int("axis", 2));
+            v = g.NodeNamed("Concat", OptimumLayout.PresentValue(layer), [OptimumLayout.PastValue(layer), v], Int("axis", 2));
+        }
+
+        var scores = g.Node("Div", [g.Node("MatMul", [q, g.Node("Transpose", [k], Ints("perm", 0, 1, 3, 2))]), c.Scale]);
         if (attentionBias is not null)
         {
             scores = g.Node("Add", [scores, attentionBias]);

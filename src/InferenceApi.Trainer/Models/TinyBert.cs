@@ -6,7 +6,7 @@ namespace InferenceApi.Trainer.Models;
 
 /// <summary>
 /// A tiny BERT-style sequence classifier: token + position embeddings and a LayerNorm, pre-LN encoder blocks
-/// (<see cref="VitEncoderBlock"/>) whose attention ignores padding through an additive bias
+/// (<see cref="TransformerBlock"/>) whose attention ignores padding through an additive bias
 /// (<c>(1 - attention_mask) · -1e4</c>), a final LayerNorm, and a linear head on the [CLS] position (0).
 /// Inputs: <c>input_ids</c> and <c>attention_mask</c>, int64 [batch, seq]; output: logits [batch, labels].
 /// </summary>
@@ -30,7 +30,7 @@ public sealed class TinyBert : nn.Module<Tensor, Tensor, Tensor>
 
         EmbeddingLayerNorm = nn.LayerNorm(options.HiddenSize, options.LayerNormEps);
         Blocks = nn.ModuleList(Enumerable.Range(0, options.Layers)
-            .Select(_ => new VitEncoderBlock(options.HiddenSize, options.Heads, options.IntermediateSize, options.LayerNormEps, options.BlockDropout)).ToArray());
+            .Select(_ => new TransformerBlock(options.HiddenSize, options.Heads, options.IntermediateSize, options.LayerNormEps, options.BlockDropout)).ToArray());
         FinalLayerNorm = nn.LayerNorm(options.HiddenSize, options.LayerNormEps);
         Dropout = nn.Dropout(options.Dropout);
         Classifier = nn.Linear(options.HiddenSize, options.Labels);
@@ -48,7 +48,7 @@ public sealed class TinyBert : nn.Module<Tensor, Tensor, Tensor>
 
     public LayerNorm EmbeddingLayerNorm { get; }
 
-    public ModuleList<VitEncoderBlock> Blocks { get; }
+    public ModuleList<TransformerBlock> Blocks { get; }
 
     public LayerNorm FinalLayerNorm { get; }
 

@@ -16,7 +16,7 @@ public sealed class TinyGpt : nn.Module<Tensor, Tensor>
         Options = options;
         TokenEmbeddings = nn.Embedding(options.VocabularySize, options.HiddenSize);
         PositionEmbeddings = nn.Embedding(options.MaxPositions, options.HiddenSize);
-        Blocks = nn.ModuleList(Enumerable.Range(0, options.Layers).Select(_ => new GptBlock(options)).ToArray());
+        Blocks = nn.ModuleList(Enumerable.Range(0, options.Layers).Select(_ => new TransformerBlock(options.HiddenSize, options.Heads, options.IntermediateSize, options.LayerNormEps, options.Dropout)).ToArray());
         FinalLayerNorm = nn.LayerNorm(options.HiddenSize, options.LayerNormEps);
         Dropout = nn.Dropout(options.Dropout);
         RegisterComponents();
@@ -29,7 +29,7 @@ public sealed class TinyGpt : nn.Module<Tensor, Tensor>
 
     public Embedding PositionEmbeddings { get; }
 
-    public ModuleList<GptBlock> Blocks { get; }
+    public ModuleList<TransformerBlock> Blocks { get; }
 
     public LayerNorm FinalLayerNorm { get; }
 

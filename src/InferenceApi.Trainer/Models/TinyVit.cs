@@ -17,7 +17,7 @@ public sealed class TinyVit : nn.Module<Tensor, Tensor>
         PatchEmbedding = nn.Linear(options.PatchSize * options.PatchSize, options.HiddenSize);
         ClsToken = nn.Parameter(randn(1, 1, options.HiddenSize) * 0.02);
         PositionEmbeddings = nn.Parameter(randn(1, options.Patches + 1, options.HiddenSize) * 0.02);
-        Blocks = nn.ModuleList(Enumerable.Range(0, options.Layers).Select(_ => new VitEncoderBlock(options)).ToArray());
+        Blocks = nn.ModuleList(Enumerable.Range(0, options.Layers).Select(_ => new TransformerBlock(options.HiddenSize, options.Heads, options.IntermediateSize, options.LayerNormEps)).ToArray());
         FinalLayerNorm = nn.LayerNorm(options.HiddenSize, options.LayerNormEps);
         Classifier = nn.Linear(options.HiddenSize, options.Labels);
         RegisterComponents();
@@ -31,7 +31,7 @@ public sealed class TinyVit : nn.Module<Tensor, Tensor>
 
     public Parameter PositionEmbeddings { get; }
 
-    public ModuleList<VitEncoderBlock> Blocks { get; }
+    public ModuleList<TransformerBlock> Blocks { get; }
 
     public LayerNorm FinalLayerNorm { get; }
 
