@@ -1,9 +1,7 @@
-using InferenceApi.Core.Models;
 using InferenceApi.Endpoints;
 using InferenceApi.Errors;
 using InferenceApi.Health;
 using InferenceApi.Hosting;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Serilog;
 
 var builder = WebApplication.CreateBuilder(args);

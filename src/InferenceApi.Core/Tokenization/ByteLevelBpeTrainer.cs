@@ -135,15 +135,15 @@ public static class ByteLevelBpeTrainer
     /// <summary>Pair counts over the corpus's distinct words, updated in place as pairs merge (only words holding the pair are touched).</summary>
     private sealed class PairStatistics
     {
-        private readonly List<int[]> words;
-        private readonly List<long> counts;
-        private readonly Dictionary<(int, int), long> pairCounts = [];
-        private readonly Dictionary<(int, int), HashSet<int>> wordsWithPair = [];
+        private readonly List<int[]> _words;
+        private readonly List<long> _counts;
+        private readonly Dictionary<(int, int), long> _pairCounts = [];
+        private readonly Dictionary<(int, int), HashSet<int>> _wordsWithPair = [];
 
         public PairStatistics(List<int[]> words, List<long> counts)
         {
-            this.words = words;
-            this.counts = counts;
+            _words = words;
+            _counts = counts;
             for (var w = 0; w < words.Count; w++)
             {
                 AddPairs(w, +1);
@@ -154,7 +154,7 @@ public static class ByteLevelBpeTrainer
         public Candidate? Best(List<string> symbols)
         {
             Candidate? best = null;
-            foreach (var ((left, right), count) in pairCounts)
+            foreach (var ((left, right), count) in _pairCounts)
             {
                 if (count <= 0)
                 {
@@ -173,7 +173,7 @@ public static class ByteLevelBpeTrainer
 
         public void Merge(int left, int right, int merged)
         {
-            if (!wordsWithPair.Remove((left, right), out var affected))
+            if (!_wordsWithPair.Remove((left, right), out var affected))
             {
                 return;
             }
@@ -181,11 +181,11 @@ public static class ByteLevelBpeTrainer
             foreach (var w in affected.Order())
             {
                 AddPairs(w, -1);
-                words[w] = Replace(words[w], left, right, merged);
+                _words[w] = Replace(_words[w], left, right, merged);
                 AddPairs(w, +1);
             }
 
-            pairCounts.Remove((left, right));
+            _pairCounts.Remove((left, right));
         }
 
         private static int ComparePair(List<string> symbols, int l1, int r1, int l2, int r2)
@@ -215,16 +215,16 @@ public static class ByteLevelBpeTrainer
 
         private void AddPairs(int w, int sign)
         {
-            var word = words[w];
+            var word = _words[w];
             for (var i = 0; i + 1 < word.Length; i++)
             {
                 var pair = (word[i], word[i + 1]);
-                pairCounts[pair] = pairCounts.GetValueOrDefault(pair) + (sign * counts[w]);
+                _pairCounts[pair] = _pairCounts.GetValueOrDefault(pair) + (sign * _counts[w]);
                 if (sign > 0)
                 {
-                    if (!wordsWithPair.TryGetValue(pair, out var set))
+                    if (!_wordsWithPair.TryGetValue(pair, out var set))
                     {
-                        wordsWithPair[pair] = set = [];
+                        _wordsWithPair[pair] = set = [];
                     }
 
                     set.Add(w);

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using InferenceApi.Trainer.Checkpoints;
 using InferenceApi.Trainer.Tasks;
 using InferenceApi.Trainer.Training;
 using TorchSharp;

@@ -1,6 +1,5 @@
 using InferenceApi.Trainer.Data;
 using InferenceApi.Trainer.Models;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace InferenceApi.Trainer.Training;

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using InferenceApi.Core.Backends;
 using InferenceApi.Core.Models;
 using InferenceApi.Core.Scheduling;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using InferenceApi.Core.Imaging;
 using InferenceApi.Tests.Endpoints;
 using InferenceApi.Tests.Infrastructure;

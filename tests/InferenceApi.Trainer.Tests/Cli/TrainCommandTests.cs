@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using InferenceApi.Core.Models;
 
 namespace InferenceApi.Trainer.Tests.Cli;

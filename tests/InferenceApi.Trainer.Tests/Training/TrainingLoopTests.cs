@@ -1,5 +1,4 @@
 using InferenceApi.Trainer.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace InferenceApi.Trainer.Tests.Training;
