@@ -179,15 +179,18 @@ internal static class JinjaMethods
 
     private static JinjaFunction ListMethod(List<object?> list, string name, int line) => name switch
     {
-        "append" => (args, _) =>
-        {
-            list.AddRange(args);
-            return null;
-        },
+        "append" => (args, _) => Append(list, args),
         "index" => (args, _) => (long)list.FindIndex(x => JinjaValues.AreEqual(x, args.FirstOrDefault())),
         "count" => (args, _) => (long)list.Count(x => JinjaValues.AreEqual(x, args.FirstOrDefault())),
         _ => (_, _) => throw new TemplateException(TemplateErrorKind.Unsupported, $"line {line}: the list method '{name}' is not supported."),
     };
+
+    /// <summary>Python's <c>list.append</c>: adds in place and returns None.</summary>
+    private static object? Append(List<object?> list, List<object?> args)
+    {
+        list.AddRange(args);
+        return null;
+    }
 
     private static JinjaFunction StringMethod(string s, string name, int line) => name switch
     {

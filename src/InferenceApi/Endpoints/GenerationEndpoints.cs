@@ -6,7 +6,6 @@ using InferenceApi.Core.Generation;
 using InferenceApi.Errors;
 using InferenceApi.Hosting;
 using InferenceApi.Serving;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InferenceApi.Endpoints;
 

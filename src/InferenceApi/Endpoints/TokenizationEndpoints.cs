@@ -4,7 +4,6 @@ using InferenceApi.Core.Models;
 using InferenceApi.Core.Tokenization;
 using InferenceApi.Errors;
 using InferenceApi.Hosting;
-using InferenceApi.Serving;
 using InferenceApi.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using InferenceApi.Core.Errors;
 using InferenceApi.Core.Inference;
 using InferenceApi.Core.Models;
 using InferenceApi.Validation;

@@ -1,6 +1,5 @@
 using InferenceApi.Core.Errors;
 using InferenceApi.Core.Generation;
-using InferenceApi.Core.Scheduling;
 
 namespace InferenceApi.Core.Tests.Generation;
 

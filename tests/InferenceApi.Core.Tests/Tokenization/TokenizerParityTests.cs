@@ -1,4 +1,3 @@
-using InferenceApi.Core.Tokenization;
 
 namespace InferenceApi.Core.Tests.Tokenization;
 
