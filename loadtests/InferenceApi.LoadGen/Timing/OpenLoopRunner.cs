@@ -34,7 +34,7 @@ public static class OpenLoopRunner
             {
                 try
                 {
-                    await Task.Delay(wait, ct).ConfigureAwait(false);
+                    await Task.Delay(wait, progress.Time, ct).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {

@@ -1,17 +1,23 @@
-using System.Diagnostics;
-
 namespace InferenceApi.LoadGen.Timing;
 
-/// <summary>Live counters a runner updates and the progress line reads; also the run's clock.</summary>
-public sealed class RunProgress
+/// <summary>
+/// Live counters a runner updates and the progress line reads; also the run's clock: <see cref="Time"/> (the system's,
+/// or a fake one in tests) times every request and paces the open loop.
+/// </summary>
+public sealed class RunProgress(TimeProvider? time = null)
 {
-    private readonly Stopwatch _clock = new();
+    private const long NotStarted = long.MinValue;
+
+    private long _started = NotStarted;
     private long _dispatched;
     private long _sent;
     private long _completed;
     private long _maxLagTicks;
 
-    public TimeSpan Elapsed => _clock.Elapsed;
+    public TimeProvider Time { get; } = time ?? TimeProvider.System;
+
+    /// <summary>Since the run started; zero before.</summary>
+    public TimeSpan Elapsed => Interlocked.Read(ref _started) is var started and not NotStarted ? Time.GetElapsedTime(started) : TimeSpan.Zero;
 
     public long Sent => Interlocked.Read(ref _sent);
 
@@ -23,7 +29,7 @@ public sealed class RunProgress
     /// <summary>The furthest the sender has run behind its schedule so far.</summary>
     public TimeSpan MaxSenderLag => TimeSpan.FromTicks(Interlocked.Read(ref _maxLagTicks));
 
-    internal void Start() => _clock.Start();
+    internal void Start() => Interlocked.CompareExchange(ref _started, Time.GetTimestamp(), NotStarted);
 
     internal void OnDispatched() => Interlocked.Increment(ref _dispatched);
 

@@ -26,7 +26,7 @@ internal static class SampleTaker
 
         var completed = progress.Elapsed;
         TimeSpan? firstToken = response.FirstTokenTimestamp is { } ts
-            ? completed - System.Diagnostics.Stopwatch.GetElapsedTime(ts)
+            ? completed - progress.Time.GetElapsedTime(ts)
             : null;
         recorder.Record(new RequestSample(intended, started, completed, response, firstToken));
         progress.OnCompleted();

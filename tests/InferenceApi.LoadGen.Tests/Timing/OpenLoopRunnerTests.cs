@@ -1,51 +1,67 @@
+using InferenceApi.LoadGen.Results;
 using InferenceApi.LoadGen.Scenarios;
 using InferenceApi.LoadGen.Timing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Time.Testing;
 
 namespace InferenceApi.LoadGen.Tests.Timing;
 
+/// <summary>
+/// The open loop on a fake clock against a <see cref="ScriptedServer"/>: the test moves time from one event (a send
+/// due, an answer) to the next, so every figure is exact instead of a window around wall-clock time.
+/// </summary>
 public class OpenLoopRunnerTests
 {
+    private static readonly DateTimeOffset Start = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Service = TimeSpan.FromMilliseconds(40);
+
     [Fact]
     public async Task Run_SlowServer_KeepsScheduleAndLatencyGrowsFromIntendedTime()
     {
         // One request at a time, 40 ms each: 25/s of capacity against 50/s offered, so a queue builds up.
-        using var gate = new SemaphoreSlim(1);
-        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/slow", async () =>
+        var profile = LoadProfile.Constant(50, TimeSpan.FromSeconds(2));
+        var sends = ArrivalSchedule.SendTimes(profile).ToList();
+        var answers = new TimeSpan[sends.Count];
+        for (var k = 0; k < sends.Count; k++)
         {
-            await gate.WaitAsync();
-            try
-            {
-                await Task.Delay(40);
-            }
-            finally
-            {
-                gate.Release();
-            }
+            answers[k] = (k == 0 || sends[k] > answers[k - 1] ? sends[k] : answers[k - 1]) + Service;
+        }
 
-            return "ok";
-        }));
-        using var client = HttpClients.Create(server.Address, TimeSpan.FromSeconds(30));
-        // A short warm-up takes the first-request JIT and connection set-up out of the figures, as in real runs.
-        var warmup = TimeSpan.FromSeconds(0.5);
-        var recorder = new LatencyRecorder(warmup);
-        var progress = new RunProgress();
-        var profile = LoadProfile.Constant(50, TimeSpan.FromSeconds(2)).WithWarmup(warmup);
+        var (result, progress) = await SimulateAsync(profile, answers, maxInFlight: 10_000);
 
-        await OpenLoopRunner.RunAsync(new GetScenario(client, "/slow"), profile, recorder, progress, CancellationToken.None);
-        var result = recorder.ToResult(new("u", "get", null, "open", "50:2s", 2, 0), DateTimeOffset.UtcNow, TimeSpan.FromSeconds(2), 50);
-
-        // The schedule did not bend to the server: ~100 sent, none of them much later than planned.
-        Assert.InRange(result.Summary.Requests, 95, 105);
-        Assert.Equal(progress.Sent, result.Summary.Requests + recorder.WarmupRequests);
+        // The schedule did not bend to the server: all 100 left exactly when planned.
+        Assert.Equal(100, result.Summary.Requests);
+        Assert.Equal(TimeSpan.Zero, progress.MaxSenderLag);
+        Assert.Equal(0, result.Summary.SenderLagMs.Max);
         Assert.Equal(0, result.Summary.Errors);
-        Assert.True(result.Summary.SenderLagMs.Max < 500, $"sender lag max {result.Summary.SenderLagMs.Max} ms");
-        // The server needed ~5 s for what was sent in 2.5 s: latency from intended time grows, up to seconds.
-        Assert.True(result.Summary.LatencyMs.P50 >= 40, $"p50 {result.Summary.LatencyMs.P50} ms");
-        Assert.True(result.Summary.LatencyMs.Max > 1000, $"max {result.Summary.LatencyMs.Max} ms");
-        var windows = result.Windows.Where(w => w.Requests > 0).ToList();
-        Assert.True(windows[^1].P50 > windows[0].P50 * 2, $"first window p50 {windows[0].P50} ms, last {windows[^1].P50} ms");
+
+        // Latency counts from the intended time: request k waits for all before it, 20 k + 40 ms, so the last one 2020 ms.
+        Assert.Equal(2020, (answers[^1] - sends[^1]).TotalMilliseconds);
+        AssertRecorded(2020, result.Summary.LatencyMs.Max);
+
+        // Windows are by completion second: each holds the requests answered in it, and their latency keeps growing.
+        var expected = answers.Select((at, k) => (Second: (int)at.TotalSeconds, Latency: (at - sends[k]).TotalMilliseconds))
+            .GroupBy(a => a.Second).OrderBy(g => g.Key).ToList();
+        Assert.Equal(expected.Select(g => (long)g.Count()), result.Windows.Select(w => w.Requests));
+        for (var i = 0; i < expected.Count; i++)
+        {
+            AssertRecorded(expected[i].Max(a => a.Latency), result.Windows[i].Max);
+        }
+    }
+
+    [Fact]
+    public async Task Run_TooManyInFlight_DropsAndCountsThem()
+    {
+        // Ten sends 50 ms apart; nothing is answered until the schedule is over, so from the fifth on there are 4 in flight.
+        var profile = LoadProfile.Constant(20, TimeSpan.FromSeconds(0.5));
+        var answers = Enumerable.Repeat(TimeSpan.FromSeconds(1), 10).ToArray();
+
+        var (result, progress) = await SimulateAsync(profile, answers, maxInFlight: 4);
+
+        Assert.Equal(10, result.Summary.Requests);
+        Assert.Equal(6, result.ErrorKinds["dropped_max_in_flight"]);
+        Assert.Equal(4, result.StatusCodes["200"]);
+        Assert.Equal(0, progress.InFlight);
     }
 
     [Fact]
@@ -61,22 +77,56 @@ public class OpenLoopRunnerTests
         Assert.Equal(20, recorder.Requests);
     }
 
-    [Fact]
-    public async Task Run_TooManyInFlight_DropsAndCountsThem()
+    /// <summary>
+    /// Runs <paramref name="profile"/> on a fake clock, event by event in time order. At a send time the clock moves
+    /// there and the test waits until the runner has sent that request, or dropped it when <paramref name="maxInFlight"/>
+    /// are out; at <paramref name="answers"/>[k] it moves there and answers request k if it was sent, and waits until
+    /// the runner has recorded it. So every timestamp the runner takes is the event's own instant.
+    /// </summary>
+    private static async Task<(LoadTestResult Result, RunProgress Progress)> SimulateAsync(LoadProfile profile, TimeSpan[] answers, int maxInFlight)
     {
-        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/", async () =>
-        {
-            await Task.Delay(1000);
-            return TypedResults.Ok();
-        }));
-        using var client = HttpClients.Create(server.Address, TimeSpan.FromSeconds(10));
+        var clock = new FakeTimeProvider(Start);
+        var progress = new RunProgress(clock);
         var recorder = new LatencyRecorder(TimeSpan.Zero);
+        var server = new ScriptedServer();
+        var sends = ArrivalSchedule.SendTimes(profile).ToList();
+        var run = OpenLoopRunner.RunAsync(server, profile, recorder, progress, CancellationToken.None, maxInFlight);
 
-        await OpenLoopRunner.RunAsync(new GetScenario(client, "/"), LoadProfile.Constant(20, TimeSpan.FromSeconds(0.5)), recorder, new RunProgress(), CancellationToken.None, maxInFlight: 4);
-        var result = recorder.ToResult(new("u", "get", null, "open", "x", 0.5, 0), DateTimeOffset.UtcNow, TimeSpan.FromSeconds(0.5), 20);
+        var events = sends.Select((at, k) => (At: at, Send: true, K: k))
+            .Concat(answers.Select((at, k) => (At: at, Send: false, K: k)))
+            .OrderBy(e => e.At).ThenBy(e => e.Send ? 0 : 1).ThenBy(e => e.K);
+        var inFlight = new HashSet<int>();
+        var completed = 0L;
+        foreach (var (at, send, k) in events)
+        {
+            clock.SetUtcNow(Start + at);
+            if (send && inFlight.Count >= maxInFlight)
+            {
+                completed++;
+                Until(() => progress.Sent > k && progress.Completed == completed);
+            }
+            else if (send)
+            {
+                inFlight.Add(k);
+                Until(() => server.HasArrived(k));
+            }
+            else if (inFlight.Remove(k))
+            {
+                server.Answer(k);
+                completed++;
+                Until(() => progress.Completed == completed);
+            }
+        }
 
-        Assert.Equal(10, result.Summary.Requests);
-        Assert.Equal(6, result.ErrorKinds["dropped_max_in_flight"]);
-        Assert.Equal(4, result.StatusCodes["200"]);
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        var config = new RunConfig("scripted", "get", null, "open", profile.ToString(), profile.TotalDuration.TotalSeconds, 0);
+        return (recorder.ToResult(config, Start, profile.TotalDuration, 0), progress);
     }
+
+    /// <summary>A latency as the histograms hold it: three significant digits, so up to 0.1 % above the exact value.</summary>
+    private static void AssertRecorded(double expectedMs, double recordedMs) => Assert.InRange(recordedMs, expectedMs, expectedMs * 1.001);
+
+    /// <summary>Spins until <paramref name="condition"/> holds; the limit only turns a hang into a failure.</summary>
+    private static void Until(Func<bool> condition) =>
+        Assert.True(SpinWait.SpinUntil(condition, TimeSpan.FromSeconds(10)), "the runner did not get there");
 }

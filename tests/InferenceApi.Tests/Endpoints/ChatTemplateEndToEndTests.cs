@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using InferenceApi.Core.Backends;
 using InferenceApi.Tests.Infrastructure;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -117,18 +118,18 @@ public sealed class ChatTemplateEndToEndTests(ChatTemplateServer server) : IClas
             int n = ids.Count;
             var inputs = new List<NamedOnnxValue>
             {
-                NamedOnnxValue.CreateFromTensor("input_ids", new DenseTensor<long>(ids.ToArray(), [1, n])),
-                NamedOnnxValue.CreateFromTensor("attention_mask", new DenseTensor<long>(Enumerable.Repeat(1L, n).ToArray(), [1, n])),
-                NamedOnnxValue.CreateFromTensor("position_ids", new DenseTensor<long>(Enumerable.Range(0, n).Select(i => (long)i).ToArray(), [1, n])),
+                NamedOnnxValue.CreateFromTensor(OptimumLayout.InputIds, new DenseTensor<long>(ids.ToArray(), [1, n])),
+                NamedOnnxValue.CreateFromTensor(OptimumLayout.AttentionMask, new DenseTensor<long>(Enumerable.Repeat(1L, n).ToArray(), [1, n])),
+                NamedOnnxValue.CreateFromTensor(OptimumLayout.PositionIds, new DenseTensor<long>(Enumerable.Range(0, n).Select(i => (long)i).ToArray(), [1, n])),
             };
-            foreach (var input in session.InputMetadata.Where(i => i.Key.StartsWith("past_key_values", StringComparison.Ordinal)))
+            foreach (var input in session.InputMetadata.Where(i => i.Key.StartsWith(OptimumLayout.PastPrefix, StringComparison.Ordinal)))
             {
                 int[] shape = [1, input.Value.Dimensions[1], 0, input.Value.Dimensions[3]];
                 inputs.Add(NamedOnnxValue.CreateFromTensor(input.Key, new DenseTensor<float>(shape)));
             }
 
             using var results = session.Run(inputs);
-            var logits = results.First(r => r.Name == "logits").AsTensor<float>();
+            var logits = results.First(r => r.Name == OptimumLayout.Logits).AsTensor<float>();
             int vocabulary = logits.Dimensions[2];
             int best = 0;
             for (int v = 1; v < vocabulary; v++)
