@@ -2,7 +2,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace InferenceApi.Tests.Infrastructure;
 
@@ -19,6 +21,8 @@ public class InferenceApiFactory : WebApplicationFactory<Program>
         ["Serilog:MinimumLevel:Default"] = "Warning",
     };
 
+    private TimeProvider? _clock;
+
     public InferenceApiFactory()
     {
         _settings["Models:Path"] = Models.Path;
@@ -31,6 +35,16 @@ public class InferenceApiFactory : WebApplicationFactory<Program>
     public InferenceApiFactory With(string key, string? value)
     {
         _settings[key] = value;
+        return this;
+    }
+
+    /// <summary>
+    /// Runs the server on <paramref name="clock"/> instead of the system clock: queue delays, deadlines and the times
+    /// in the response headers then move only when the test moves it.
+    /// </summary>
+    public InferenceApiFactory WithClock(TimeProvider clock)
+    {
+        _clock = clock;
         return this;
     }
 
@@ -102,6 +116,10 @@ public class InferenceApiFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(_settings));
+        if (_clock is { } clock)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(clock));
+        }
     }
 
     protected override void Dispose(bool disposing)

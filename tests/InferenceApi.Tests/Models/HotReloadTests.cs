@@ -26,6 +26,7 @@ public sealed class HotReloadTests : IAsyncLifetime
     public async Task NewVersion_CopiedInWhileRequestsRun_GoesLiveAndTheOldRetiresWithoutAFailedRequest()
     {
         var statuses = new ConcurrentBag<(int Status, string Version, string Body)>();
+        var answeredByVersion2 = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var stop = new CancellationTokenSource();
         var load = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
         {
@@ -33,7 +34,12 @@ public sealed class HotReloadTests : IAsyncLifetime
             {
                 using var response = await _client.PostJsonAsync("/v1/classify", new { model = "sentiment", inputs = "the movie was great" });
                 var body = await response.Content.ReadAsStringAsync();
-                statuses.Add(((int)response.StatusCode, response.Headers.TryGetValues("x-model-version", out var v) ? v.Single() : "?", body));
+                var version = response.Headers.TryGetValues("x-model-version", out var v) ? v.Single() : "?";
+                statuses.Add(((int)response.StatusCode, version, body));
+                if (version == "2")
+                {
+                    answeredByVersion2.TrySetResult();
+                }
             }
         })).ToList();
 
@@ -46,7 +52,8 @@ public sealed class HotReloadTests : IAsyncLifetime
 
         var model = await InferenceApiFactory.WaitForModelAsync(
             _client, "sentiment", m => m.GetProperty("versions").GetArrayLength() == 1 && m.GetProperty("serving_version").GetInt64() == 2);
-        await Task.Delay(200);
+        // Keep the load on until the requests themselves have reached the new version (the timeout only guards a hang).
+        await answeredByVersion2.Task.WaitAsync(TimeSpan.FromSeconds(30));
         await stop.CancelAsync();
         await Task.WhenAll(load);
 
