@@ -1,5 +1,4 @@
 using InferenceApi.Core.Backends;
-using k8s.Models;
 
 namespace InferenceApi.Deployment.Tests.Kubernetes;
 

@@ -24,10 +24,7 @@ public class ReportTests
         await File.WriteAllLinesAsync(texts, ["good", "", "bad", "meh"]);
         var settings = new RunSettings(server.Address, "classify", "open", LoadProfile.Constant(40, TimeSpan.FromSeconds(1)))
         {
-            Model = "bert",
-            Inputs = texts,
-            Batch = 2,
-            Warmup = TimeSpan.FromSeconds(0.25),
+            Model = "bert", Inputs = texts, Batch = 2, Warmup = TimeSpan.FromSeconds(0.25),
         };
 
         var result = await LoadTest.RunAsync(settings, null, CancellationToken.None);

@@ -1,4 +1,3 @@
-using InferenceApi.Core.Imaging;
 using InferenceApi.Trainer.Data;
 using SkiaSharp;
 

@@ -52,11 +52,7 @@ public sealed class BertOnnxExporterTests : IDisposable
         manual_seed(seed);
         return new TinyBert(new BertOptions
         {
-            VocabularySize = Tokenizer.VocabularySize,
-            Pooling = pooling,
-            BlockDropout = blockDropout,
-            Dropout = dropout,
-            ConvolutionWidth = convolutionWidth,
+            VocabularySize = Tokenizer.VocabularySize, Pooling = pooling, BlockDropout = blockDropout, Dropout = dropout, ConvolutionWidth = convolutionWidth,
         });
     }
 
