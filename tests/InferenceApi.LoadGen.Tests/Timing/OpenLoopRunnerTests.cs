@@ -2,7 +2,6 @@ using InferenceApi.LoadGen.Results;
 using InferenceApi.LoadGen.Scenarios;
 using InferenceApi.LoadGen.Timing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Time.Testing;
 
 namespace InferenceApi.LoadGen.Tests.Timing;
 
@@ -80,12 +79,13 @@ public class OpenLoopRunnerTests
     /// <summary>
     /// Runs <paramref name="profile"/> on a fake clock, event by event in time order. At a send time the clock moves
     /// there and the test waits until the runner has sent that request, or dropped it when <paramref name="maxInFlight"/>
-    /// are out; at <paramref name="answers"/>[k] it moves there and answers request k if it was sent, and waits until
-    /// the runner has recorded it. So every timestamp the runner takes is the event's own instant.
+    /// are out, and then until it waits for the next send; at <paramref name="answers"/>[k] it moves there and answers
+    /// request k if it was sent, and waits until the runner has recorded it. So every timestamp the runner takes is the
+    /// event's own instant.
     /// </summary>
     private static async Task<(LoadTestResult Result, RunProgress Progress)> SimulateAsync(LoadProfile profile, TimeSpan[] answers, int maxInFlight)
     {
-        var clock = new FakeTimeProvider(Start);
+        var clock = new CountingClock(Start);
         var progress = new RunProgress(clock);
         var recorder = new LatencyRecorder(TimeSpan.Zero);
         var server = new ScriptedServer();
@@ -100,15 +100,24 @@ public class OpenLoopRunnerTests
         foreach (var (at, send, k) in events)
         {
             clock.SetUtcNow(Start + at);
-            if (send && inFlight.Count >= maxInFlight)
+            if (send)
             {
-                completed++;
-                Until(() => progress.Sent > k && progress.Completed == completed);
-            }
-            else if (send)
-            {
-                inFlight.Add(k);
-                Until(() => server.HasArrived(k));
+                if (inFlight.Count >= maxInFlight)
+                {
+                    completed++;
+                    Until(() => progress.Sent > k && progress.Completed == completed);
+                }
+                else
+                {
+                    inFlight.Add(k);
+                    Until(() => server.HasArrived(k));
+                }
+
+                if (k < sends.Count - 1)
+                {
+                    // The runner's wait for the next send (one timer per send) must start at this instant.
+                    Until(() => clock.TimersCreated > k);
+                }
             }
             else if (inFlight.Remove(k))
             {
