@@ -7,6 +7,7 @@ using Serilog;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddInferenceObservability();
+builder.AddInferenceTracing();
 builder.Services.AddInferenceServer(builder.Configuration);
 builder.Services.AddInferenceApiDocs();
 
@@ -17,7 +18,12 @@ app.UseExceptionHandler();
 // Statuses the framework answers itself (unknown route, wrong method) get the same error bodies as everything else.
 app.UseStatusCodePages(FrameworkErrors.WriteAsync);
 app.UseMiddleware<RequestBodyLimitMiddleware>();
-app.UseSerilogRequestLogging(options => options.EnrichDiagnosticContext = (log, http) => log.Set("RequestId", http.TraceIdentifier));
+app.UseSerilogRequestLogging(options =>
+{
+    // This host's logger, not the static one: several hosts in one process (the tests) would log into each other's.
+    options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
+    options.EnrichDiagnosticContext = RequestLogContext.Enrich;
+});
 app.UseMiddleware<RequestMetricsMiddleware>();
 app.UseSwagger();
 app.UseSwaggerUI();

@@ -36,6 +36,7 @@ public sealed class ContinuousBatchScheduler : IAsyncDisposable
     private int _queued;
     private int _runningCount;
     private int _draining;
+    private long _steps;
 
     public ContinuousBatchScheduler(
         SchedulerLabel label, ContinuousBatchLimits limits, IDecoderSession session, int padTokenId, TimeProvider time, InferenceMetrics metrics, ILogger logger)
@@ -141,6 +142,7 @@ public sealed class ContinuousBatchScheduler : IAsyncDisposable
             Interlocked.Decrement(ref _queued);
             joining.Add(candidate);
             _joinedAt[candidate] = _time.GetTimestamp();
+            InferenceTracing.RecordQueued(candidate, _label, _time.GetUtcNow());
             reserved += candidate.MaxTotalTokens;
         }
 
@@ -155,7 +157,11 @@ public sealed class ContinuousBatchScheduler : IAsyncDisposable
             return false;
         }
 
-        _joinedAt.Remove(sequence);
+        if (_joinedAt.Remove(sequence, out var joined))
+        {
+            InferenceTracing.RecordGenerated(sequence, _label, now - _time.GetElapsedTime(joined), now, reason.ToString());
+        }
+
         sequence.Fail(Admission.Dropped(reason, _label.Model, now - sequence.EnqueuedAt));
         _metrics.RecordDropped(_label, reason);
         return true;
@@ -173,9 +179,14 @@ public sealed class ContinuousBatchScheduler : IAsyncDisposable
         }
 
         var started = _time.GetTimestamp();
+        using var span = joining.Count > 0 || _steps++ % InferenceTracing.DecodeStepSampleInterval == 0
+            ? InferenceTracing.StartBatch("decode step", _label, sequences)
+            : null;
+        span?.SetTag("inference.joining", joining.Count);
         try
         {
             using var step = DecoderBatchAssembler.Assemble(_session.Shape, rows, _padTokenId);
+            span?.SetTag("inference.padded_tokens", step.Batch * step.TotalLength);
             _session.Run(step);
             DecoderBatchAssembler.Absorb(step, rows);
             var vocabulary = _session.Shape.VocabularySize;
@@ -190,11 +201,14 @@ public sealed class ContinuousBatchScheduler : IAsyncDisposable
 
             _running.RemoveAll(finished.Contains);
             joining.RemoveAll(finished.Contains);
+            var now = _time.GetUtcNow();
             foreach (var done in finished)
             {
                 if (_joinedAt.Remove(done, out var joined))
                 {
-                    _retryAfter.Record(_time.GetElapsedTime(joined));
+                    var took = _time.GetElapsedTime(joined);
+                    _retryAfter.Record(took);
+                    InferenceTracing.RecordGenerated(done, _label, now - took, now);
                 }
             }
 
@@ -204,11 +218,16 @@ public sealed class ContinuousBatchScheduler : IAsyncDisposable
         catch (Exception exception)
 #pragma warning restore CA1031
         {
+            InferenceTracing.Fail(span, exception);
             _logger.LogError(exception, "Decode step of {BatchSize} failed for {Model} v{Version}", sequences.Count, _label.Model, _label.Version);
+            var now = _time.GetUtcNow();
             foreach (var sequence in sequences)
             {
                 sequence.Fail(Admission.BackendFailed(_label.Model, exception));
-                _joinedAt.Remove(sequence);
+                if (_joinedAt.Remove(sequence, out var joined))
+                {
+                    InferenceTracing.RecordGenerated(sequence, _label, now - _time.GetElapsedTime(joined), now, exception.Message);
+                }
             }
 
             _running.Clear();

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading.Channels;
+using InferenceApi.Core.Diagnostics;
 using InferenceApi.Core.Errors;
 using InferenceApi.Core.Tokenization;
 
@@ -46,6 +48,7 @@ public sealed class GenerationSequence : IGeneratingSequence
         _enqueuedTimestamp = runtime.Time.GetTimestamp();
         Cache = new SequenceCache(runtime.Shape, prompt.Length + parameters.MaxNewTokens);
         NextInput = prompt;
+        TraceContext = InferenceTracing.CurrentContext;
     }
 
     public SamplingParameters Parameters { get; }
@@ -69,6 +72,8 @@ public sealed class GenerationSequence : IGeneratingSequence
     public DateTimeOffset Deadline => _generated == 0 ? _deadline : DateTimeOffset.MaxValue;
 
     public bool IsCancelled => _cancellation.IsCancellationRequested;
+
+    public ActivityContext TraceContext { get; }
 
     /// <summary>Tokens as they are generated; completes when the generation ends (check <see cref="Outcome"/> for how).</summary>
     public ChannelReader<GeneratedToken> Tokens => _tokens.Reader;

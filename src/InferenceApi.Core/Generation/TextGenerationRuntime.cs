@@ -94,7 +94,13 @@ public sealed class TextGenerationRuntime : ITextModelRuntime
     private Result<GenerationSequence> Start(string prompt, SamplingRequest request, GenerationFields fields, bool addSpecialTokens, CancellationToken cancellationToken)
     {
         var context = Description.MaxSequenceLength;
-        var ids = GenerationTokenizer.EncodePrompt(prompt, context, truncate: false, addSpecialTokens);
+        TokenizedText ids;
+        using (var span = InferenceTracing.Start("tokenize"))
+        {
+            ids = GenerationTokenizer.EncodePrompt(prompt, context, truncate: false, addSpecialTokens);
+            span?.SetTag("inference.prompt_tokens", ids.OriginalLength);
+        }
+
         if (ids.Length >= context)
         {
             return new InferenceError(

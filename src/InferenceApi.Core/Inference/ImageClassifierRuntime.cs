@@ -1,4 +1,5 @@
 using InferenceApi.Core.Backends;
+using InferenceApi.Core.Diagnostics;
 using InferenceApi.Core.Errors;
 using InferenceApi.Core.Imaging;
 using InferenceApi.Core.Models;
@@ -50,6 +51,7 @@ public sealed class ImageClassifierRuntime : IModelRuntime
     /// <summary>Decodes one image and turns it into the model's input, or says what is wrong with it.</summary>
     public Result<float[]> Prepare(ReadOnlySpan<byte> image, ImageLimits limits, string field)
     {
+        using var span = InferenceTracing.Start("preprocess");
         var decoded = ImageDecoder.Decode(image, limits, field);
         if (!decoded.IsSuccess)
         {

@@ -1,4 +1,5 @@
 using InferenceApi.Core.Backends;
+using InferenceApi.Core.Diagnostics;
 using InferenceApi.Core.Errors;
 using InferenceApi.Core.Models;
 using InferenceApi.Core.Scheduling;
@@ -45,6 +46,8 @@ public sealed class TextEncoderRuntime : ITextModelRuntime
     /// </summary>
     public Result<EncodedInputs> Encode(IReadOnlyList<string> texts, bool truncate, string field = "inputs")
     {
+        using var span = InferenceTracing.Start("tokenize");
+        span?.SetTag("inference.inputs", texts.Count);
         var max = Description.MaxSequenceLength;
         var items = new TokenizedText[texts.Count];
         for (var i = 0; i < texts.Count; i++)

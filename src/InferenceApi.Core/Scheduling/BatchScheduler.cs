@@ -261,6 +261,7 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
     {
         var started = _time.GetUtcNow();
         var startTimestamp = _time.GetTimestamp();
+        using var span = InferenceTracing.StartBatch("batch", _label, batch);
         try
         {
             var inputs = new TInput[batch.Length];
@@ -269,8 +270,11 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
             {
                 inputs[i] = batch[i].Input;
                 tokens = Math.Max(tokens, batch[i].Tokens);
+                InferenceTracing.RecordQueued(batch[i], _label, started);
             }
 
+            span?.SetTag("inference.padded_tokens", tokens * batch.Length);
+            span?.SetTag("inference.instance", instance);
             var outputs = _runner.Run(inputs, instance);
             var compute = _time.GetElapsedTime(startTimestamp);
             _retryAfter.Record(compute);
@@ -295,6 +299,7 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
         catch (Exception exception)
 #pragma warning restore CA1031
         {
+            InferenceTracing.Fail(span, exception);
             _logger.LogError(exception, "Batch of {BatchSize} failed for {Model} v{Version}", batch.Length, _label.Model, _label.Version);
             foreach (var item in batch)
             {

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace InferenceApi.Core.Scheduling;
 
 /// <summary>What every scheduler knows about a request while it waits, to drop it before it costs compute (<see cref="Admission.Drop"/>).</summary>
@@ -11,4 +13,7 @@ public interface IQueuedRequest
 
     /// <summary>True once the client has gone away.</summary>
     bool IsCancelled { get; }
+
+    /// <summary>The span of the request that queued it (none when nothing traces), for its queue span and the batch's links.</summary>
+    ActivityContext TraceContext => default;
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using InferenceApi.Core.Diagnostics;
 using InferenceApi.Core.Errors;
 
 namespace InferenceApi.Core.Scheduling;
@@ -14,6 +16,7 @@ public sealed class WorkItem<TInput, TOutput> : IBatchCandidate
         Tokens = tokens;
         Deadline = deadline;
         Cancellation = cancellation;
+        TraceContext = InferenceTracing.CurrentContext;
     }
 
     public TInput Input { get; }
@@ -27,6 +30,8 @@ public sealed class WorkItem<TInput, TOutput> : IBatchCandidate
     public DateTimeOffset EnqueuedAt { get; internal set; }
 
     public bool IsCancelled => Cancellation.IsCancellationRequested;
+
+    public ActivityContext TraceContext { get; }
 
     /// <summary>Completes when the item ran, was dropped, or failed; never faults.</summary>
     public Task<Result<Timed<TOutput>>> Completion => _reply.Task;

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using InferenceApi.Core.Diagnostics;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
@@ -86,9 +88,11 @@ public sealed partial class TwoLevelResultCache : IResultCache, IDisposable
             return CacheLookup.Miss;
         }
 
+        using var span = InferenceTracing.Start("cache lookup");
         if (_memory.TryGetValue(key, out byte[]? cached) && cached is not null)
         {
             _metrics.Hit(CacheTier.Memory);
+            span?.SetTag("cache.hit", true).SetTag("cache.tier", "memory");
             return CacheLookup.Hit(CacheTier.Memory, cached);
         }
 
@@ -96,11 +100,13 @@ public sealed partial class TwoLevelResultCache : IResultCache, IDisposable
         if (fromRedis is null)
         {
             _metrics.Miss();
+            span?.SetTag("cache.hit", false);
             return CacheLookup.Miss;
         }
 
         SetMemory(key, fromRedis);
         _metrics.Hit(CacheTier.Redis);
+        span?.SetTag("cache.hit", true).SetTag("cache.tier", "redis");
         return CacheLookup.Hit(CacheTier.Redis, fromRedis);
     }
 
@@ -161,6 +167,7 @@ public sealed partial class TwoLevelResultCache : IResultCache, IDisposable
             return null;
         }
 
+        using var span = RedisSpan("GET");
         Task<byte[]?> read;
         try
         {
@@ -168,6 +175,7 @@ public sealed partial class TwoLevelResultCache : IResultCache, IDisposable
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            InferenceTracing.Fail(span, ex);
             OnRedisFailure(ex);
             return null;
         }
@@ -185,6 +193,7 @@ public sealed partial class TwoLevelResultCache : IResultCache, IDisposable
         }
         catch (Exception ex)
         {
+            InferenceTracing.Fail(span, ex);
             AbandonedTasks.Observe(read);
             OnRedisFailure(ex);
             return null;
@@ -193,6 +202,7 @@ public sealed partial class TwoLevelResultCache : IResultCache, IDisposable
 
     private async Task WriteToRedisAsync(IDistributedCache redis, string key, byte[] value)
     {
+        using var span = RedisSpan("SET");
         try
         {
             // Leave the caller's thread at once, whatever RedisCache does before its first await.
@@ -212,12 +222,21 @@ public sealed partial class TwoLevelResultCache : IResultCache, IDisposable
         }
         catch (Exception ex)
         {
+            InferenceTracing.Fail(span, ex);
             OnRedisFailure(ex);
         }
         finally
         {
             Interlocked.Decrement(ref _pendingWrites);
         }
+    }
+
+    /// <summary>A client span for one Redis command, named and tagged as OpenTelemetry's database conventions say.</summary>
+    private static Activity? RedisSpan(string command)
+    {
+        var span = InferenceTracing.Source.StartActivity($"redis {command}", ActivityKind.Client);
+        span?.SetTag("db.system.name", "redis").SetTag("db.operation.name", command);
+        return span;
     }
 
     /// <summary>Whether this operation may use Redis now: connected, and the breaker closed or this caller chosen as its probe.</summary>
