@@ -23,7 +23,8 @@ public sealed class ModelRepository : IAsyncDisposable
     private readonly SemaphoreSlim _scanGate = new(1, 1);
     private readonly Lock _state = new();
     private readonly List<ModelVersion> _versions = [];
-    private IReadOnlyDictionary<(string Name, long Version), string> _pendingFingerprints = new Dictionary<(string, long), string>();
+    private IReadOnlyDictionary<(string Name, long Version), string> _seenFingerprints = new Dictionary<(string, long), string>();
+    private IReadOnlyList<DiscoveredVersion> _discovered = [];
     private readonly List<Task> _background = [];
     private readonly CancellationTokenSource _shutdown = new();
     private long _generation;
@@ -86,8 +87,9 @@ public sealed class ModelRepository : IAsyncDisposable
                     return;
                 }
 
-                var plan = _policy.PlanScan(discovered, _versions, _pendingFingerprints, initial);
-                _pendingFingerprints = plan.Pending;
+                var plan = _policy.PlanScan(discovered, _versions, _seenFingerprints, initial);
+                _seenFingerprints = plan.Seen;
+                _discovered = discovered;
                 foreach (var (stale, reason) in plan.Retire)
                 {
                     Retire(stale, reason);
@@ -268,6 +270,8 @@ public sealed class ModelRepository : IAsyncDisposable
                     {
                         Retire(older, reason);
                     }
+
+                    RetireRemoved();
                 }
             }
 
@@ -287,7 +291,9 @@ public sealed class ModelRepository : IAsyncDisposable
         }
         catch (Exception exception) when (exception is ModelFolderException or BackendException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
-            var reason = exception.Message;
+            // Clients see the reason (model listings, readiness, 503 details) with paths relative to the models
+            // root, which they have no business knowing; the log keeps the whole message for the operator.
+            var reason = RepositoryPaths.Relative(exception.Message, RootPath);
             lock (_state)
             {
                 version.MarkFailed(reason);
@@ -295,9 +301,11 @@ public sealed class ModelRepository : IAsyncDisposable
                 {
                     _versions.Remove(earlier);
                 }
+
+                RetireRemoved();
             }
 
-            _logger.LogError("Refused model {Model} version {Version}: {Reason}", source.Name, source.Version, reason);
+            _logger.LogError("Refused model {Model} version {Version}: {Reason}", source.Name, source.Version, exception.Message);
         }
         catch (OperationCanceledException)
         {
@@ -324,6 +332,15 @@ public sealed class ModelRepository : IAsyncDisposable
         var loader = _loaders.FirstOrDefault(l => l.Handles(task))
             ?? throw new ModelFolderException($"this server does not serve {task.ToName()} models yet");
         return await loader.LoadAsync(new ModelLoadContext(source, config, settings, task, signature, modelFile), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A load ended: a removed version that served while it ran may go now. Called under <see cref="_state"/>.</summary>
+    private void RetireRemoved()
+    {
+        foreach (var (removed, reason) in _policy.RetireRemoved(_discovered, _versions))
+        {
+            Retire(removed, reason);
+        }
     }
 
     private void Retire(ModelVersion version, string reason)

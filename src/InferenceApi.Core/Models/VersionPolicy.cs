@@ -10,9 +10,13 @@ namespace InferenceApi.Core.Models;
 /// </summary>
 /// <remarks>
 /// Today: the <see cref="VersionsToServe"/> highest versions on disk are loaded; the highest ready version (its
-/// newest copy) serves; a version retires once its folder is gone, or once a newer version is ready and it falls
-/// out of the highest <see cref="VersionsToServe"/>; the server is ready once the first scan has loaded, while no
-/// version is loading and while it is not draining. A refused model is degraded, never unready.
+/// newest copy) serves; a version retires once a newer version is ready and it falls out of the highest
+/// <see cref="VersionsToServe"/>, or once its folder is gone. A removed version that is the model's only ready one
+/// keeps serving while the next version on disk loads, and retires once that one is ready or refused: deleting the
+/// serving version never leaves a gap (no standby is kept loaded: memory holds two copies only during the swap, as
+/// during a publish). The server is ready once the first scan has loaded and while it is not draining; a version
+/// that loads or was refused is Degraded, never unready, because every replica watching the same folder sees the
+/// same publish at the same moment: taking them out of rotation for it would take the whole service down.
 /// </remarks>
 public sealed class VersionPolicy(int versionsToServe)
 {
@@ -21,18 +25,19 @@ public sealed class VersionPolicy(int versionsToServe)
     /// <summary>
     /// What to load and retire after a scan found <paramref name="discovered"/>. On the first scan every wanted
     /// folder loads at once; later a new or changed folder loads only once two scans in a row saw the same
-    /// fingerprint (a copy in progress keeps changing), which <paramref name="pending"/> carries between scans.
+    /// fingerprint (a copy in progress keeps changing). <paramref name="seen"/> is what the previous scan saw of
+    /// every folder, wanted or not, so an older version that waited unchanged on disk loads at once when it becomes
+    /// wanted (its newer version deleted).
     /// </summary>
     public ScanPlan<T> PlanScan<T>(
         IReadOnlyList<DiscoveredVersion> discovered,
         IReadOnlyList<T> versions,
-        IReadOnlyDictionary<(string Name, long Version), string> pending,
+        IReadOnlyDictionary<(string Name, long Version), string> seen,
         bool initial)
         where T : IVersionState
     {
         var wanted = Wanted(discovered);
         var load = new List<DiscoveredVersion>();
-        var nextPending = new Dictionary<(string Name, long Version), string>();
         foreach (var found in wanted)
         {
             var key = (found.Name, found.Version);
@@ -43,32 +48,50 @@ public sealed class VersionPolicy(int versionsToServe)
                 continue;
             }
 
-            if (!initial && (!pending.TryGetValue(key, out var seen) || seen != found.Fingerprint))
+            if (initial || (seen.TryGetValue(key, out var before) && before == found.Fingerprint))
             {
-                nextPending[key] = found.Fingerprint;
-                continue;
+                load.Add(found);
             }
-
-            load.Add(found);
         }
 
         var onDisk = discovered.Select(d => (d.Name, d.Version)).ToHashSet();
         var served = wanted.Select(d => (d.Name, d.Version)).ToHashSet();
-        var retire = new List<(T, string)>();
-        foreach (var version in versions.Where(v => v.Status != ModelStatus.Retiring))
+        var retire = RetireRemoved(discovered, versions).ToList();
+        foreach (var version in versions.Where(v => v.Status != ModelStatus.Retiring && onDisk.Contains((v.Name, v.Version))))
         {
-            if (!onDisk.Contains((version.Name, version.Version)))
-            {
-                retire.Add((version, "removed from the model repository"));
-            }
-            else if (!served.Contains((version.Name, version.Version))
+            if (!served.Contains((version.Name, version.Version))
                 && versions.Any(v => v.Name == version.Name && v.Status == ModelStatus.Ready && v.Version > version.Version))
             {
                 retire.Add((version, "superseded by a newer version"));
             }
         }
 
-        return new ScanPlan<T>(load, retire, nextPending);
+        var nextSeen = discovered.ToDictionary(d => (d.Name, d.Version), d => d.Fingerprint);
+        return new ScanPlan<T>(load, retire, nextSeen);
+    }
+
+    /// <summary>
+    /// The versions whose folders are not in <paramref name="discovered"/> that retire now. A model's only ready
+    /// version stays while another version of it on disk loads or is about to (it is wanted and has no copy yet):
+    /// it serves until that one is ready or refused, so the repository asks again whenever a load ends.
+    /// </summary>
+    public IReadOnlyList<(T Version, string Reason)> RetireRemoved<T>(IReadOnlyList<DiscoveredVersion> discovered, IReadOnlyList<T> versions)
+        where T : IVersionState
+    {
+        var onDisk = discovered.Select(d => (d.Name, d.Version)).ToHashSet();
+        var wanted = Wanted(discovered);
+        var retire = new List<(T, string)>();
+        foreach (var version in versions.Where(v => v.Status != ModelStatus.Retiring && !onDisk.Contains((v.Name, v.Version))))
+        {
+            var readyOnDisk = versions.Any(v => v.Name == version.Name && v.Status == ModelStatus.Ready && onDisk.Contains((v.Name, v.Version)));
+            var coming = wanted.Any(w => w.Name == version.Name && IsComing(w, versions));
+            if (version.Status != ModelStatus.Ready || readyOnDisk || !coming)
+            {
+                retire.Add((version, "removed from the model repository"));
+            }
+        }
+
+        return retire;
     }
 
     /// <summary>What retires now that <paramref name="ready"/> (one of <paramref name="versions"/>) serves.</summary>
@@ -148,10 +171,11 @@ public sealed class VersionPolicy(int versionsToServe)
 
         foreach (var version in versions)
         {
+            var serving = Select(versions, version.Name, pinned: null).Value;
             var (health, description) = version.Status switch
             {
                 ModelStatus.Ready => (ReadinessHealth.Healthy, $"{version.Description?.Task.ToName()} on {version.Description?.Placement}"),
-                ModelStatus.Loading => (ReadinessHealth.Unready, "loading and warming up"),
+                ModelStatus.Loading => (ReadinessHealth.Degraded, serving is null ? "loading and warming up; no version serves yet" : $"loading and warming up; version {serving.Version} serves meanwhile"),
                 ModelStatus.Retiring => (ReadinessHealth.Healthy, $"retiring: {version.Reason}"),
                 _ => (ReadinessHealth.Degraded, $"refused: {version.Reason}"),
             };
@@ -164,6 +188,18 @@ public sealed class VersionPolicy(int versionsToServe)
         }
 
         return new Readiness(entries.TrueForAll(e => e.Health != ReadinessHealth.Unready), entries);
+    }
+
+    /// <summary>
+    /// Whether a wanted folder will serve unless refused: a copy of it loads, or it has no copy yet (it loads at
+    /// this scan or the next identical one). A refused or retiring copy of the same files will not.
+    /// </summary>
+    private static bool IsComing<T>(DiscoveredVersion folder, IReadOnlyList<T> versions)
+        where T : IVersionState
+    {
+        var copies = versions.Where(v => v.Name == folder.Name && v.Version == folder.Version).ToList();
+        return copies.Exists(v => v.Status == ModelStatus.Loading)
+            || !copies.Exists(v => v.Status != ModelStatus.Retiring && v.Fingerprint == folder.Fingerprint);
     }
 
     /// <summary>The folders that should be loaded: the highest <see cref="VersionsToServe"/> versions of each model.</summary>

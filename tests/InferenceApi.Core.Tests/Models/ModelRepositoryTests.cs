@@ -45,7 +45,9 @@ public sealed class ModelRepositoryTests
             Assert.Equal(1, lease.Model.Version);
         }
 
-        Assert.False(harness.Repository.Readiness(stopping: false).IsReady);
+        var whileLoading = harness.Repository.Readiness(stopping: false);
+        Assert.True(whileLoading.IsReady);
+        Assert.Equal(ReadinessHealth.Degraded, whileLoading.Entries.Single(e => e.Key == "model:m:2").Health);
         Assert.Equal(ModelAvailability.Ready, harness.Repository.Model(Name("m"))!.Availability);
         Assert.False(harness.Repository.IsServing(Name("m"), 2).Value);
 
@@ -96,6 +98,65 @@ public sealed class ModelRepositoryTests
         Assert.Contains("removed from the model repository", harness.Log.Messages.Single(m => m.StartsWith("Retiring", StringComparison.Ordinal)), StringComparison.Ordinal);
         Assert.Equal(ErrorKind.NotFound, Refusal(harness.Repository.Acquire<IModelRuntime>(Name("m"), null)).Kind);
         Assert.Null(harness.Repository.Model(Name("m")));
+    }
+
+    [Fact]
+    public async Task ScanAsync_ServingVersionDeleted_ServesUntilThePreviousVersionIsReadyThenRetires()
+    {
+        await using var harness = new RepositoryHarness();
+        harness.Write("m", 1);
+        harness.Write("m", 2);
+        await harness.ScanAsync();
+        harness.Loader.Hold("m", 1);
+
+        harness.Delete("m", 2);
+        await harness.ScanAsync();
+        await harness.Loader.StartedAsync("m", 1);
+
+        using (var meanwhile = harness.Repository.Acquire<IModelRuntime>(Name("m"), null).Value!)
+        {
+            Assert.Equal(2, meanwhile.Model.Version);
+        }
+
+        Assert.True(harness.Repository.Readiness(stopping: false).IsReady);
+        harness.Loader.Release("m", 1);
+        await harness.Log.WaitForAsync("m version 2 unloaded");
+
+        using var after = harness.Repository.Acquire<IModelRuntime>(Name("m"), null).Value!;
+        Assert.Equal(1, after.Model.Version);
+        Assert.Contains("Retiring model m version 2: removed from the model repository", harness.Log.Messages);
+    }
+
+    [Fact]
+    public async Task ScanAsync_ServingVersionDeletedAndThePreviousRefused_RetiresItAndTheModelIsNotReady()
+    {
+        await using var harness = new RepositoryHarness();
+        harness.Write("m", 1);
+        harness.Write("m", 2);
+        await harness.ScanAsync();
+        harness.Loader.Refuse("m", 1, "broken");
+
+        harness.Delete("m", 2);
+        await harness.ScanAsync();
+        await harness.Log.WaitForAsync("m version 2 unloaded");
+
+        var error = Refusal(harness.Repository.Acquire<IModelRuntime>(Name("m"), null));
+        Assert.Equal(ErrorKind.ModelNotReady, error.Kind);
+        Assert.Contains("version 1: broken", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ScanAsync_RefusalNamingAFileInTheRepository_ShowsItRelativeToTheRootAndLogsItWhole()
+    {
+        await using var harness = new RepositoryHarness();
+        var file = Path.Combine(harness.Repository.RootPath, "bad", "1", "model.onnx");
+        harness.Loader.Refuse("bad", 1, $"Load model from {file} failed");
+        harness.Write("bad", 1);
+
+        await harness.ScanAsync();
+
+        Assert.Equal($"Load model from {Path.Combine("bad", "1", "model.onnx")} failed", harness.Single("bad").Reason);
+        Assert.Contains(harness.Log.Messages, m => m.Contains(file, StringComparison.Ordinal));
     }
 
     [Fact]

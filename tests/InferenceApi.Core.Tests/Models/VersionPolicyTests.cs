@@ -7,49 +7,48 @@ namespace InferenceApi.Core.Tests.Models;
 
 public sealed class VersionPolicyTests
 {
-    private static readonly Dictionary<(string Name, long Version), string> NothingPending = [];
+    private static readonly Dictionary<(string Name, long Version), string> NothingSeen = [];
     private static readonly VersionPolicy Latest = new(versionsToServe: 1);
 
     [Fact]
     public void PlanScan_FirstScan_LoadsOnlyTheHighestVersionsOfEachModel()
     {
         var plan = new VersionPolicy(versionsToServe: 2).PlanScan(
-            [Folder("a", 1), Folder("a", 2), Folder("a", 3), Folder("b", 1)], Array.Empty<State>(), NothingPending, initial: true);
+            [Folder("a", 1), Folder("a", 2), Folder("a", 3), Folder("b", 1)], Array.Empty<State>(), NothingSeen, initial: true);
 
         Assert.Equal([("a", 3L), ("a", 2L), ("b", 1L)], plan.Load.Select(d => (d.Name, d.Version)));
         Assert.Empty(plan.Retire);
-        Assert.Empty(plan.Pending);
+        Assert.Equal(4, plan.Seen.Count);
     }
 
     [Fact]
     public void PlanScan_NewFolderAfterTheFirstScan_WaitsForASecondIdenticalLook()
     {
-        var first = Latest.PlanScan([Folder("a", 1, "f1")], Array.Empty<State>(), NothingPending, initial: false);
-        var second = Latest.PlanScan([Folder("a", 1, "f1")], Array.Empty<State>(), first.Pending, initial: false);
+        var first = Latest.PlanScan([Folder("a", 1, "f1")], Array.Empty<State>(), NothingSeen, initial: false);
+        var second = Latest.PlanScan([Folder("a", 1, "f1")], Array.Empty<State>(), first.Seen, initial: false);
 
         Assert.Empty(first.Load);
-        Assert.Equal("f1", first.Pending[("a", 1)]);
+        Assert.Equal("f1", first.Seen[("a", 1)]);
         var loaded = Assert.Single(second.Load);
         Assert.Equal(("a", 1L), (loaded.Name, loaded.Version));
-        Assert.Empty(second.Pending);
     }
 
     [Fact]
     public void PlanScan_FolderStillChanging_KeepsWaiting()
     {
-        var first = Latest.PlanScan([Folder("a", 1, "f1")], Array.Empty<State>(), NothingPending, initial: false);
-        var second = Latest.PlanScan([Folder("a", 1, "f2")], Array.Empty<State>(), first.Pending, initial: false);
+        var first = Latest.PlanScan([Folder("a", 1, "f1")], Array.Empty<State>(), NothingSeen, initial: false);
+        var second = Latest.PlanScan([Folder("a", 1, "f2")], Array.Empty<State>(), first.Seen, initial: false);
 
         Assert.Empty(second.Load);
-        Assert.Equal("f2", second.Pending[("a", 1)]);
+        Assert.Equal("f2", second.Seen[("a", 1)]);
     }
 
     [Fact]
     public void PlanScan_FolderGoneBetweenTwoLooks_StartsCountingAgain()
     {
-        var first = Latest.PlanScan([Folder("a", 1, "f1")], Array.Empty<State>(), NothingPending, initial: false);
-        var gone = Latest.PlanScan([], Array.Empty<State>(), first.Pending, initial: false);
-        var back = Latest.PlanScan([Folder("a", 1, "f1")], Array.Empty<State>(), gone.Pending, initial: false);
+        var first = Latest.PlanScan([Folder("a", 1, "f1")], Array.Empty<State>(), NothingSeen, initial: false);
+        var gone = Latest.PlanScan([], Array.Empty<State>(), first.Seen, initial: false);
+        var back = Latest.PlanScan([Folder("a", 1, "f1")], Array.Empty<State>(), gone.Seen, initial: false);
 
         Assert.Empty(back.Load);
     }
@@ -57,7 +56,7 @@ public sealed class VersionPolicyTests
     [Fact]
     public void PlanScan_LoadedCopyMatchesTheFolder_LoadsNothing()
     {
-        var plan = Latest.PlanScan([Folder("a", 1, "f1")], [Copy("a", 1, 1, ModelStatus.Ready, "f1")], NothingPending, initial: false);
+        var plan = Latest.PlanScan([Folder("a", 1, "f1")], [Copy("a", 1, 1, ModelStatus.Ready, "f1")], NothingSeen, initial: false);
 
         Assert.Empty(plan.Load);
         Assert.Empty(plan.Retire);
@@ -67,8 +66,8 @@ public sealed class VersionPolicyTests
     public void PlanScan_ChangedFolderSeenTwice_LoadsANewCopy()
     {
         State[] loaded = [Copy("a", 1, 1, ModelStatus.Ready, "old")];
-        var first = Latest.PlanScan([Folder("a", 1, "new")], loaded, NothingPending, initial: false);
-        var second = Latest.PlanScan([Folder("a", 1, "new")], loaded, first.Pending, initial: false);
+        var first = Latest.PlanScan([Folder("a", 1, "new")], loaded, NothingSeen, initial: false);
+        var second = Latest.PlanScan([Folder("a", 1, "new")], loaded, first.Seen, initial: false);
 
         Assert.Empty(first.Load);
         Assert.Equal("new", Assert.Single(second.Load).Fingerprint);
@@ -79,9 +78,68 @@ public sealed class VersionPolicyTests
     {
         State[] loaded = [Copy("a", 1, 1, ModelStatus.Ready), Copy("a", 1, 2, ModelStatus.Failed), Copy("a", 1, 3, ModelStatus.Retiring)];
 
-        var plan = Latest.PlanScan([], loaded, NothingPending, initial: false);
+        var plan = Latest.PlanScan([], loaded, NothingSeen, initial: false);
 
         Assert.Equal([(1L, "removed from the model repository"), (2L, "removed from the model repository")], plan.Retire.Select(r => (r.Version.Generation, r.Reason)));
+    }
+
+    [Fact]
+    public void PlanScan_ServingVersionDeleted_ItServesOnWhileTheOlderFolderSeenUnchangedLoadsAtOnce()
+    {
+        State[] loaded = [Copy("a", 3, 1, ModelStatus.Ready)];
+        var before = Latest.PlanScan([Folder("a", 2, "f2"), Folder("a", 3, "f3")], loaded, NothingSeen, initial: false);
+
+        var deleted = Latest.PlanScan([Folder("a", 2, "f2")], loaded, before.Seen, initial: false);
+
+        Assert.Empty(before.Load);
+        Assert.Equal(("a", 2L), (Assert.Single(deleted.Load).Name, deleted.Load[0].Version));
+        Assert.Empty(deleted.Retire);
+    }
+
+    [Fact]
+    public void PlanScan_ServingVersionDeletedWithTheOlderFolderNew_ItServesOnUntilTheSecondLook()
+    {
+        State[] loaded = [Copy("a", 3, 1, ModelStatus.Ready)];
+
+        var deleted = Latest.PlanScan([Folder("a", 2, "f2")], loaded, NothingSeen, initial: false);
+
+        Assert.Empty(deleted.Load);
+        Assert.Empty(deleted.Retire);
+    }
+
+    [Fact]
+    public void PlanScan_DeletedVersionNotTheOnlyReadyOne_RetiresAtOnce()
+    {
+        State[] loaded = [Copy("a", 3, 1, ModelStatus.Ready), Copy("a", 2, 2, ModelStatus.Ready)];
+
+        var plan = new VersionPolicy(versionsToServe: 2).PlanScan([Folder("a", 1), Folder("a", 2)], loaded, NothingSeen, initial: false);
+
+        Assert.Equal([(3L, "removed from the model repository")], plan.Retire.Select(r => (r.Version.Version, r.Reason)));
+    }
+
+    [Theory]
+    [InlineData(ModelStatus.Loading, false)]
+    [InlineData(ModelStatus.Ready, true)]
+    [InlineData(ModelStatus.Failed, true)]
+    public void RetireRemoved_ServingVersionDeleted_RetiresOnceTheNextIsReadyOrRefused(ModelStatus next, bool retired)
+    {
+        State[] all = [Copy("a", 3, 1, ModelStatus.Ready, "f3"), Copy("a", 2, 2, next, "f2")];
+
+        (long, string)[] expected = retired ? [(3L, "removed from the model repository")] : [];
+
+        var retire = Latest.RetireRemoved([Folder("a", 2, "f2")], all);
+
+        Assert.Equal(expected, retire.Select(r => (r.Version.Version, r.Reason)));
+    }
+
+    [Fact]
+    public void RetireRemoved_DeletedVersionStillLoading_RetiresAtOnce()
+    {
+        State[] all = [Copy("a", 2, 1, ModelStatus.Ready, "f2"), Copy("a", 3, 2, ModelStatus.Loading, "f3")];
+
+        var retire = Latest.RetireRemoved([Folder("a", 2, "f2")], all);
+
+        Assert.Equal([3L], retire.Select(r => r.Version.Version));
     }
 
     [Fact]
@@ -89,8 +147,8 @@ public sealed class VersionPolicyTests
     {
         DiscoveredVersion[] disk = [Folder("a", 1), Folder("a", 2)];
 
-        var whileLoading = Latest.PlanScan(disk, [Copy("a", 1, 1, ModelStatus.Ready), Copy("a", 2, 2, ModelStatus.Loading)], NothingPending, initial: false);
-        var onceReady = Latest.PlanScan(disk, [Copy("a", 1, 1, ModelStatus.Ready), Copy("a", 2, 2, ModelStatus.Ready)], NothingPending, initial: false);
+        var whileLoading = Latest.PlanScan(disk, [Copy("a", 1, 1, ModelStatus.Ready), Copy("a", 2, 2, ModelStatus.Loading)], NothingSeen, initial: false);
+        var onceReady = Latest.PlanScan(disk, [Copy("a", 1, 1, ModelStatus.Ready), Copy("a", 2, 2, ModelStatus.Ready)], NothingSeen, initial: false);
 
         Assert.Empty(whileLoading.Retire);
         var (version, reason) = Assert.Single(onceReady.Retire);
@@ -225,21 +283,34 @@ public sealed class VersionPolicyTests
     }
 
     [Fact]
-    public void Assess_VersionLoading_IsNotReady()
+    public void Assess_NewVersionLoadingBesideTheServingOne_IsReadyWithTheLoadDegraded()
     {
-        var readiness = Latest.Assess([Snapshot("a", 1, 1, ModelStatus.Ready), Snapshot("a", 2, 2, ModelStatus.Loading)], initialLoadComplete: true, draining: false);
+        var readiness = Latest.Assess([Snapshot("a", 2, 2, ModelStatus.Loading), Snapshot("a", 1, 1, ModelStatus.Ready)], initialLoadComplete: true, draining: false);
 
-        Assert.False(readiness.IsReady);
-        Assert.Equal(ReadinessHealth.Unready, readiness.Entries.Single(e => e.Key == "model:a:2").Health);
+        Assert.True(readiness.IsReady);
+        Assert.Equal(
+            [("model:a:2", ReadinessHealth.Degraded, "loading and warming up; version 1 serves meanwhile"), ("model:a:1", ReadinessHealth.Healthy, "text-classification on CPU")],
+            readiness.Entries.Select(e => (e.Key, e.Health, e.Description)));
+    }
+
+    [Fact]
+    public void Assess_ModelAddedAfterTheFirstScanStillLoading_IsReadyWithTheLoadDegraded()
+    {
+        var readiness = Latest.Assess([Snapshot("a", 1, 1, ModelStatus.Ready), Snapshot("b", 1, 2, ModelStatus.Loading)], initialLoadComplete: true, draining: false);
+
+        Assert.True(readiness.IsReady);
+        Assert.Equal((ReadinessHealth.Degraded, "loading and warming up; no version serves yet"), (readiness.Entries[1].Health, readiness.Entries[1].Description));
     }
 
     [Fact]
     public void Assess_FirstScanNotDone_IsNotReadyWithAModelsEntry()
     {
-        var readiness = Latest.Assess([], initialLoadComplete: false, draining: false);
+        var readiness = Latest.Assess([Snapshot("a", 1, 1, ModelStatus.Loading)], initialLoadComplete: false, draining: false);
 
         Assert.False(readiness.IsReady);
-        Assert.Equal(("models", ReadinessHealth.Unready), (Assert.Single(readiness.Entries).Key, readiness.Entries[0].Health));
+        Assert.Equal(
+            [("models", ReadinessHealth.Unready), ("model:a:1", ReadinessHealth.Degraded)],
+            readiness.Entries.Select(e => (e.Key, e.Health)));
     }
 
     [Fact]
