@@ -64,6 +64,39 @@ public sealed class HotReloadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ServingVersionDeleted_WhileRequestsRun_ThePreviousVersionTakesOverWithoutAFailedRequest()
+    {
+        var newest = _factory.AddModel(Fixtures.TinyBertCls, "sentiment", version: 2);
+        await InferenceApiFactory.WaitForModelAsync(
+            _client, "sentiment", m => m.GetProperty("versions").GetArrayLength() == 1 && m.GetProperty("serving_version").GetInt64() == 2);
+        var statuses = new ConcurrentBag<(int Status, string Version, string Body)>();
+        var answeredByVersion1 = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answeredByVersion2 = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var stop = new CancellationTokenSource();
+        var load = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var response = await _client.PostJsonAsync("/v1/classify", new { model = "sentiment", inputs = "the movie was great" });
+                var version = response.Headers.TryGetValues("x-model-version", out var v) ? v.Single() : "?";
+                statuses.Add(((int)response.StatusCode, version, await response.Content.ReadAsStringAsync()));
+                (version == "1" ? answeredByVersion1 : answeredByVersion2).TrySetResult();
+            }
+        })).ToList();
+        await answeredByVersion2.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // What an operator's rm -rf does: the folder of the version that serves disappears under the load.
+        Directory.Delete(newest, recursive: true);
+        await answeredByVersion1.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var model = await InferenceApiFactory.WaitForModelAsync(_client, "sentiment", m => m.GetProperty("versions").GetArrayLength() == 1);
+        await stop.CancelAsync();
+        await Task.WhenAll(load);
+
+        Assert.All(statuses, s => Assert.True(s.Status == 200, $"A request failed after the delete: {s.Status} {s.Body}"));
+        Assert.Equal(1, model.GetProperty("serving_version").GetInt64());
+    }
+
+    [Fact]
     public async Task VersionFolderRemoved_RetiresIt_AndTheModelAnswers404AfterwardsOrServesTheRemainingVersion()
     {
         _factory.AddModel(Fixtures.TinyBertCls, "temporary", version: 1);

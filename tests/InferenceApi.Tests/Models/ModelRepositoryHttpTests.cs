@@ -106,6 +106,31 @@ public sealed class ModelRepositoryHttpTests : IAsyncLifetime
         Assert.Equal("Degraded", entries.GetProperty("model:wrong-labels:1").GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task Answers_AboutRefusedModels_NameFilesRelativeToTheModelsRootNeverByItsAbsolutePath()
+    {
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(_factory.Models.Path));
+        string[] refused = ["wrong-labels", "no-vocab", "no-onnx", "corrupt", "bad-settings"];
+        var answers = new List<string>();
+        foreach (var route in new[] { "/v1/models", "/health/ready", "/v2/health/ready" }.Concat(refused.SelectMany(n => new[] { $"/v1/models/{n}", $"/v2/models/{n}", $"/v2/models/{n}/versions/1", $"/v2/models/{n}/ready" })))
+        {
+            using var response = await _client.GetAsync(new Uri(route, UriKind.Relative));
+            answers.Add($"GET {route}: {(int)response.StatusCode} {response.Headers} {await response.Content.ReadAsStringAsync()}");
+        }
+
+        foreach (var name in refused)
+        {
+            using var classify = await _client.PostJsonAsync("/v1/classify", new { model = name, inputs = "good" });
+            answers.Add($"POST /v1/classify {name}: {(int)classify.StatusCode} {await classify.Content.ReadAsStringAsync()}");
+            using var infer = await _client.PostJsonAsync($"/v2/models/{name}/infer", new { inputs = new[] { new { name = "text", shape = new[] { 1 }, datatype = "BYTES", data = new[] { "good" } } } });
+            answers.Add($"POST /v2/models/{name}/infer: {(int)infer.StatusCode} {await infer.Content.ReadAsStringAsync()}");
+        }
+
+        Assert.All(answers, answer => Assert.DoesNotContain(root, answer, StringComparison.Ordinal));
+        Assert.Contains(answers, a => a.StartsWith("GET /v1/models/no-onnx: 200", StringComparison.Ordinal) && a.Contains("model.onnx is missing from no-onnx", StringComparison.Ordinal));
+        Assert.Contains(answers, a => a.StartsWith("POST /v1/classify no-onnx: 503", StringComparison.Ordinal) && a.Contains("model.onnx is missing from no-onnx", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("/v1/models/no-such-model", HttpStatusCode.NotFound, "not_found")]
     [InlineData("/v1/models/a..b", HttpStatusCode.BadRequest, "validation")]
