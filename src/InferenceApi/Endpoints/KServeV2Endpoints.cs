@@ -39,7 +39,7 @@ public static class KServeV2Endpoints
             .WithSummary("Liveness: 200 while the process serves requests.");
         v2.MapGet("/health/ready", Ready)
             .WithName("KServeServerReady")
-            .WithSummary("Readiness, the same answer as /health/ready: 200 once the first model scan has loaded while no version loads, 400 (empty body, as the protocol says) otherwise or while draining.")
+            .WithSummary("Readiness, the same answer as /health/ready: 200 once the first model scan has loaded (a version loading or refused later does not count), 400 (empty body, as the protocol says) before that or while draining.")
             .WithMetadata(EmptyFalse);
         v2.MapGet("/models/{name}", Metadata)
             .WithName("KServeModelMetadata")

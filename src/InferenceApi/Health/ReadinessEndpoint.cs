@@ -7,8 +7,9 @@ namespace InferenceApi.Health;
 /// <summary>
 /// <c>/health/ready</c> in the HealthChecks UI format: the registered checks (Redis) plus the repository's
 /// readiness entries (<see cref="VersionPolicy.Assess"/>, which <c>/v2/health/ready</c> answers too). Unhealthy
-/// (503) while the first models load, while any version loads, or while the server drains; a refused model or a
-/// missing Redis is Degraded (200), since the server still serves.
+/// (503) while the first models load or while the server drains; a version that loads after that, a refused model
+/// or a missing Redis is Degraded (200), since the server still serves (each replica sees a publish at the same
+/// moment: turning unready for it would take every replica out of rotation at once).
 /// </summary>
 public static class ReadinessEndpoint
 {
