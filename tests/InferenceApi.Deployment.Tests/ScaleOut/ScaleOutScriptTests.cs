@@ -32,6 +32,15 @@ public sealed class ScaleOutScriptTests(ScaleOutRun run)
     }
 
     [Fact]
+    public void HotReload_NewVersionInTheSharedFolder_NoRequestFailsWhileEveryReplicaLoadsIt()
+    {
+        var load = run.Figure("hotReload", "load");
+
+        Assert.True(load.GetProperty("requests").GetInt64() > 0, run.Output);
+        Assert.True(load.GetProperty("failed").GetInt64() == 0, run.Output);
+    }
+
+    [Fact]
     public void Script_AllThreePropertiesHold_ExitsZero()
     {
         Assert.True(run.ExitCode == 0, run.Output);
