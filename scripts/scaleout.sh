@@ -148,6 +148,10 @@ backend replicas
   balance leastconn
   option httpchk GET /health/ready
   http-check expect status 200
+  # A refused connection or a 503 marks a replica down at once (fall 1); a slow answer gets 2 s, since without
+  # "timeout check" the check interval (500 ms) is the limit, and on a busy 2-core box every replica then
+  # flaps down now and then at the same time (haproxy logged only such "Layer7 timeout" downs in failed runs).
+  timeout check 2s
   default-server inter 500ms fall 1 rise 2
 EOF
   for i in $(seq 1 "$replicas"); do echo "  server r$i 127.0.0.1:${port[$i]} check"; done

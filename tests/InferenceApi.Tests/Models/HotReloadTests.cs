@@ -28,20 +28,16 @@ public sealed class HotReloadTests : IAsyncLifetime
         var statuses = new ConcurrentBag<(int Status, string Version, string Body)>();
         var answeredByVersion2 = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var stop = new CancellationTokenSource();
-        var load = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
+        var load = Classify(
+            statuses,
+            version =>
             {
-                using var response = await _client.PostJsonAsync("/v1/classify", new { model = "sentiment", inputs = "the movie was great" });
-                var body = await response.Content.ReadAsStringAsync();
-                var version = response.Headers.TryGetValues("x-model-version", out var v) ? v.Single() : "?";
-                statuses.Add(((int)response.StatusCode, version, body));
                 if (version == "2")
                 {
                     answeredByVersion2.TrySetResult();
                 }
-            }
-        })).ToList();
+            },
+            stop.Token);
 
         // A plain, non-atomic copy (files appear one by one), with labels renamed so answers show which version served.
         var target = Path.Combine(_factory.Models.Path, "sentiment", "2");
@@ -55,7 +51,7 @@ public sealed class HotReloadTests : IAsyncLifetime
         // Keep the load on until the requests themselves have reached the new version (the timeout only guards a hang).
         await answeredByVersion2.Task.WaitAsync(TimeSpan.FromSeconds(30));
         await stop.CancelAsync();
-        await Task.WhenAll(load);
+        await load;
 
         Assert.All(statuses, s => Assert.True(s.Status == 200, $"A request failed during the swap: {s.Status} {s.Body}"));
         Assert.Contains(statuses, s => s.Version == "1");
@@ -73,16 +69,7 @@ public sealed class HotReloadTests : IAsyncLifetime
         var answeredByVersion1 = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var answeredByVersion2 = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var stop = new CancellationTokenSource();
-        var load = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                using var response = await _client.PostJsonAsync("/v1/classify", new { model = "sentiment", inputs = "the movie was great" });
-                var version = response.Headers.TryGetValues("x-model-version", out var v) ? v.Single() : "?";
-                statuses.Add(((int)response.StatusCode, version, await response.Content.ReadAsStringAsync()));
-                (version == "1" ? answeredByVersion1 : answeredByVersion2).TrySetResult();
-            }
-        })).ToList();
+        var load = Classify(statuses, version => (version == "1" ? answeredByVersion1 : answeredByVersion2).TrySetResult(), stop.Token);
         await answeredByVersion2.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         // What an operator's rm -rf does: the folder of the version that serves disappears under the load.
@@ -90,7 +77,7 @@ public sealed class HotReloadTests : IAsyncLifetime
         await answeredByVersion1.Task.WaitAsync(TimeSpan.FromSeconds(30));
         var model = await InferenceApiFactory.WaitForModelAsync(_client, "sentiment", m => m.GetProperty("versions").GetArrayLength() == 1);
         await stop.CancelAsync();
-        await Task.WhenAll(load);
+        await load;
 
         Assert.All(statuses, s => Assert.True(s.Status == 200, $"A request failed after the delete: {s.Status} {s.Body}"));
         Assert.Equal(1, model.GetProperty("serving_version").GetInt64());
@@ -116,4 +103,17 @@ public sealed class HotReloadTests : IAsyncLifetime
 
         Assert.Equal(System.Net.HttpStatusCode.NotFound, status);
     }
+
+    /// <summary>Four clients classifying in a loop until <paramref name="stop"/>, recording each answer and the version that gave it.</summary>
+    private Task Classify(ConcurrentBag<(int Status, string Version, string Body)> statuses, Action<string> answeredBy, CancellationToken stop) =>
+        Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var response = await _client.PostJsonAsync("/v1/classify", new { model = "sentiment", inputs = "the movie was great" });
+                var version = response.Headers.TryGetValues("x-model-version", out var v) ? v.Single() : "?";
+                statuses.Add(((int)response.StatusCode, version, await response.Content.ReadAsStringAsync(CancellationToken.None)));
+                answeredBy(version);
+            }
+        }, CancellationToken.None)));
 }
