@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
 using Serilog;
 
 namespace InferenceApi.Hosting;
@@ -13,7 +14,8 @@ public static class RequestLogContext
     public static void Enrich(IDiagnosticContext log, HttpContext http)
     {
         log.Set("RequestId", http.TraceIdentifier);
-        if (Activity.Current is { } activity)
+        // The request's own Activity, not Activity.Current: whatever ran last on this flow may have left another current.
+        if ((http.Features.Get<IHttpActivityFeature>()?.Activity ?? Activity.Current) is { } activity)
         {
             log.Set("TraceId", activity.TraceId.ToHexString());
         }
