@@ -98,7 +98,7 @@ start_replica() {
   Models__PollIntervalMs="$poll_ms" \
   Models__Defaults__IntraOpThreads=1 \
   Cache__RedisConnectionString="127.0.0.1:$redis_port" \
-  Serilog__MinimumLevel__Default=Warning \
+  Logging__LogLevel__Default=Warning \
   ORT_DISABLE_TELEMETRY=1 \
   ASPNETCORE_URLS="http://127.0.0.1:${port[$i]}" \
     dotnet "$server_dll" >> "$work/replica-$i.log" 2>&1 &

@@ -69,7 +69,7 @@ server_cores="0-$((cores - 1))"
 loadgen_cores="$cores-$((total - 1))"
 Models__Defaults__IntraOpThreads="$cores" \
 Cache__Enabled=false \
-Serilog__MinimumLevel__Default=Warning \
+Logging__LogLevel__Default=Warning \
 ORT_DISABLE_TELEMETRY=1 \
 ASPNETCORE_URLS="http://127.0.0.1:$port" \
   taskset -c "$server_cores" dotnet "$server_dll" > "$work/server.log" 2>&1 &

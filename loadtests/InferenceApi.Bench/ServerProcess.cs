@@ -26,7 +26,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = Path.GetDirectoryName(serverDll)!,
         };
-        info.Environment["Serilog__MinimumLevel__Default"] = "Warning";
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in settings)
         {
             info.Environment[key] = value;

@@ -10,9 +10,11 @@ namespace InferenceApi.Onnx;
 /// (the GPU package, <c>-p:UseGpu=true</c>); any failure falls back to the CPU with the reason logged
 /// and kept in the session's placement, so a model never fails to load just because a GPU is missing.
 /// </summary>
-public sealed class OnnxSessionFactory(ILogger<OnnxSessionFactory> logger)
+public sealed partial class OnnxSessionFactory(ILogger<OnnxSessionFactory> logger)
 {
     private const string CudaProvider = "CUDAExecutionProvider";
+
+    private int _autoFallbackReported;
 
     /// <summary>Opens a session and says where it runs ("CPU", "CUDA:0", or "CPU (CUDA unavailable: …)").</summary>
     public (InferenceSession Session, string Placement) Open(string modelFile, SessionSettings settings)
@@ -34,11 +36,7 @@ public sealed class OnnxSessionFactory(ILogger<OnnxSessionFactory> logger)
                 }
             }
 
-            logger.LogWarning(
-                "Execution provider {Provider} requested for {ModelFile} but CUDA is unavailable ({Reason}); running on the CPU",
-                settings.Provider,
-                modelFile,
-                reason);
+            ReportCpuFallback(settings.Provider, modelFile, reason);
             using var cpuOptions = CreateOptions(settings);
             return (OpenCpu(modelFile, cpuOptions), settings.Provider == ExecutionProvider.Auto ? "CPU" : $"CPU (CUDA unavailable: {reason})");
         }
@@ -46,6 +44,28 @@ public sealed class OnnxSessionFactory(ILogger<OnnxSessionFactory> logger)
         using var options = CreateOptions(settings);
         return (OpenCpu(modelFile, options), "CPU");
     }
+
+    /// <summary>
+    /// A Cuda that was asked for and is missing is a Warning for each model. Auto only means "the GPU if there is one":
+    /// a CPU machine is the normal case, said once at Information, not once per model and version.
+    /// </summary>
+    private void ReportCpuFallback(ExecutionProvider provider, string modelFile, string reason)
+    {
+        if (provider != ExecutionProvider.Auto)
+        {
+            LogCudaRequestedButUnavailable(logger, provider, modelFile, reason);
+        }
+        else if (Interlocked.Exchange(ref _autoFallbackReported, 1) == 0)
+        {
+            LogAutoOnCpu(logger, reason);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Execution provider {Provider} requested for {ModelFile} but CUDA is unavailable ({Reason}); running on the CPU")]
+    private static partial void LogCudaRequestedButUnavailable(ILogger logger, ExecutionProvider provider, string modelFile, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Models run on the CPU: CUDA is unavailable ({Reason}); the execution provider is Auto, so this is said once, not per model")]
+    private static partial void LogAutoOnCpu(ILogger logger, string reason);
 
     /// <summary>Reads inputs and outputs with optimisations off: a quick look, not a serving session.</summary>
     public static ModelSignature ReadSignature(string modelFile)

@@ -2,7 +2,6 @@ using InferenceApi.Endpoints;
 using InferenceApi.Errors;
 using InferenceApi.Health;
 using InferenceApi.Hosting;
-using Serilog;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -13,18 +12,13 @@ builder.Services.AddInferenceApiDocs();
 
 var app = builder.Build();
 
+// Outermost, so it reports what the client received, whichever middleware wrote it (the exception handler included).
+app.UseMiddleware<RequestTelemetryMiddleware>();
 app.UseExceptionHandler();
 
 // Statuses the framework answers itself (unknown route, wrong method) get the same error bodies as everything else.
 app.UseStatusCodePages(FrameworkErrors.WriteAsync);
 app.UseMiddleware<RequestBodyLimitMiddleware>();
-app.UseSerilogRequestLogging(options =>
-{
-    // This host's logger, not the static one: several hosts in one process (the tests) would log into each other's.
-    options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
-    options.EnrichDiagnosticContext = RequestLogContext.Enrich;
-});
-app.UseMiddleware<RequestMetricsMiddleware>();
 app.UseSwagger();
 app.UseSwaggerUI();
 

@@ -9,9 +9,10 @@ namespace InferenceApi.Errors;
 /// What the framework throws for a request it cannot bind is told apart by the status it carries
 /// (<see cref="BadHttpRequestException.StatusCode"/>, mapped through <see cref="ErrorTable"/>): a body over the limit
 /// (413), a media type the route does not read (415), malformed JSON or a wrong type (400, naming the JSON path), no
-/// body at all (400). Anything else is a 500 without a stack trace, logged with the trace id the client sees.
+/// body at all (400). Anything else is a 500 without a stack trace; the request's log line (<c>RequestTelemetryMiddleware</c>)
+/// is its one Error, with the exception and the trace id the client sees.
 /// </summary>
-public sealed partial class UnhandledExceptionHandler(ILogger<UnhandledExceptionHandler> logger) : IExceptionHandler
+public sealed class UnhandledExceptionHandler : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -22,11 +23,7 @@ public sealed partial class UnhandledExceptionHandler(ILogger<UnhandledException
             JsonException json => FromJson(json),
             _ => null,
         };
-        if (error is null)
-        {
-            LogUnhandled(logger, exception, httpContext.Request.Path);
-            error = new InferenceError(ErrorKind.Internal, "An unexpected error occurred; the server log has the details under this trace id.");
-        }
+        error ??= new InferenceError(ErrorKind.Internal, "An unexpected error occurred; the server log has the details under this trace id.");
 
         await new ErrorResult(error).ExecuteAsync(httpContext).ConfigureAwait(false);
         return true;
@@ -67,7 +64,4 @@ public sealed partial class UnhandledExceptionHandler(ILogger<UnhandledException
 
         return new InferenceError(ErrorKind.Validation, $"The request body is not valid: {message}") { Field = field };
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception on {Path}")]
-    private static partial void LogUnhandled(ILogger logger, Exception exception, string path);
 }

@@ -13,8 +13,6 @@ using InferenceApi.Onnx;
 using InferenceApi.Validation;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
-using Serilog;
-using Serilog.Formatting.Compact;
 
 namespace InferenceApi.Hosting;
 
@@ -29,6 +27,8 @@ public static class InferenceServerExtensions
         services.AddSingleton<IValidateOptions<ModelRepositoryOptions>>(new SectionValidator<ModelRepositoryOptions>(ModelRepositoryOptions.Section));
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ApiOptions>>(new SectionValidator<ApiOptions>(ApiOptions.Section));
+        services.AddOptions<LogOptions>().BindConfiguration(LogOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<LogOptions>>(new SectionValidator<LogOptions>(LogOptions.Section));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<InferenceMetrics>();
         services.AddSingleton<OnnxSessionFactory>();
@@ -68,19 +68,38 @@ public static class InferenceServerExtensions
         return services;
     }
 
-    /// <summary>Serilog request and batch logs (JSON on the console by default) and Prometheus metrics.</summary>
+    /// <summary>
+    /// Console logs through the framework's formatters, JSON or text (<see cref="LogOptions.Format"/>), and Prometheus
+    /// metrics.
+    /// </summary>
     public static WebApplicationBuilder AddInferenceObservability(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSerilog((services, logger) =>
+        // The format is needed before the options exist: the console provider is chosen while the host is built.
+        var format = builder.Configuration.GetValue(LogOptions.Section + ":" + nameof(LogOptions.Format), LogFormat.Auto);
+        if (format == LogFormat.Auto)
         {
-            logger.ReadFrom.Configuration(builder.Configuration).ReadFrom.Services(services).Enrich.FromLogContext();
+            format = builder.Environment.IsDevelopment() || !Console.IsOutputRedirected ? LogFormat.Text : LogFormat.Json;
+        }
 
-            // A server started without the repository's appsettings.json must still log somewhere.
-            if (!builder.Configuration.GetSection("Serilog:WriteTo").Exists())
+        if (format == LogFormat.Text)
+        {
+            builder.Logging.AddSimpleConsole(options =>
             {
-                logger.WriteTo.Console(new RenderedCompactJsonFormatter());
-            }
-        });
+                options.SingleLine = true;
+                options.TimestampFormat = "HH:mm:ss.fff ";
+            });
+        }
+        else
+        {
+            // Scopes carry the request id and trace id on every line, and the run's figures on a request's line.
+            builder.Logging.AddJsonConsole(options =>
+            {
+                options.IncludeScopes = true;
+                options.UseUtcTimestamp = true;
+                options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
+
         builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
         {
             metrics.AddMeter(InferenceMetrics.MeterName).AddPrometheusExporter();

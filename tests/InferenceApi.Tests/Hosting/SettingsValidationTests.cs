@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace InferenceApi.Tests.Hosting;
 
 /// <summary>
-/// Every options section (Models with its Defaults, Api, Cache) is checked when the server starts: a bad value stops it
+/// Every options section (Models with its Defaults, Api, Cache, Logging) is checked when the server starts: a bad value stops it
 /// with a message naming the setting and the value.
 /// </summary>
 public sealed class SettingsValidationTests
@@ -27,6 +27,7 @@ public sealed class SettingsValidationTests
     [InlineData("Cache:Expiration", "-01:00:00")]
     [InlineData("Cache:MemoryCacheSizeLimitBytes", "0")]
     [InlineData("Cache:RedisConnectionString", "localhost:6379,notAnOption=1")]
+    [InlineData("Logging:SlowRequestMs", "0")]
     public async Task Start_SettingOutOfRange_FailsNamingTheSettingAndTheValue(string setting, string value)
     {
         using var host = BuildHost((setting, value));

@@ -1,16 +1,15 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using InferenceApi.Core.Diagnostics;
+using InferenceApi.Hosting;
 using InferenceApi.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Trace;
-using Serilog.Core;
-using Serilog.Events;
 
 namespace InferenceApi.Tests.Hosting;
 
@@ -155,24 +154,23 @@ public sealed class TracingTests
     {
         foreach (var traced in new[] { true, false })
         {
-            var events = new ConcurrentQueue<LogEvent>();
             using var factory = traced ? TracedServer([]) : new InferenceApiFactory();
             factory.AddModel(Fixtures.TinyBertCls, "tiny-bert-cls");
-            factory.With("Serilog:MinimumLevel:Default", "Information");
-            using var logged = factory.WithWebHostBuilder(web => web.ConfigureTestServices(services => services.AddSingleton<ILogEventSink>(new CapturingSink(events))));
+            factory.With("Logging:LogLevel:" + LogOptions.RequestCategory, "Debug");
+            using var logged = factory.WithWebHostBuilder(web => web.ConfigureTestServices(services => services.AddFakeLogging()));
             var client = logged.CreateClient();
             await WaitReadyAsync(client);
 
             using var response = await SendAsync(client, "/v1/classify", new { model = "tiny-bert-cls", inputs = "logged" });
             response.EnsureSuccessStatusCode();
 
+            var logs = logged.Services.GetFakeLogCollector();
             await Eventually.TrueAsync(
-                () => Task.FromResult(events.Any(IsClassifyLine)),
+                () => Task.FromResult(logs.GetSnapshot().Any(IsClassifyLine)),
                 TimeSpan.FromSeconds(10),
-                () => $"no request log line for /v1/classify (traced: {traced}); logged: {string.Join(" | ", events.Select(e => e.RenderMessage()))}");
-            var line = events.First(IsClassifyLine);
-            Assert.Equal(Trace, line.TraceId);
-            Assert.Equal(Trace.ToHexString(), Assert.IsType<ScalarValue>(line.Properties["TraceId"]).Value);
+                () => $"no request log line for /v1/classify (traced: {traced}); logged: {string.Join(" | ", logs.GetSnapshot().Select(e => e.Message))}");
+            var line = logs.GetSnapshot().First(IsClassifyLine);
+            Assert.Equal(Trace.ToHexString(), line.StructuredState!.Single(p => p.Key == "TraceId").Value);
         }
     }
 
@@ -252,10 +250,9 @@ public sealed class TracingTests
         }
     }
 
-    /// <summary>The request log's line (Serilog's request logging, not ASP.NET Core's own hosting events) for the classify call.</summary>
-    private static bool IsClassifyLine(LogEvent e) =>
-        e.Properties.TryGetValue("SourceContext", out var source) && source is ScalarValue { Value: "Serilog.AspNetCore.RequestLoggingMiddleware" }
-        && e.Properties.TryGetValue("RequestPath", out var path) && path is ScalarValue { Value: "/v1/classify" };
+    /// <summary>The request log's line (not ASP.NET Core's own hosting events) for the classify call.</summary>
+    private static bool IsClassifyLine(FakeLogRecord e) =>
+        e.Category == LogOptions.RequestCategory && e.Message.Contains("/v1/classify", StringComparison.Ordinal);
 
     /// <summary>
     /// Turns tracing on through host configuration, which Program.cs sees while it registers services (the factory's
@@ -291,10 +288,5 @@ public sealed class TracingTests
 
             return OpenTelemetry.ExportResult.Success;
         }
-    }
-
-    private sealed class CapturingSink(ConcurrentQueue<LogEvent> events) : ILogEventSink
-    {
-        public void Emit(LogEvent logEvent) => events.Enqueue(logEvent);
     }
 }

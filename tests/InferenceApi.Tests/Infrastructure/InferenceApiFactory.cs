@@ -18,8 +18,10 @@ public class InferenceApiFactory : WebApplicationFactory<Program>
     {
         ["Models:PollIntervalMs"] = "100",
         ["Models:Defaults:IntraOpThreads"] = "1",
-        ["Serilog:MinimumLevel:Default"] = "Warning",
+        ["Logging:LogLevel:Default"] = "Warning",
     };
+
+    private readonly List<Action<IServiceCollection>> _services = [];
 
     private TimeProvider? _clock;
 
@@ -45,6 +47,13 @@ public class InferenceApiFactory : WebApplicationFactory<Program>
     public InferenceApiFactory WithClock(TimeProvider clock)
     {
         _clock = clock;
+        return this;
+    }
+
+    /// <summary>Registers services after the server's own (a fault to inject, a log collector).</summary>
+    public InferenceApiFactory WithServices(Action<IServiceCollection> configure)
+    {
+        _services.Add(configure);
         return this;
     }
 
@@ -116,10 +125,18 @@ public class InferenceApiFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(_settings));
-        if (_clock is { } clock)
+        builder.ConfigureTestServices(services =>
         {
-            builder.ConfigureTestServices(services => services.AddSingleton(clock));
-        }
+            if (_clock is { } clock)
+            {
+                services.AddSingleton(clock);
+            }
+
+            foreach (var configure in _services)
+            {
+                configure(services);
+            }
+        });
     }
 
     protected override void Dispose(bool disposing)
