@@ -13,6 +13,7 @@ namespace InferenceApi.Onnx;
 public sealed class OnnxSessionFactory(ILogger<OnnxSessionFactory> logger)
 {
     private const string CudaProvider = "CUDAExecutionProvider";
+    private const string CpuPackageReason = "this build uses the CPU package of ONNX Runtime; publish with -p:UseGpu=true for CUDA";
 
     /// <summary>Opens a session and says where it runs ("CPU", "CUDA:0", or "CPU (CUDA unavailable: …)").</summary>
     public (InferenceSession Session, string Placement) Open(string modelFile, SessionSettings settings)
@@ -30,7 +31,7 @@ public sealed class OnnxSessionFactory(ILogger<OnnxSessionFactory> logger)
                 }
                 catch (OnnxRuntimeException exception)
                 {
-                    reason = exception.Message;
+                    reason = CudaLibraryProbe.MissingLibrary() is { } missing ? $"{exception.Message}: {missing} is missing" : exception.Message;
                 }
             }
 
@@ -40,7 +41,9 @@ public sealed class OnnxSessionFactory(ILogger<OnnxSessionFactory> logger)
                 modelFile,
                 reason);
             using var cpuOptions = CreateOptions(settings);
-            return (OpenCpu(modelFile, cpuOptions), settings.Provider == ExecutionProvider.Auto ? "CPU" : $"CPU (CUDA unavailable: {reason})");
+            // Auto on the CPU build expects nothing else; on the CUDA build the fallback is news, so the placement says why.
+            var quiet = settings.Provider == ExecutionProvider.Auto && reason == CpuPackageReason;
+            return (OpenCpu(modelFile, cpuOptions), quiet ? "CPU" : $"CPU (CUDA unavailable: {reason})");
         }
 
         using var options = CreateOptions(settings);
@@ -75,7 +78,7 @@ public sealed class OnnxSessionFactory(ILogger<OnnxSessionFactory> logger)
         {
             return OrtEnv.Instance().GetAvailableProviders().Contains(CudaProvider)
                 ? null
-                : "this build uses the CPU package of ONNX Runtime; publish with -p:UseGpu=true for CUDA";
+                : CpuPackageReason;
         }
         catch (OnnxRuntimeException exception)
         {
