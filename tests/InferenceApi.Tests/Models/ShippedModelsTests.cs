@@ -120,6 +120,24 @@ public sealed class ShippedModelsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SentimentEncoder_PlacesTextsThatFeelAlikeCloserThanOpposites()
+    {
+        using var response = await _client.PostJsonAsync("/v1/embed", new
+        {
+            model = "sentiment-encoder",
+            inputs = new[] { "A gripping, beautifully acted film.", "A wonderful movie with superb acting.", "Dull and far too long." },
+        });
+
+        var vectors = (await response.ReadJsonAsync()).GetProperty("embeddings").EnumerateArray()
+            .Select(v => v.EnumerateArray().Select(x => x.GetDouble()).ToArray()).ToList();
+        double Cosine(int a, int b) => vectors[a].Zip(vectors[b], (x, y) => x * y).Sum();
+
+        Assert.All(vectors, v => Assert.Equal(64, v.Length));
+        // /v1/embed normalises, so the dot product is the cosine; the sentiment encoder's space is about feeling.
+        Assert.True(Cosine(0, 1) > 0.5 && Cosine(0, 2) < 0, $"similar {Cosine(0, 1):F3}, opposite {Cosine(0, 2):F3}");
+    }
+
+    [Fact]
     public async Task GptAusten_IsReadyAndContinuesAPromptInAustensWords()
     {
         var austenWords = Directory.GetFiles(Path.Combine(TestPaths.DataDirectory, "austen"), "*.txt")
