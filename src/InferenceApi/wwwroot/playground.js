@@ -248,7 +248,7 @@
   }
 
   // Server-sent events from a fetch body: EventSource cannot POST, so the stream is parsed here.
-  async function* serverSentEvents(body, onChunk) {
+  async function* serverSentEvents(body) {
     const reader = body.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = '';
     for (;;) {
@@ -257,7 +257,6 @@
         return;
       }
 
-      onChunk();
       buffer += value.replaceAll('\r', '');
       let end;
       while ((end = buffer.indexOf('\n\n')) >= 0) {
@@ -302,19 +301,21 @@
     const stats = el('p', { class: 'muted', id: 'stream-stats' }, 'waiting for the first token…');
     result.replaceChildren(el('p', { class: 'generation' }, el('span', { class: 'prompt' }, request.prompt), output), stats);
     result.dataset.state = 'streaming';
-    const stream = { started: performance.now(), reads: 0, tokenTimes: [], text: '', end: null };
+    const stream = { started: performance.now(), tokenTimes: [], text: '', end: null };
     state.lastStream = stream;
     setBusy(true);
     $('stop').disabled = false;
     try {
-      const response = await call('/v1/generate', { ...jsonPost(request), signal: abort.signal });
+      const init = jsonPost(request);
+      init.headers.Accept = 'text/event-stream';
+      const response = await call('/v1/generate', { ...init, signal: abort.signal });
       showHeaders(response, stream.started);
       if (!response.ok) {
         showError(`${response.status}: ${await problemText(response)}`);
         return;
       }
 
-      for await (const item of serverSentEvents(response.body, () => stream.reads++)) {
+      for await (const item of serverSentEvents(response.body)) {
         const now = performance.now();
         if (item.event === 'token') {
           stream.tokenTimes.push(now);
