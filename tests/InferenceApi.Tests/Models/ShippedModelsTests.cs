@@ -9,25 +9,12 @@ using SkiaSharp;
 namespace InferenceApi.Tests.Models;
 
 /// <summary>The models the repository ships in models/ load, warm up, and answer correctly through the whole server.</summary>
-public sealed class ShippedModelsTests : IAsyncLifetime
+public sealed class ShippedModelsTests(ShippedModelsServer server) : IClassFixture<ShippedModelsServer>
 {
     /// <summary>models/README.md's figure for the DejaVu subset of the typed digits (digits-vit version 2).</summary>
     private const double DigitsVitDejaVuPercent = 81.46;
 
-    private readonly InferenceApiFactory _factory = new();
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _factory.With("Models:Path", Path.Combine(TestPaths.RepositoryRoot, "models"));
-        _client = await _factory.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-    }
+    private readonly HttpClient _client = server.Client;
 
     [Fact]
     public async Task DigitsVit_IsReadyAndReadsDigitsRenderedFromTheDataset()

@@ -45,7 +45,7 @@ public sealed class PlaygroundServer : IAsyncLifetime
         var address = _factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         BaseAddress = new Uri(address);
         Client = new HttpClient { BaseAddress = BaseAddress };
-        await WaitUntilReadyAsync();
+        await InferenceApiFactory.WaitUntilReadyAsync(Client);
 
         _playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumPath, Headless = true, Args = ChromiumArgs });
@@ -73,25 +73,5 @@ public sealed class PlaygroundServer : IAsyncLifetime
         _playwright?.Dispose();
         Client?.Dispose();
         await _factory.DisposeAsync();
-    }
-
-    private async Task WaitUntilReadyAsync()
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            using var response = await Client.GetAsync("/health/ready");
-            if (response.IsSuccessStatusCode)
-            {
-                return;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"The server was not ready after 60 s: {await response.Content.ReadAsStringAsync()}");
-            }
-
-            await Task.Delay(50);
-        }
     }
 }
