@@ -8,8 +8,8 @@ public static class ExampleModels
 {
     public const string Classifier = "sentiment";
 
-    /// <summary>The shipped sentiment model's version (models/sentiment/2), for the examples that pin one.</summary>
-    public const string ClassifierVersion = "2";
+    /// <summary>The shipped sentiment model's serving version (models/sentiment/3), for the examples that pin one.</summary>
+    public const string ClassifierVersion = "3";
 
     public const string Embedder = "sentiment-encoder";
 
@@ -17,6 +17,6 @@ public static class ExampleModels
 
     public const string ImageClassifier = "digits-vit";
 
-    /// <summary>An 8×8 grey "3" from the digits data set, white ink on black as digits-vit was trained, as a PNG.</summary>
+    /// <summary>An 8×8 grey "3" from the digits data set (white ink on black), as a PNG.</summary>
     public const string DigitPngBase64 = "iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAAAAADhZOFXAAAAOUlEQVR42mNgYCh4f16AAQgazie8dwAxFATOn2cAA4X36wUgLIH9+2Gs+Q1g1Q4B9/tBjILz54E0AFnwEKE+MEwNAAAAAElFTkSuQmCC";
 }
