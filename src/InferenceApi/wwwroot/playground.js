@@ -227,11 +227,11 @@
     event.preventDefault();
     const inputs = lines($('embed-text').value);
     if (inputs.length > 0) {
-      run('/v1/embed', jsonPost({ model: currentModel(), inputs, truncate: true }), (body) => renderEmbeddings(inputs, body));
+      run('/v1/embed', jsonPost({ model: currentModel(), inputs, truncate: true, normalize: true }), (body) => renderEmbeddings(inputs, body));
     }
   });
 
-  // Vectors come L2-normalised from /v1/embed, so a dot product is the cosine similarity.
+  // The page asks for L2-normalised vectors whatever the model's default, so a dot product is the cosine similarity.
   function renderEmbeddings(inputs, body) {
     const vectors = body.embeddings;
     const preview = (v) => `[${v.slice(0, 6).map((x) => x.toFixed(3)).join(', ')}, …]`;

@@ -148,10 +148,14 @@ public sealed class PlaygroundPageTests(PlaygroundServer server) : IClassFixture
         string[] texts = ["A gripping, beautifully acted film.", "A wonderful movie with superb acting.", "Dull and far too long."];
 
         await page.FillAsync("#embed-text", string.Join('\n', texts));
-        await page.ClickAsync("#embed-form button[type=submit]");
+        var request = await page.RunAndWaitForRequestAsync(
+            () => page.ClickAsync("#embed-form button[type=submit]"), r => r.Url.EndsWith("/v1/embed", StringComparison.Ordinal));
         await page.Locator("#result[data-state=done]").WaitForAsync();
 
-        using var api = await server.Client.PostJsonAsync("/v1/embed", new { model = "sentiment-encoder", inputs = texts });
+        // A dot product is a cosine only of unit vectors, so the page asks for them whatever the model's default.
+        Assert.True(JsonDocument.Parse(request.PostData!).RootElement.GetProperty("normalize").GetBoolean());
+
+        using var api = await server.Client.PostJsonAsync("/v1/embed", new { model = "sentiment-encoder", inputs = texts, normalize = true });
         var vectors = (await api.ReadJsonAsync()).GetProperty("embeddings").EnumerateArray()
             .Select(v => v.EnumerateArray().Select(x => x.GetDouble()).ToArray()).ToList();
         for (var i = 0; i < texts.Length; i++)
