@@ -7,7 +7,10 @@ parses, its services reference each other correctly and its bind-mounted files e
 docker-compose 1.29 as well as Compose v2 (no top-level `name:`); that `--scale api=N` works (the api
 service publishes no host port and has no container_name) behind a load balancer that health-checks
 /health/ready on the api's port, and that the api has a healthcheck on it. With haproxy installed, its
-configuration is checked by `haproxy -c`. `--strict` (what the tests run) fails when PyYAML or haproxy is
+configuration is checked by `haproxy -c`. In the Dockerfile: a FROM naming a stage through an ARG finds a stage
+for each value the ARG takes, the image's HEALTHCHECK probes /health/live on the port the server listens on,
+the GPU runtime base is CUDA 13 with cuDNN (what Microsoft.ML.OnnxRuntime.Gpu.Linux links), and the CPU and
+GPU ONNX Runtime packages share one pinned version that Directory.Build.targets enforces. `--strict` (what the tests run) fails when PyYAML or haproxy is
 missing instead of skipping those checks.
 """
 import fnmatch
@@ -37,21 +40,31 @@ def ignored(path):
 
 dockerfile = open(os.path.join(root, "Dockerfile")).read()
 lines = dockerfile.replace("\\\n", " ").splitlines()
-stages, args = set(), set()
+stages, args, defaults = set(), set(), {}
+stage_refs, healthchecks, exposed = [], [], set()
 for line in lines:
     words = line.split()
     if not words or words[0].startswith("#"):
         continue
     op = words[0].upper()
     if op == "ARG":
-        args.add(words[1].split("=")[0])
+        name, _, default = words[1].partition("=")
+        args.add(name)
+        if default:
+            defaults[name] = default
     elif op == "FROM":
         image = words[1]
         for used in re.findall(r"\$\{?(\w+)\}?", image):
             if used not in args:
                 problems.append(f"FROM uses undeclared ARG {used}")
+        if re.match(r"^[a-z-]+\$\{?\w+\}?$", image):
+            stage_refs.append(image)
         if len(words) >= 4 and words[2].upper() == "AS":
             stages.add(words[3])
+    elif op == "HEALTHCHECK":
+        healthchecks.append(line)
+    elif op == "EXPOSE":
+        exposed.update(words[1:])
     elif op == "COPY":
         sources = [w for w in words[1:-1] if not w.startswith("--")]
         from_stage = next((w.split("=", 1)[1] for w in words[1:] if w.startswith("--from=")), None)
@@ -66,6 +79,26 @@ for line in lines:
             elif ignored(source.rstrip("/")):
                 problems.append(f"COPY source excluded by .dockerignore: {source}")
 
+# A stage chosen by an ARG (FROM runtime-${USE_GPU}): every value the build documents must name a stage.
+for ref in stage_refs:
+    for value in ("true", "false"):
+        stage = re.sub(r"\$\{?\w+\}?", value, ref)
+        if stage not in stages:
+            problems.append(f"FROM {ref}: no stage {stage}")
+
+gpu_image = defaults.get("GPU_RUNTIME_IMAGE", "")
+if not re.match(r"^nvidia/cuda:13\.\d+\.\d+-cudnn-runtime-", gpu_image):
+    problems.append(f"GPU_RUNTIME_IMAGE {gpu_image!r} must be a CUDA 13 cuDNN runtime image (ONNX Runtime's GPU package links CUDA 13 and cuDNN 9)")
+
+packages = open(os.path.join(root, "Directory.Packages.props")).read()
+for package in ("Microsoft.ML.OnnxRuntime", "Microsoft.ML.OnnxRuntime.Gpu.Linux"):
+    version = re.search(rf'<PackageVersion Include="{re.escape(package)}" Version="([^"]+)"', packages)
+    if "<OnnxRuntimeVersion>" not in packages or not version or version.group(1) != "$(OnnxRuntimeVersion)":
+        problems.append(f"{package} must be pinned to $(OnnxRuntimeVersion) in Directory.Packages.props")
+targets = os.path.join(root, "Directory.Build.targets")
+if not os.path.exists(targets) or "OnnxRuntimeVersion" not in open(targets).read():
+    problems.append("Directory.Build.targets must fail the build on an ONNX Runtime version drift")
+
 try:
     import yaml
 except ImportError:
@@ -76,6 +109,21 @@ except ImportError:
 image_port = (re.search(r"ASPNETCORE_HTTP_PORTS=(\d+)", dockerfile) or [None, None])[1]
 if image_port is None:
     problems.append("the Dockerfile sets no ASPNETCORE_HTTP_PORTS")
+elif image_port not in exposed:
+    problems.append(f"EXPOSE does not list {image_port}")
+
+# The image's own HEALTHCHECK, for plain `docker run` (compose overrides it per service).
+if len(healthchecks) != 1:
+    problems.append(f"the image needs exactly one HEALTHCHECK, found {len(healthchecks)}")
+else:
+    check = healthchecks[0]
+    if "/health/live" not in check:
+        problems.append("the image's HEALTHCHECK must probe /health/live (a draining or loading server is alive, not dead)")
+    if image_port and f"/{image_port}" not in check and f":{image_port}" not in check:
+        problems.append(f"the image's HEALTHCHECK must target port {image_port}, which ASPNETCORE_HTTP_PORTS sets")
+    for tool in ("curl", "wget"):
+        if re.search(rf"\b{tool}\b", check):
+            problems.append(f"the image's HEALTHCHECK uses {tool}, which neither runtime base image has")
 
 
 def check_scale_out(compose, services):

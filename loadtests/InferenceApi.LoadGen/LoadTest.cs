@@ -12,6 +12,11 @@ public static class LoadTest
     {
         ArgumentNullException.ThrowIfNull(settings);
         using var client = HttpClients.Create(settings.Url, settings.Timeout);
+        if (settings.NoCache)
+        {
+            client.DefaultRequestHeaders.CacheControl = new System.Net.Http.Headers.CacheControlHeaderValue { NoCache = true };
+        }
+
         var sender = ScenarioFactory.Create(settings, client);
         return await RunAsync(settings, sender, progressWriter, ct).ConfigureAwait(false);
     }
@@ -51,7 +56,10 @@ public static class LoadTest
             ? 0
             : ArrivalSchedule.SendTimes(settings.Profile).TakeWhile(t => t < measured).LongCount() / Math.Max(measured.TotalSeconds, 1e-9);
         var config = new RunConfig(
-            settings.Url.ToString(), settings.Scenario, settings.Model, settings.Mode, settings.Profile.ToString(), measured.TotalSeconds, settings.Warmup.TotalSeconds);
+            settings.Url.ToString(), settings.Scenario, settings.Model, settings.Mode, settings.Profile.ToString(), measured.TotalSeconds, settings.Warmup.TotalSeconds)
+        {
+            NoCache = settings.NoCache,
+        };
         return recorder.ToResult(config, startedAt, measured, offered);
     }
 

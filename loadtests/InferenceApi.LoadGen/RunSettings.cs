@@ -25,6 +25,9 @@ public sealed record RunSettings(Uri Url, string Scenario, string Mode, LoadProf
     /// <summary>Open loop: sends due while this many are outstanding are dropped and counted as errors.</summary>
     public int MaxInFlight { get; init; } = 10_000;
 
+    /// <summary>Send <c>Cache-Control: no-cache</c> with every request, so the server runs the model instead of answering from its result cache.</summary>
+    public bool NoCache { get; init; }
+
     /// <summary>Path for the `get` scenario.</summary>
     public string Path { get; init; } = "/health/ready";
 

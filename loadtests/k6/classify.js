@@ -1,7 +1,8 @@
 // k6 script: POST /v1/classify at a constant arrival rate (open loop, like `loadgen run --mode open`).
 // Run: k6 run -e BASE_URL=http://127.0.0.1:8080 -e MODEL=my-bert -e RATE=200 -e DURATION=30s loadtests/k6/classify.js
 // The server's x-queue-time and x-inference-time headers (ms) go into the Trend metrics server_queue_time and
-// server_inference_time, shown beside http_req_duration in k6's summary.
+// server_inference_time, shown beside http_req_duration in k6's summary. Answers the server's result cache gave
+// (X-Cache: hit) count in cache_hits; -e NO_CACHE=1 sends Cache-Control: no-cache so every request runs the model.
 import http from 'k6/http';
 import { check } from 'k6';
 import { Trend, Counter } from 'k6/metrics';
@@ -15,6 +16,8 @@ const TEXTS = __ENV.TEXTS_FILE
 const queueTime = new Trend('server_queue_time', true);
 const inferenceTime = new Trend('server_inference_time', true);
 const httpErrors = new Counter('http_errors');
+const cacheHits = new Counter('cache_hits');
+const HEADERS = { 'Content-Type': 'application/json', ...(__ENV.NO_CACHE ? { 'Cache-Control': 'no-cache' } : {}) };
 
 export const options = {
   scenarios: {
@@ -44,8 +47,9 @@ export function recordServerTimings(res) {
 export default function () {
   const text = TEXTS[Math.floor(Math.random() * TEXTS.length)];
   const res = http.post(`${BASE_URL}/v1/classify`, JSON.stringify({ model: MODEL, inputs: [text] }), {
-    headers: { 'Content-Type': 'application/json' },
+    headers: HEADERS,
   });
+  if ((res.headers['X-Cache'] || res.headers['x-cache']) === 'hit') cacheHits.add(1);
   if (res.status >= 400 || res.status === 0) httpErrors.add(1, { status: String(res.status) });
   check(res, { 'status is 200': (r) => r.status === 200 });
   recordServerTimings(res);

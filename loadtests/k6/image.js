@@ -1,9 +1,11 @@
 // k6 script: POST /v1/images/classify as multipart (field `model`, files field `images`), constant arrival rate.
 // Run: k6 run -e BASE_URL=http://127.0.0.1:8080 -e MODEL=my-vit -e IMAGE=cat.jpg -e RATE=20 loadtests/k6/image.js
 // IMAGE is read once at init (k6's open() works only there). x-queue-time / x-inference-time go into Trend metrics.
+// Every request sends the same image, so all but the first are cache hits (cache_hits) unless -e NO_CACHE=1 sends
+// Cache-Control: no-cache.
 import http from 'k6/http';
 import { check } from 'k6';
-import { Trend } from 'k6/metrics';
+import { Trend, Counter } from 'k6/metrics';
 
 const BASE_URL = __ENV.BASE_URL || 'http://127.0.0.1:8080';
 const MODEL = __ENV.MODEL || 'default';
@@ -15,6 +17,8 @@ const CONTENT_TYPE = IMAGE.toLowerCase().endsWith('.png')
 
 const queueTime = new Trend('server_queue_time', true);
 const inferenceTime = new Trend('server_inference_time', true);
+const cacheHits = new Counter('cache_hits');
+const PARAMS = __ENV.NO_CACHE ? { headers: { 'Cache-Control': 'no-cache' } } : {};
 
 export const options = {
   scenarios: {
@@ -36,7 +40,8 @@ export default function () {
     model: MODEL,
     images: http.file(IMAGE_BYTES, IMAGE.split('/').pop(), CONTENT_TYPE),
   };
-  const res = http.post(`${BASE_URL}/v1/images/classify`, body);
+  const res = http.post(`${BASE_URL}/v1/images/classify`, body, PARAMS);
+  if ((res.headers['X-Cache'] || res.headers['x-cache']) === 'hit') cacheHits.add(1);
   check(res, { 'status is 200': (r) => r.status === 200 });
   const q = parseFloat(res.headers['X-Queue-Time'] || res.headers['x-queue-time']);
   const i = parseFloat(res.headers['X-Inference-Time'] || res.headers['x-inference-time']);

@@ -13,6 +13,7 @@ namespace InferenceApi.Onnx;
 public sealed partial class OnnxSessionFactory(ILogger<OnnxSessionFactory> logger)
 {
     private const string CudaProvider = "CUDAExecutionProvider";
+    private const string CpuPackageReason = "this build uses the CPU package of ONNX Runtime; publish with -p:UseGpu=true for CUDA";
 
     private int _autoFallbackReported;
 
@@ -32,13 +33,15 @@ public sealed partial class OnnxSessionFactory(ILogger<OnnxSessionFactory> logge
                 }
                 catch (OnnxRuntimeException exception)
                 {
-                    reason = exception.Message;
+                    reason = CudaLibraryProbe.MissingLibrary() is { } missing ? $"{exception.Message}: {missing} is missing" : exception.Message;
                 }
             }
 
             ReportCpuFallback(settings.Provider, modelFile, reason);
             using var cpuOptions = CreateOptions(settings);
-            return (OpenCpu(modelFile, cpuOptions), settings.Provider == ExecutionProvider.Auto ? "CPU" : $"CPU (CUDA unavailable: {reason})");
+            // Auto on the CPU build expects nothing else; on the CUDA build the fallback is news, so the placement says why.
+            var quiet = settings.Provider == ExecutionProvider.Auto && reason == CpuPackageReason;
+            return (OpenCpu(modelFile, cpuOptions), quiet ? "CPU" : $"CPU (CUDA unavailable: {reason})");
         }
 
         using var options = CreateOptions(settings);
@@ -95,7 +98,7 @@ public sealed partial class OnnxSessionFactory(ILogger<OnnxSessionFactory> logge
         {
             return OrtEnv.Instance().GetAvailableProviders().Contains(CudaProvider)
                 ? null
-                : "this build uses the CPU package of ONNX Runtime; publish with -p:UseGpu=true for CUDA";
+                : CpuPackageReason;
         }
         catch (OnnxRuntimeException exception)
         {

@@ -9,12 +9,14 @@ builder.AddInferenceObservability();
 builder.AddInferenceTracing();
 builder.Services.AddInferenceServer(builder.Configuration);
 builder.Services.AddInferenceApiDocs();
+builder.AddPlayground();
 
 var app = builder.Build();
 
 // Outermost, so it reports what the client received, whichever middleware wrote it (the exception handler included).
 app.UseMiddleware<RequestTelemetryMiddleware>();
 app.UseExceptionHandler();
+app.UsePlayground();
 
 // Statuses the framework answers itself (unknown route, wrong method) get the same error bodies as everything else.
 app.UseStatusCodePages(FrameworkErrors.WriteAsync);
@@ -34,7 +36,6 @@ app.MapKServeV2Endpoints();
 app.MapHealthChecks("/health/live", new() { Predicate = _ => false, ResponseWriter = HealthChecks.UI.Client.UIResponseWriter.WriteHealthCheckUIResponse });
 app.MapGet("/health/ready", ReadinessEndpoint.WriteAsync).WithTags("Operations").WithSummary("Readiness: per-model and Redis entries in the HealthChecks UI format.");
 app.MapPrometheusScrapingEndpoint("/metrics");
-app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
 
 app.Run();
 

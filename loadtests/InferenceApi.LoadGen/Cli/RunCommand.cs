@@ -30,10 +30,14 @@ public static class RunCommand
         var output = new Option<string?>("--out") { Description = "Folder for results.json, report.html and plots" };
         var maxInFlight = new Option<int>("--max-in-flight") { Description = "Open loop: drop (and count as errors) sends due while this many are outstanding", DefaultValueFactory = _ => 10_000 };
         var progress = new Option<bool>("--progress") { Description = "Live progress line on stderr even when stderr is not a terminal" };
+        var noCache = new Option<bool>("--no-cache")
+        {
+            Description = "Send Cache-Control: no-cache, so the server runs the model for every request instead of answering repeated inputs from its cache",
+        };
 
         var command = new Command("run", "Run one load test")
         {
-            url, scenario, model, texts, images, batch, maxTokens, path, mode, rate, concurrency, duration, profile, warmup, timeout, maxInFlight, output, progress,
+            url, scenario, model, texts, images, batch, maxTokens, path, mode, rate, concurrency, duration, profile, warmup, timeout, maxInFlight, output, progress, noCache,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -54,6 +58,7 @@ public static class RunCommand
                     Warmup = Durations.Parse(parse.GetValue(warmup)!),
                     Timeout = Durations.Parse(parse.GetValue(timeout)!),
                     MaxInFlight = parse.GetValue(maxInFlight),
+                    NoCache = parse.GetValue(noCache),
                 };
                 var showProgress = parse.GetValue(progress) || !Console.IsErrorRedirected;
                 // Ctrl+C or SIGTERM stops sending; what was measured so far is still summarised and written.

@@ -36,6 +36,7 @@ public static class HtmlReport
             h.AppendLine(Inv($"<p>{st.Tokens} tokens, {st.TokensPerSecond:0.0} tokens/s overall, {st.MeanTokensPerSecondPerStream:0.0} tokens/s per stream.</p>"));
         }
 
+        h.AppendLine("<h2>Result cache</h2><p>" + E(SummaryTable.CacheSummary(result)) + "</p>");
         h.AppendLine("<h2>Status codes</h2><p>" + string.Join(", ", result.StatusCodes.Select(kv => Inv($"{E(kv.Key)}: {kv.Value}"))) + "</p>");
         if (result.ErrorKinds.Count > 0)
         {

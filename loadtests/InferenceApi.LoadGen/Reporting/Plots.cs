@@ -1,4 +1,6 @@
+using System.Globalization;
 using InferenceApi.LoadGen.Results;
+using ScottPlot;
 
 namespace InferenceApi.LoadGen.Reporting;
 
@@ -15,12 +17,7 @@ public static class Plots
         var windows = result.Windows.Count > 0 ? result.Windows : [new TimeWindow(0, 0, 0, 0, 0, 0, 0)];
         var x = windows.Select(w => (double)w.Second).ToArray();
 
-        var latency = new ScottPlot.Plot();
-        Series(latency, x, windows.Select(w => w.P50), "p50");
-        Series(latency, x, windows.Select(w => w.P90), "p90");
-        Series(latency, x, windows.Select(w => w.P99), "p99");
-        Series(latency, x, windows.Select(w => w.Max), "max");
-        Save(latency, "Latency percentiles per second (from intended send time)", "ms", Path.Combine(folder, Latency));
+        WriteLatency(result, windows, x, Path.Combine(folder, Latency));
 
         var throughput = new ScottPlot.Plot();
         Series(throughput, x, windows.Select(w => (double)w.Requests), "completed/s");
@@ -32,6 +29,48 @@ public static class Plots
         Save(errors, "Errors per second", "errors/s", Path.Combine(folder, Errors));
 
         return [Latency, Throughput, Errors];
+    }
+
+    /// <summary>
+    /// One panel per percentile, each scaled to its own values: on one shared axis the max line hides p99 (in a
+    /// second of fewer than 100 requests they are the same request) and flattens p50. Each panel also draws the
+    /// whole run's figure as a dashed line and names it in its title.
+    /// </summary>
+    private static void WriteLatency(LoadTestResult result, IReadOnlyList<TimeWindow> windows, double[] x, string path)
+    {
+        var run = result.Summary.LatencyMs;
+        (string Name, Func<TimeWindow, double> Value, double Run)[] panels =
+        [
+            ("p50", w => w.P50, run.P50),
+            ("p90", w => w.P90, run.P90),
+            ("p99", w => w.P99, run.P99),
+            ("max", w => w.Max, run.Max),
+        ];
+        var multiplot = new ScottPlot.Multiplot();
+        multiplot.AddPlots(panels.Length);
+        multiplot.Layout = new ScottPlot.MultiplotLayouts.Rows();
+        var palette = new ScottPlot.Palettes.Category10();
+        for (var i = 0; i < panels.Length; i++)
+        {
+            var (name, value, whole) = panels[i];
+            var plot = multiplot.GetPlot(i);
+            var scatter = plot.Add.Scatter(x, windows.Select(value).ToArray());
+            scatter.Color = palette.GetColor(i);
+            scatter.LineWidth = 2;
+            var line = plot.Add.HorizontalLine(whole);
+            line.Color = palette.GetColor(i).WithAlpha(0.6);
+            line.LinePattern = ScottPlot.LinePattern.Dashed;
+            plot.Title(string.Create(CultureInfo.InvariantCulture, $"{name} latency per second (ms, from intended send time); whole run {whole:0.##} ms dashed"), size: 13);
+            plot.YLabel($"{name} ms", size: 12);
+            plot.Axes.SetLimitsY(0, Math.Max(windows.Max(value), whole) * 1.1 + 1e-3);
+            if (i == panels.Length - 1)
+            {
+                plot.XLabel("seconds since warm-up ended");
+            }
+        }
+
+        multiplot.SharedAxes.ShareX(multiplot.GetPlots());
+        multiplot.SavePng(path, 900, 4 * 190);
     }
 
     private static void Series(ScottPlot.Plot plot, double[] x, IEnumerable<double> y, string label)

@@ -29,12 +29,30 @@ public static class SummaryTable
         }
 
         Line(sb, "status " + string.Join("  ", result.StatusCodes.Select(kv => $"{kv.Key}:{kv.Value}")));
+        Line(sb, "cache  " + CacheSummary(result));
         if (result.ErrorKinds.Count > 0)
         {
             Line(sb, "errors " + string.Join("  ", result.ErrorKinds.Select(kv => $"{kv.Key}:{kv.Value}")));
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>How many answers the server's result cache gave: latency figures over cache hits measure the cache, not the model.</summary>
+    public static string CacheSummary(LoadTestResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.Cache.Values.Sum() == 0)
+        {
+            return "no X-Cache headers in the answers";
+        }
+
+        var hits = result.Cache.GetValueOrDefault("hit");
+        var share = hits / (double)Math.Max(1, result.Summary.Requests);
+        var advice = result.Config.NoCache ? "requests sent Cache-Control: no-cache" : hits > 0 ? "--no-cache makes the server run the model for each" : "";
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"{string.Join("  ", result.Cache.Select(kv => $"{kv.Key}:{kv.Value}"))}  ({share:P1} of answers were cache hits{(advice.Length > 0 ? "; " + advice : "")})");
     }
 
     private static void Row(StringBuilder sb, string name, LatencyStats? l)

@@ -12,4 +12,7 @@ public sealed record LoadTestResult(
     IReadOnlyList<TimeWindow> Windows)
 {
     public const string CurrentSchema = "inferenceapi-loadgen/1";
+
+    /// <summary>Measured answers by the server's X-Cache header (hit, miss, partial); answers without one are not counted.</summary>
+    public IReadOnlyDictionary<string, long> Cache { get; init; } = new SortedDictionary<string, long>(StringComparer.Ordinal);
 }

@@ -8,4 +8,8 @@ public sealed record RunConfig(
     string Mode,
     string Profile,
     double DurationSeconds,
-    double WarmupSeconds);
+    double WarmupSeconds)
+{
+    /// <summary>Every request carried Cache-Control: no-cache, so the server ran the model for each.</summary>
+    public bool NoCache { get; init; }
+}

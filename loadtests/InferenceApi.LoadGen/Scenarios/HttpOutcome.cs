@@ -11,6 +11,7 @@ internal static class HttpOutcome
     {
         QueueMs = Header(response, "x-queue-time"),
         InferenceMs = Header(response, "x-inference-time"),
+        Cache = response.Headers.TryGetValues("x-cache", out var cache) ? cache.FirstOrDefault()?.Trim().ToLowerInvariant() : null,
     };
 
     /// <summary>Sends and drains the body (so the timing includes the whole answer), for the non-streaming scenarios.</summary>

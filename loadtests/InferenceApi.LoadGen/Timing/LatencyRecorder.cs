@@ -26,6 +26,7 @@ public sealed class LatencyRecorder
     private readonly List<Window> _windows = [];
     private readonly SortedDictionary<string, long> _statusCodes = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, long> _errorKinds = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, long> _cache = new(StringComparer.Ordinal);
     private long _errors;
     private long _warmupRequests;
     private long _tokens;
@@ -81,6 +82,11 @@ public sealed class LatencyRecorder
             foreach (var gap in response.InterTokenMs)
             {
                 _interToken.RecordValue(Micros(gap));
+            }
+
+            if (response.Cache is { Length: > 0 } cache)
+            {
+                _cache[cache] = _cache.GetValueOrDefault(cache) + 1;
             }
 
             _tokens += response.Tokens;
@@ -166,7 +172,10 @@ public sealed class LatencyRecorder
                 new SortedDictionary<string, long>(_statusCodes, StringComparer.Ordinal),
                 new SortedDictionary<string, long>(_errorKinds, StringComparer.Ordinal),
                 _warmupRequests,
-                windows);
+                windows)
+            {
+                Cache = new SortedDictionary<string, long>(_cache, StringComparer.Ordinal),
+            };
         }
     }
 

@@ -12,6 +12,9 @@ public sealed record ServerResponse(int Status, string? Error = null)
     /// <summary>The server's x-inference-time header, milliseconds.</summary>
     public double? InferenceMs { get; init; }
 
+    /// <summary>The server's X-Cache header (hit, miss or partial), when it sent one.</summary>
+    public string? Cache { get; init; }
+
     /// <summary>Stopwatch timestamp of the first streamed token (generate scenario only).</summary>
     public long? FirstTokenTimestamp { get; init; }
 

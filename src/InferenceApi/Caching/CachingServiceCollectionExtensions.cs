@@ -14,7 +14,7 @@ public static class CachingServiceCollectionExtensions
     public const string ReadyTag = "ready";
 
     /// <summary>
-    /// Registers <see cref="IResultCache"/> (memory + optional Redis), its options from the "Cache" section
+    /// Registers <see cref="IResultCache"/> (memory + optional Redis, behind the request's Cache-Control), its options from the "Cache" section
     /// (validated at start), the "redis" health check tagged "ready", and the cache hit/miss counters.
     /// </summary>
     public static IServiceCollection AddResultCache(this IServiceCollection services, IConfiguration configuration)
@@ -31,7 +31,9 @@ public static class CachingServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CacheMetrics>();
         services.TryAddSingleton<RedisConnectionProvider>();
-        services.TryAddSingleton<IResultCache, TwoLevelResultCache>();
+        services.AddHttpContextAccessor();
+        services.TryAddSingleton<TwoLevelResultCache>();
+        services.TryAddSingleton<IResultCache, CacheControlResultCache>();
 
         services.AddHealthChecks()
             .AddCheck<RedisHealthCheck>(HealthCheckName, failureStatus: HealthStatus.Degraded, tags: [ReadyTag]);

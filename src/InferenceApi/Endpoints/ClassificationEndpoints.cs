@@ -20,7 +20,7 @@ public static class ClassificationEndpoints
             .WithSummary("Classify one text or a list of texts (sentiment and other text-classification models).")
             .WithDescription("Texts are batched with other requests. Scores are softmax probabilities, best first. Results are cached by model version and token ids (X-Cache).")
             .Accepts<ClassifyRequest>("application/json")
-            .WithRequestExample(new ClassifyRequest("sentiment", new TextInputs(["The movie was great!", "A dull, boring plot."], false), 2, false, null))
+            .WithRequestExample(new ClassifyRequest(ExampleModels.Classifier, new TextInputs(["The movie was great!", "A dull, boring plot."], false), 2, false, null))
             .ProducesErrors();
         return app;
     }

@@ -19,7 +19,7 @@ public static class EmbeddingsEndpoints
             .WithSummary("Embed one text or a list of texts with a feature-extraction model.")
             .WithDescription("Vectors are the mean of the last hidden states over real tokens, L2-normalised unless normalize is false.")
             .Accepts<EmbedRequest>("application/json")
-            .WithRequestExample(new EmbedRequest("embedder", new TextInputs(["What is the capital of France?", "Paris is the capital of France."], false), true, false, null))
+            .WithRequestExample(new EmbedRequest(ExampleModels.Embedder, new TextInputs(["A gripping, beautifully acted film.", "A wonderful movie with superb acting."], false), true, false, null))
             .ProducesErrors();
         return app;
     }

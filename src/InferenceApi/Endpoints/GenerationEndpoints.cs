@@ -21,7 +21,7 @@ public static class GenerationEndpoints
             .WithDescription("Greedy by default (temperature 0); temperature, top_k, top_p, repetition_penalty and seed control sampling. " +
                 "Stop sequences are matched on the text across token boundaries and not included. Each sequence joins the running batch between decode steps.")
             .Accepts<GenerateRequest>("application/json")
-            .WithRequestExample(new GenerateRequest("gpt", "Once upon a time", 32, 0.7, 50, 0.95, 1.1, ["\n\n"], 42, false, false, null))
+            .WithRequestExample(new GenerateRequest(ExampleModels.Generator, "It is a truth universally acknowledged, that", 32, 0.7, 50, 0.95, 1.3, ["\n\n"], 42, false, false, null))
             .ProducesErrors();
         return app;
     }

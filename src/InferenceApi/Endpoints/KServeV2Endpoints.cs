@@ -30,7 +30,8 @@ public static class KServeV2Endpoints
 
     public static IEndpointRouteBuilder MapKServeV2Endpoints(this IEndpointRouteBuilder app)
     {
-        var v2 = app.MapGroup(ErrorFamilies.KServePrefix).WithTags("KServe v2").WithErrorFamily(ErrorFamily.KServe);
+        var v2 = app.MapGroup(ErrorFamilies.KServePrefix).WithTags("KServe v2").WithErrorFamily(ErrorFamily.KServe)
+            .WithRouteExample("name", ExampleModels.Classifier).WithRouteExample("version", ExampleModels.ClassifierVersion);
         v2.MapGet("/", ServerMetadata)
             .WithName("KServeServerMetadata")
             .WithSummary("Server metadata: name, version and protocol extensions (none).");
@@ -85,7 +86,7 @@ public static class KServeV2Endpoints
         "request-2",
         null,
         [
-            new KServeRequestInput(TextEncoderKServeAdapter.InputIds, [2, 4], "INT64", null, JsonSerializer.SerializeToElement(new[] { new[] { 101, 2307, 102, 0 }, new[] { 101, 2307, 999, 102 } })),
+            new KServeRequestInput(TextEncoderKServeAdapter.InputIds, [2, 4], "INT64", null, JsonSerializer.SerializeToElement(new[] { new[] { 2, 1296, 3, 0 }, new[] { 2, 1296, 5, 3 } })),
             new KServeRequestInput(TextEncoderKServeAdapter.AttentionMask, [2, 4], "INT64", null, JsonSerializer.SerializeToElement(new[] { 1, 1, 1, 0, 1, 1, 1, 1 })),
         ],
         null);

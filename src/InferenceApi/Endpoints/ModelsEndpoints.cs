@@ -16,7 +16,8 @@ public static class ModelsEndpoints
     public static IEndpointRouteBuilder MapModelsEndpoints(this IEndpointRouteBuilder app)
     {
         // OpenAI's SDKs list and read models here too: they get OpenAI's error object, everyone else problem details.
-        var group = app.MapGroup("/v1/models").WithTags("Models").WithOpenAiErrorsForOpenAiClients();
+        var group = app.MapGroup("/v1/models").WithTags("Models").WithOpenAiErrorsForOpenAiClients()
+            .WithRouteExample("name", ExampleModels.Classifier);
         group.MapGet("/", List)
             .WithName("ListModels")
             .WithSummary("List every model with its versions, status (and refusal reason), task, labels and limits; OpenAI clients read it too.");

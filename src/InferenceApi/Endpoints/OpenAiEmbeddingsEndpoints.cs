@@ -19,7 +19,7 @@ public static class OpenAiEmbeddingsEndpoints
             .WithSummary("OpenAI-compatible embeddings: the official OpenAI clients work against this server unchanged.")
             .WithDescription("encoding_format is float (default) or base64 (little-endian float32, which the OpenAI .NET client asks for). Vectors are L2-normalised, as OpenAI's are.")
             .Accepts<OpenAiEmbeddingsRequest>("application/json")
-            .WithRequestExample(new OpenAiEmbeddingsRequest("embedder", new TextInputs(["The food was delicious."], false), "float", null, null))
+            .WithRequestExample(new OpenAiEmbeddingsRequest(ExampleModels.Embedder, new TextInputs(["The food was delicious."], false), "float", null, null))
             .ProducesErrors();
         return app;
     }

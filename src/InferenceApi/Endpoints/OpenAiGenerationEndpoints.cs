@@ -30,7 +30,7 @@ public static class OpenAiGenerationEndpoints
             .WithDescription("OpenAI's defaults: max_tokens 16, temperature 1. finish_reason is length or stop (stop sequence or end of text). " +
                 "logprobs returns each token's log-probability; top_logprobs is always null. echo is not supported.")
             .Accepts<OpenAiCompletionRequest>("application/json")
-            .WithRequestExample(new OpenAiCompletionRequest("gpt", new TextInputs(["Once upon a time"], true), 32, 0.7, 0.95, 1, new TextInputs(["\n\n"], true), 42, false, null, null, null, null))
+            .WithRequestExample(new OpenAiCompletionRequest(ExampleModels.Generator, new TextInputs(["Emma could not"], true), 32, 0.7, 0.95, 1, new TextInputs(["\n\n"], true), 42, false, null, null, null, null))
             .ProducesErrors();
         group.MapPost("/chat/completions", ChatCompletionsAsync)
             .WithName("OpenAiChatCompletions")
@@ -40,8 +40,8 @@ public static class OpenAiGenerationEndpoints
                 "that stops at the next \"\\nUser:\". A template that refuses the messages answers 400 with its message. Only text content is accepted.")
             .Accepts<OpenAiChatRequest>("application/json")
             .WithRequestExample(new OpenAiChatRequest(
-                "gpt",
-                [new OpenAiChatMessage("system", JsonSerializer.SerializeToElement("You are a helpful assistant."), null), new OpenAiChatMessage("user", JsonSerializer.SerializeToElement("Tell me a story."), null)],
+                ExampleModels.Generator,
+                [new OpenAiChatMessage("system", JsonSerializer.SerializeToElement("You are a helpful assistant."), null), new OpenAiChatMessage("user", JsonSerializer.SerializeToElement("Tell me about Mr. Darcy."), null)],
                 null, 64, 0.7, null, 1, null, 42, false, null, null))
             .ProducesErrors();
         return app;

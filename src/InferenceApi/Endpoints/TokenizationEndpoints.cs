@@ -19,13 +19,13 @@ public static class TokenizationEndpoints
             .WithName("Tokenize")
             .WithSummary("Split texts into the model's tokens, with ids, special-token flags and character offsets.")
             .Accepts<TokenizeRequest>("application/json")
-            .WithRequestExample(new TokenizeRequest("sentiment", new TextInputs(["Hello, world!"], false), false, null))
+            .WithRequestExample(new TokenizeRequest(ExampleModels.Classifier, new TextInputs(["Hello, world!"], false), false, null))
             .ProducesErrors();
         group.MapPost("/detokenize", Detokenize)
             .WithName("Detokenize")
             .WithSummary("Turn lists of token ids back into text.")
             .Accepts<DetokenizeRequest>("application/json")
-            .WithRequestExample(new DetokenizeRequest("sentiment", [[101, 7592, 1010, 2088, 999, 102]], true, null))
+            .WithRequestExample(new DetokenizeRequest(ExampleModels.Classifier, [[2, 2014, 1086, 16, 1094, 5, 3]], true, null))
             .ProducesErrors();
         return app;
     }

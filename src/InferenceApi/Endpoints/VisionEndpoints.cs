@@ -25,7 +25,7 @@ public static class VisionEndpoints
             .WithDescription("Multipart: form fields `model`, `top_k`, `version` and one or more files. JSON: `{model, images: [base64…], top_k, version}`. " +
                 "Images are decoded (EXIF orientation applied, alpha dropped), preprocessed as the model's preprocessor_config.json says, batched, and cached by content hash.")
             .Accepts<ImageClassifyRequest>("application/json", "multipart/form-data")
-            .WithRequestExample(new ImageClassifyRequest("vit", ["iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC"], 3, null))
+            .WithRequestExample(new ImageClassifyRequest(ExampleModels.ImageClassifier, [ExampleModels.DigitPngBase64], 3, null))
             .WithMetadata(new BodySizeLimit(limits => limits.MaxImageRequestBytes))
             .ProducesErrors()
             .Produces<Microsoft.AspNetCore.Mvc.ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")

@@ -13,6 +13,11 @@ public static class EndpointConventions
     public static RouteHandlerBuilder WithRequestExample(this RouteHandlerBuilder builder, object example) =>
         builder.WithMetadata(new RequestExample(example));
 
+    /// <summary>Pre-fills a route parameter in Swagger UI; on a group it applies to every route that has the parameter.</summary>
+    public static TBuilder WithRouteExample<TBuilder>(this TBuilder builder, string parameter, string value)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new RouteExample(parameter, value));
+
     /// <summary>Documents the error answers an inference endpoint can give, in the shape of its route group's <see cref="ErrorFamily"/>.</summary>
     public static RouteHandlerBuilder ProducesErrors(this RouteHandlerBuilder builder)
     {

@@ -121,9 +121,12 @@ public static class InferenceServerExtensions
             {
                 Title = "InferenceApi",
                 Version = "v1",
-                Description = "Self-hosted ONNX model inference: classification, embeddings, tokenization; OpenAI-compatible embeddings.",
+                Description = "Self-hosted ONNX model inference: text classification, embeddings, text generation (streaming with server-sent events) " +
+                    "and image classification; tokenization; the OpenAI API (completions, chat, embeddings, models) and the KServe v2 / Open " +
+                    "Inference Protocol; health and Prometheus metrics. Every example names a model shipped in models/, so \"Try it out\" answers as is.",
             });
             options.OperationFilter<RequestExamplesOperationFilter>();
+            options.DocumentFilter<OperationsDocumentFilter>();
             options.CustomSchemaIds(type => type.FullName?.Replace('+', '.'));
         });
         return services;

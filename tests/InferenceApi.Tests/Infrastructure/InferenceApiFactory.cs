@@ -80,13 +80,20 @@ public class InferenceApiFactory : WebApplicationFactory<Program>
     public async Task<HttpClient> StartAsync()
     {
         var client = CreateClient();
+        await WaitUntilReadyAsync(client);
+        return client;
+    }
+
+    /// <summary>Polls <c>/health/ready</c> until every model has loaded (ready or refused).</summary>
+    public static async Task WaitUntilReadyAsync(HttpClient client)
+    {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
             using var response = await client.GetAsync("/health/ready");
             if (response.IsSuccessStatusCode)
             {
-                return client;
+                return;
             }
 
             if (DateTime.UtcNow > deadline)

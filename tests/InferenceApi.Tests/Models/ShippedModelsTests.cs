@@ -9,25 +9,12 @@ using SkiaSharp;
 namespace InferenceApi.Tests.Models;
 
 /// <summary>The models the repository ships in models/ load, warm up, and answer correctly through the whole server.</summary>
-public sealed class ShippedModelsTests : IAsyncLifetime
+public sealed class ShippedModelsTests(ShippedModelsServer server) : IClassFixture<ShippedModelsServer>
 {
     /// <summary>models/README.md's figure for the DejaVu subset of the typed digits (digits-vit version 2).</summary>
     private const double DigitsVitDejaVuPercent = 81.46;
 
-    private readonly InferenceApiFactory _factory = new();
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _factory.With("Models:Path", Path.Combine(TestPaths.RepositoryRoot, "models"));
-        _client = await _factory.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-    }
+    private readonly HttpClient _client = server.Client;
 
     [Fact]
     public async Task DigitsVit_IsReadyAndReadsDigitsRenderedFromTheDataset()
@@ -117,6 +104,24 @@ public sealed class ShippedModelsTests : IAsyncLifetime
         // The target, measured through the server: its tokenizer, batching and ONNX Runtime (models/README.md).
         Assert.Equal(872, rows.Count);
         Assert.True(correct >= 0.82 * rows.Count, $"{correct} of {rows.Count} dev sentences classified correctly ({100.0 * correct / rows.Count:F2}%)");
+    }
+
+    [Fact]
+    public async Task SentimentEncoder_PlacesTextsThatFeelAlikeCloserThanOpposites()
+    {
+        using var response = await _client.PostJsonAsync("/v1/embed", new
+        {
+            model = "sentiment-encoder",
+            inputs = new[] { "A gripping, beautifully acted film.", "A wonderful movie with superb acting.", "Dull and far too long." },
+        });
+
+        var vectors = (await response.ReadJsonAsync()).GetProperty("embeddings").EnumerateArray()
+            .Select(v => v.EnumerateArray().Select(x => x.GetDouble()).ToArray()).ToList();
+        double Cosine(int a, int b) => vectors[a].Zip(vectors[b], (x, y) => x * y).Sum();
+
+        Assert.All(vectors, v => Assert.Equal(64, v.Length));
+        // /v1/embed normalises, so the dot product is the cosine; the sentiment encoder's space is about feeling.
+        Assert.True(Cosine(0, 1) > 0.5 && Cosine(0, 2) < 0, $"similar {Cosine(0, 1):F3}, opposite {Cosine(0, 2):F3}");
     }
 
     [Fact]
