@@ -1,14 +1,23 @@
+using InferenceApi.Access;
 using InferenceApi.Endpoints;
 using InferenceApi.Errors;
 using InferenceApi.Health;
 using InferenceApi.Hosting;
+using Microsoft.Extensions.Options;
 using Serilog;
+
+// `keys new …` makes an API key and exits; anything else serves.
+if (KeysCommand.Matches(args))
+{
+    return KeysCommand.Run(args, Console.Out, Console.Error);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddInferenceObservability();
 builder.AddInferenceTracing();
 builder.Services.AddInferenceServer(builder.Configuration);
+builder.Services.AddAccessControl();
 builder.Services.AddInferenceApiDocs();
 
 var app = builder.Build();
@@ -25,24 +34,35 @@ app.UseSerilogRequestLogging(options =>
     options.EnrichDiagnosticContext = RequestLogContext.Enrich;
 });
 app.UseMiddleware<RequestMetricsMiddleware>();
-app.UseSwagger();
-app.UseSwaggerUI();
+app.UseMiddleware<AccessControlMiddleware>();
+if (app.Services.GetRequiredService<IOptions<SwaggerOptions>>().Value.Enabled)
+{
+    app.UseSwagger();
+    app.UseSwaggerUI();
+}
 
-app.MapClassificationEndpoints();
-app.MapEmbeddingsEndpoints();
-app.MapOpenAiEmbeddingsEndpoints();
-app.MapOpenAiGenerationEndpoints();
-app.MapVisionEndpoints();
-app.MapGenerationEndpoints();
-app.MapTokenizationEndpoints();
-app.MapModelsEndpoints();
-app.MapKServeV2Endpoints();
+// Every API route: a model named in the body must be one of the caller's.
+var api = app.MapGroup(string.Empty).AddEndpointFilterFactory(ModelAccessFilter.Create);
+api.MapClassificationEndpoints();
+api.MapEmbeddingsEndpoints();
+api.MapOpenAiEmbeddingsEndpoints();
+api.MapOpenAiGenerationEndpoints();
+api.MapVisionEndpoints();
+api.MapGenerationEndpoints();
+api.MapTokenizationEndpoints();
+api.MapModelsEndpoints();
+api.MapKServeV2Endpoints();
 app.MapHealthChecks("/health/live", new() { Predicate = _ => false, ResponseWriter = HealthChecks.UI.Client.UIResponseWriter.WriteHealthCheckUIResponse });
 app.MapGet("/health/ready", ReadinessEndpoint.WriteAsync).WithTags("Operations").WithSummary("Readiness: per-model and Redis entries in the HealthChecks UI format.");
-app.MapPrometheusScrapingEndpoint("/metrics");
+if (app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value.Exposure != MetricsExposure.Off)
+{
+    app.MapPrometheusScrapingEndpoint("/metrics");
+}
+
 app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
 
 app.Run();
+return 0;
 
 /// <summary>Entry point, public for WebApplicationFactory.</summary>
 public partial class Program;
