@@ -16,6 +16,9 @@ public static partial class ApiKeyParser
 
     public const int MaxNameLength = 64;
 
+    /// <summary>How configuration names an entry of <c>Auth:Keys</c>: the key to set, <c>Auth:Keys:3</c>.</summary>
+    public static string ConfiguredEntry(int index) => $"{AuthOptions.Section}:{nameof(AuthOptions.Keys)}:{index}";
+
     private static readonly JsonSerializerOptions FileJson = new()
     {
         PropertyNameCaseInsensitive = true,
@@ -28,15 +31,15 @@ public static partial class ApiKeyParser
     };
 
     /// <summary>
-    /// The keys of <paramref name="entries"/>, whose place is named <paramref name="source"/> in messages
-    /// (<c>Auth:Keys</c>, or the file's path); <paramref name="errors"/> gets one message per problem.
+    /// The keys of <paramref name="entries"/>; <paramref name="errors"/> gets one message per problem, naming the entry as
+    /// <paramref name="entryName"/> does (<c>Auth:Keys:3</c>, or <c>/etc/keys.json[3]</c>).
     /// </summary>
-    public static List<ApiKey> Parse(IReadOnlyList<ApiKeyOptions?> entries, string source, List<string> errors)
+    public static List<ApiKey> Parse(IReadOnlyList<ApiKeyOptions?> entries, Func<int, string> entryName, List<string> errors)
     {
         var keys = new List<ApiKey>(entries.Count);
         for (var i = 0; i < entries.Count; i++)
         {
-            var where = $"{source}[{i}]";
+            var where = entryName(i);
             if (entries[i] is not { } entry)
             {
                 errors.Add($"{where} is null; each key is an object with Name, Sha256 and Models.");
@@ -104,7 +107,7 @@ public static partial class ApiKeyParser
             return [];
         }
 
-        return Parse(entries, path, errors);
+        return Parse(entries, i => $"{path}[{i}]", errors);
     }
 
     /// <summary>Checks what only the whole set can break: names and hashes used twice.</summary>

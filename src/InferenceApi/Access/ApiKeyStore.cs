@@ -30,7 +30,7 @@ public sealed partial class ApiKeyStore : IDisposable
         _logger = logger;
         Enabled = value.Enabled;
         var errors = new List<string>();
-        _configured = [.. ApiKeyParser.Parse(value.Keys, $"{AuthOptions.Section}:{nameof(AuthOptions.Keys)}", errors)];
+        _configured = [.. ApiKeyParser.Parse(value.Keys, ApiKeyParser.ConfiguredEntry, errors)];
         _keys = _configured;
         if (string.IsNullOrWhiteSpace(value.KeysFile))
         {

@@ -12,7 +12,7 @@ public sealed class AuthOptionsValidator(IHostEnvironment host) : IValidateOptio
     public ValidateOptionsResult Validate(string? name, AuthOptions options)
     {
         var errors = new List<string>();
-        var keys = ApiKeyParser.Parse(options.Keys, $"{AuthOptions.Section}:{nameof(AuthOptions.Keys)}", errors);
+        var keys = ApiKeyParser.Parse(options.Keys, ApiKeyParser.ConfiguredEntry, errors);
         if (!string.IsNullOrWhiteSpace(options.KeysFile))
         {
             var path = Path.GetFullPath(options.KeysFile, host.ContentRootPath);

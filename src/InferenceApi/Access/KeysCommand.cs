@@ -47,7 +47,7 @@ public static class KeysCommand
             var key = NewKey();
             entry.Sha256 = Hash(key);
             var errors = new List<string>();
-            ApiKeyParser.Parse([entry], "the new key", errors);
+            ApiKeyParser.Parse([entry], _ => "the new key", errors);
             if (errors.Count > 0)
             {
                 foreach (var message in errors)

@@ -21,7 +21,7 @@ public class InferenceApiFactory : WebApplicationFactory<Program>
         ["Serilog:MinimumLevel:Default"] = "Warning",
     };
 
-    private TimeProvider? _clock;
+    private readonly List<Action<IServiceCollection>> _services = [];
 
     public InferenceApiFactory()
     {
@@ -42,9 +42,12 @@ public class InferenceApiFactory : WebApplicationFactory<Program>
     /// Runs the server on <paramref name="clock"/> instead of the system clock: queue delays, deadlines and the times
     /// in the response headers then move only when the test moves it.
     /// </summary>
-    public InferenceApiFactory WithClock(TimeProvider clock)
+    public InferenceApiFactory WithClock(TimeProvider clock) => WithServices(services => services.AddSingleton(clock));
+
+    /// <summary>Replaces or adds services after the server's own (a fake clock, a log sink).</summary>
+    public InferenceApiFactory WithServices(Action<IServiceCollection> configure)
     {
-        _clock = clock;
+        _services.Add(configure);
         return this;
     }
 
@@ -116,10 +119,7 @@ public class InferenceApiFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(_settings));
-        if (_clock is { } clock)
-        {
-            builder.ConfigureTestServices(services => services.AddSingleton(clock));
-        }
+        builder.ConfigureTestServices(services => _services.ForEach(configure => configure(services)));
     }
 
     protected override void Dispose(bool disposing)
