@@ -33,6 +33,9 @@ public class AccessServer : IAsyncLifetime
         });
     }
 
+    /// <summary>A server of its own with these settings, for a test that starts and disposes it.</summary>
+    public static AccessServer With(params (string Key, string Value)[] settings) => new([], settings);
+
     public TestKey Operator { get; } = new("ops", ["*"], Scopes: [ApiScopes.Infer, ApiScopes.Admin]);
 
     public TestKey Team { get; } = new("team-a", ["tiny-bert-cls"]);
@@ -59,7 +62,7 @@ public class AccessServer : IAsyncLifetime
         await InferenceApiFactory.WaitForModelAsync(client, "tiny-bert-2", m => m.GetProperty("status").GetString() == "ready");
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Anonymous.Dispose();
         await Factory.DisposeAsync();
