@@ -60,6 +60,11 @@ foreach (var scenario in scenarios.Where(s => only is null || s.Name == only))
     }
 }
 
+if (only is null || only == "access")
+{
+    ratios.Add(await AccessBenchmark.RunAsync(serverDll, Path.Combine(fixtures, "tiny-bert-cls"), seconds));
+}
+
 if (only is null || only == "generate")
 {
     ratios.Add(await GenerationBenchmark.RunAsync(serverDll, Path.Combine(fixtures, "tiny-gpt"), seconds));
