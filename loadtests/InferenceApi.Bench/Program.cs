@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using InferenceApi.Bench;
 
-// Usage: dotnet run -c Release --project loadtests/InferenceApi.Bench -- [seconds per phase] [classify|image|generate|int8]
+// Usage: dotnet run -c Release --project loadtests/InferenceApi.Bench -- [seconds per phase] [classify|image|access|generate|int8]
 // For each scenario, starts the real server (a child process on loopback) twice, batching on and off, with the
 // cache off, and measures the idle latency of one request and the throughput of N concurrent clients.
 var repositoryRoot = FindRepositoryRoot();

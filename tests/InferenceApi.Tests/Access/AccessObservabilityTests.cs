@@ -4,7 +4,6 @@ using System.Net;
 using CsCheck;
 using InferenceApi.Access;
 using InferenceApi.Tests.Infrastructure;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using OpenAI;
 using OpenAI.Models;

@@ -1,7 +1,6 @@
 using InferenceApi.Access;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace InferenceApi.Tests.Access;

@@ -1,7 +1,6 @@
 using System.Net;
 using InferenceApi.Access;
 using InferenceApi.Caching;
-using InferenceApi.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;

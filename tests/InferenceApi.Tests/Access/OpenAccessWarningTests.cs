@@ -1,5 +1,4 @@
 using InferenceApi.Access;
-using InferenceApi.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;

@@ -1,6 +1,5 @@
 using System.Net;
 using InferenceApi.Access;
-using InferenceApi.Core.Errors;
 using InferenceApi.Core.Generation;
 using InferenceApi.Serving;
 using InferenceApi.Tests.Infrastructure;
