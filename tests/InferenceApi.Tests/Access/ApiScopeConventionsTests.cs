@@ -9,11 +9,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace InferenceApi.Tests.Access;
 
-/// <summary>A route that declares another scope (as the repository API's load and unload will) gets it checked by the same middleware.</summary>
+/// <summary>A route group that declares another scope (as the repository API's load and unload do) gets it checked by the same middleware.</summary>
 public sealed class ApiScopeConventionsTests
 {
     [Fact]
-    public async Task RequireApiScope_Admin_RefusesAnInferKeyAndServesAnAdminKey()
+    public async Task RequireApiScope_AdminOnAGroup_RefusesAnInferKeyAndServesAnAdminKey()
     {
         var ops = new TestKey("ops", ["*"], Scopes: [ApiScopes.Infer, ApiScopes.Admin]);
         var team = new TestKey("team-a", ["*"]);
@@ -28,7 +28,7 @@ public sealed class ApiScopeConventionsTests
         builder.Services.AddResultCache(builder.Configuration).AddAccessControl().AddProblemDetails();
         await using var app = builder.Build();
         app.UseMiddleware<AccessControlMiddleware>();
-        app.MapPost("/v2/repository/index", () => Results.Ok(Array.Empty<string>())).RequireApiScope(ApiScopes.Admin);
+        app.MapGroup("/v2/repository").RequireApiScope(ApiScopes.Admin).MapPost("/index", () => Results.Ok(Array.Empty<string>()));
         await app.StartAsync();
         using var client = app.GetTestClient();
 
