@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Net;
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
@@ -9,14 +9,18 @@ using System.Text;
 namespace InferenceApi.Bench;
 
 /// <summary>
-/// What access control costs per request, side by side on the cheapest model route (<c>/v1/tokenize</c>: no queue, no
-/// model run): no keys; a key without limits (hash and constant-time lookup); a key with a requests-per-minute limit
-/// counted in process; the same counted in a real redis-server (one Lua script per request), when redis-server is
-/// installed. Two rounds in alternating order; each configuration's better round is kept, as the machine is shared.
+/// What access control costs per request on the cheapest model route (<c>/v1/tokenize</c>: no queue, no model run): no
+/// keys; a key without limits (hash and constant-time lookup); a key with a requests-per-minute limit counted in process;
+/// the same counted in a real redis-server (one Lua script per request), when redis-server is installed. The servers of
+/// all configurations run at once and are measured in turns (one request each for the idle latency, short slices of 16
+/// clients for throughput, the order rotated every round), so a machine whose load changes during the run (it is shared)
+/// weighs on every configuration alike; each ratio is the median of the per-round ratios to "auth off".
 /// </summary>
 internal static class AccessBenchmark
 {
     private const int Clients = 16;
+    private const int IdleRequests = 400;
+    private static readonly TimeSpan Slice = TimeSpan.FromMilliseconds(500);
 
     public static async Task<string> RunAsync(string serverDll, string modelFolder, double seconds)
     {
@@ -37,28 +41,6 @@ internal static class AccessBenchmark
             configurations.Add(("key + rpm, in Redis", new Dictionary<string, string>(limited) { ["Cache__RedisConnectionString"] = redis.ConnectionString }, key));
         }
 
-        var best = configurations.ToDictionary(c => c.Label, _ => (Throughput: 0.0, P50: double.MaxValue));
-        foreach (var round in new[] { configurations, Enumerable.Reverse(configurations).ToList() })
-        {
-            foreach (var (label, settings, apiKey) in round)
-            {
-                var (throughput, p50) = await MeasureAsync(serverDll, modelFolder, settings, apiKey, seconds);
-                best[label] = (Math.Max(best[label].Throughput, throughput), Math.Min(best[label].P50, p50));
-            }
-        }
-
-        var off = best["auth off"];
-        foreach (var (label, _, _) in configurations)
-        {
-            var m = best[label];
-            Console.WriteLine($"tokenize  {label,-24} idle p50 {m.P50,7:0.000} ms  |  {Clients} clients: {m.Throughput,8:0} req/s  ({m.Throughput / off.Throughput:0.00}x of auth off)");
-        }
-
-        return "tokenize auth on/off " + string.Join(", ", configurations.Skip(1).Select(c => $"{c.Label} {best[c.Label].Throughput / off.Throughput:0.00}x"));
-    }
-
-    private static async Task<(double Throughput, double P50)> MeasureAsync(string serverDll, string modelFolder, Dictionary<string, string> settings, string? key, double seconds)
-    {
         var models = Path.Combine(Path.GetTempPath(), "inferenceapi-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(models, "bert"));
         foreach (var file in Directory.EnumerateFiles(modelFolder))
@@ -66,45 +48,106 @@ internal static class AccessBenchmark
             File.Copy(file, Path.Combine(models, "bert", Path.GetFileName(file)));
         }
 
+        var servers = new List<ServerProcess>();
+        var clients = new List<HttpClient>();
         try
         {
-            await using var server = await ServerProcess.StartAsync(serverDll, new Dictionary<string, string>(settings) { ["Models__Path"] = models, ["Cache__Enabled"] = "false" });
-            using var client = new HttpClient { BaseAddress = server.BaseAddress };
-            if (key is not null)
+            foreach (var (_, settings, apiKey) in configurations)
             {
-                client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-            }
+                var server = await ServerProcess.StartAsync(serverDll, new Dictionary<string, string>(settings) { ["Models__Path"] = models, ["Cache__Enabled"] = "false" });
+                servers.Add(server);
+                var client = new HttpClient { BaseAddress = server.BaseAddress };
+                if (apiKey is not null)
+                {
+                    client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+                }
 
-            for (var i = 0; i < 200; i++)
-            {
-                await SendAsync(client);
-            }
-
-            var latencies = new List<double>();
-            for (var i = 0; i < 500; i++)
-            {
-                var started = Stopwatch.GetTimestamp();
-                await SendAsync(client);
-                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            }
-
-            latencies.Sort();
-            long count = 0;
-            var stopAt = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
-            await Task.WhenAll(Enumerable.Range(0, Clients).Select(async _ =>
-            {
-                while (Stopwatch.GetTimestamp() < stopAt)
+                clients.Add(client);
+                for (var i = 0; i < 200; i++)
                 {
                     await SendAsync(client);
-                    Interlocked.Increment(ref count);
                 }
-            }));
-            return (count / seconds, latencies[latencies.Count / 2]);
+            }
+
+            var latencies = clients.Select(_ => new List<double>(IdleRequests)).ToList();
+            for (var i = 0; i < IdleRequests; i++)
+            {
+                for (var c = 0; c < clients.Count; c++)
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    await SendAsync(clients[c]);
+                    latencies[c].Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                }
+            }
+
+            var rounds = Math.Max(4, (int)Math.Ceiling(seconds / Slice.TotalSeconds));
+            var counts = clients.Select(_ => 0L).ToArray();
+            var ratios = clients.Select(_ => new List<double>(rounds)).ToList();
+            for (var round = 0; round < rounds; round++)
+            {
+                var throughput = new double[clients.Count];
+                for (var step = 0; step < clients.Count; step++)
+                {
+                    var c = (round + step) % clients.Count;
+                    var sent = await ThroughputAsync(clients[c]);
+                    counts[c] += sent;
+                    throughput[c] = sent / Slice.TotalSeconds;
+                }
+
+                for (var c = 0; c < clients.Count; c++)
+                {
+                    ratios[c].Add(throughput[c] / throughput[0]);
+                }
+            }
+
+            var summary = new List<string>();
+            for (var c = 0; c < clients.Count; c++)
+            {
+                var label = configurations[c].Label;
+                var ratio = Median(ratios[c]);
+                var p50 = Median(latencies[c]);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"tokenize  {label,-24} idle p50 {p50,7:0.000} ms ({p50 - Median(latencies[0]):+0.000;-0.000} ms)  |  {Clients} clients: {counts[c] / (rounds * Slice.TotalSeconds),8:0} req/s  ({ratio:0.00}x of auth off, median of {rounds} rounds)"));
+                if (c > 0)
+                {
+                    summary.Add(string.Create(CultureInfo.InvariantCulture, $"{label} {ratio:0.00}x"));
+                }
+            }
+
+            return "tokenize auth on/off " + string.Join(", ", summary);
         }
         finally
         {
+            clients.ForEach(c => c.Dispose());
+            foreach (var server in servers)
+            {
+                await server.DisposeAsync();
+            }
+
             Directory.Delete(models, recursive: true);
         }
+    }
+
+    /// <summary>Requests answered by <see cref="Clients"/> concurrent clients in one slice.</summary>
+    private static async Task<long> ThroughputAsync(HttpClient client)
+    {
+        long count = 0;
+        var stopAt = Stopwatch.GetTimestamp() + (long)(Slice.TotalSeconds * Stopwatch.Frequency);
+        await Task.WhenAll(Enumerable.Range(0, Clients).Select(async _ =>
+        {
+            while (Stopwatch.GetTimestamp() < stopAt)
+            {
+                await SendAsync(client);
+                Interlocked.Increment(ref count);
+            }
+        }));
+        return count;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
     }
 
     private static async Task SendAsync(HttpClient client)
@@ -135,11 +178,8 @@ internal static class AccessBenchmark
                 return null;
             }
 
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            listener.Stop();
-            var process = Process.Start(new ProcessStartInfo(path, ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            var port = ServerProcess.FreePort();
+            var process = Process.Start(new ProcessStartInfo(path, ["--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
             {
                 RedirectStandardOutput = true,
             })!;
