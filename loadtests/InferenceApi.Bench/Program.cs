@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using InferenceApi.Bench;
 
-// Usage: dotnet run -c Release --project loadtests/InferenceApi.Bench -- [seconds per phase] [classify|image|generate|int8]
+// Usage: dotnet run -c Release --project loadtests/InferenceApi.Bench -- [seconds per phase] [classify|image|access|generate|int8]
 // For each scenario, starts the real server (a child process on loopback) twice, batching on and off, with the
 // cache off, and measures the idle latency of one request and the throughput of N concurrent clients.
 var repositoryRoot = FindRepositoryRoot();
@@ -58,6 +58,11 @@ foreach (var scenario in scenarios.Where(s => only is null || s.Name == only))
     {
         ratios.Add(await ClassifyBaselinesAsync(scenario, serverDll, on, Math.Min(seconds, 3)));
     }
+}
+
+if (only is null || only == "access")
+{
+    ratios.Add(await AccessBenchmark.RunAsync(serverDll, Path.Combine(fixtures, "tiny-bert-cls"), seconds));
 }
 
 if (only is null || only == "generate")

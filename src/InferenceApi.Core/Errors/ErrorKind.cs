@@ -47,4 +47,22 @@ public enum ErrorKind
 
     /// <summary>Anything unexpected: an exception no part of the server answered (500, without its details).</summary>
     Internal,
+
+    /// <summary>Access control is on and the request carried no API key (401).</summary>
+    MissingApiKey,
+
+    /// <summary>The request carried an API key the server does not know, or no longer knows (401).</summary>
+    InvalidApiKey,
+
+    /// <summary>The key is valid but lacks the scope the route needs, such as <c>admin</c> (403).</summary>
+    InsufficientScope,
+
+    /// <summary>The key is valid but the model is not in its list (403).</summary>
+    ModelForbidden,
+
+    /// <summary>The key has used its requests for this minute (429, with Retry-After and the RateLimit fields).</summary>
+    RateLimited,
+
+    /// <summary>The key has used its tokens for this minute, or the request alone needs more than it may use (429).</summary>
+    TokenLimitExceeded,
 }

@@ -18,6 +18,9 @@ public sealed record InferenceError(ErrorKind Kind, string Message)
     /// <summary>For <see cref="ErrorKind.Overloaded"/> and <see cref="ErrorKind.ModelNotReady"/>: when to try again.</summary>
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>For the rate-limit kinds: the quota that was exhausted, so every protocol can say how much is left and when.</summary>
+    public QuotaState? Quota { get; init; }
+
     public static InferenceError Invalid(string field, string message, object? limit = null, object? received = null) =>
         new(ErrorKind.Validation, message) { Field = field, Limit = limit, Received = received };
 

@@ -63,6 +63,9 @@ public sealed class GenerationSequence : IGeneratingSequence
 
     public int PromptTokens => _promptLength;
 
+    /// <summary>Tokens generated so far (read from any thread; the scheduler's loop writes it).</summary>
+    public int Generated => Volatile.Read(ref _generated);
+
     /// <summary>The seed in use (given or drawn), so a client can replay a sampled generation.</summary>
     public ulong Seed => _sampler.Seed;
 

@@ -70,28 +70,45 @@ public sealed class TextGenerationRuntime : ITextModelRuntime
     /// settings out of range: 400; queue full: 429).
     /// </summary>
     public Result<GenerationSequence> Start(string prompt, SamplingRequest request, GenerationFields fields, CancellationToken cancellationToken) =>
-        Start(prompt, request, fields, addSpecialTokens: true, cancellationToken);
+        Enqueued(Prepare(prompt, request, fields, cancellationToken));
 
     /// <summary>
     /// Starts a chat answer: the messages rendered by the model's chat template (encoded as rendered, its special tokens
     /// included), or by <see cref="SimpleChatTemplate"/> with its stop sequences when the model has none.
     /// </summary>
-    public Result<GenerationSequence> StartChat(IReadOnlyList<ChatTurn> turns, SamplingRequest request, GenerationFields fields, CancellationToken cancellationToken)
+    public Result<GenerationSequence> StartChat(IReadOnlyList<ChatTurn> turns, SamplingRequest request, GenerationFields fields, CancellationToken cancellationToken) =>
+        Enqueued(PrepareChat(turns, request, fields, cancellationToken));
+
+    /// <summary>
+    /// What <see cref="Start"/> does before queueing: the sequence, tokenized and validated, not yet queued, so a caller
+    /// can admit it (a token quota knows its size only now) before <see cref="Enqueue"/>.
+    /// </summary>
+    public Result<GenerationSequence> Prepare(string prompt, SamplingRequest request, GenerationFields fields, CancellationToken cancellationToken) =>
+        Prepare(prompt, request, fields, addSpecialTokens: true, cancellationToken);
+
+    /// <summary>What <see cref="StartChat"/> does before queueing (see <see cref="Prepare(string, SamplingRequest, GenerationFields, CancellationToken)"/>).</summary>
+    public Result<GenerationSequence> PrepareChat(IReadOnlyList<ChatTurn> turns, SamplingRequest request, GenerationFields fields, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (ChatTemplate is null)
         {
             var stops = request.StopSequences ?? [];
-            return Start(SimpleChatTemplate.Render(turns), request with { StopSequences = [.. stops, .. SimpleChatTemplate.StopSequences] }, fields, addSpecialTokens: true, cancellationToken);
+            return Prepare(SimpleChatTemplate.Render(turns), request with { StopSequences = [.. stops, .. SimpleChatTemplate.StopSequences] }, fields, addSpecialTokens: true, cancellationToken);
         }
 
         var rendered = ChatTemplate.Render(turns);
-        return rendered.IsSuccess ? Start(rendered.Value!, request, fields, addSpecialTokens: false, cancellationToken) : rendered.Error!;
+        return rendered.IsSuccess ? Prepare(rendered.Value!, request, fields, addSpecialTokens: false, cancellationToken) : rendered.Error!;
     }
+
+    /// <summary>Queues a prepared sequence to join the running batch; the error when the queue is full or the model is draining.</summary>
+    public InferenceError? Enqueue(GenerationSequence sequence) => Scheduler.TryEnqueue(sequence);
 
     public bool IsStopToken(int id) => _stopTokenIds.Contains(id);
 
-    private Result<GenerationSequence> Start(string prompt, SamplingRequest request, GenerationFields fields, bool addSpecialTokens, CancellationToken cancellationToken)
+    private Result<GenerationSequence> Enqueued(Result<GenerationSequence> prepared) =>
+        !prepared.IsSuccess ? prepared : Enqueue(prepared.Value) is { } rejected ? rejected : prepared;
+
+    private Result<GenerationSequence> Prepare(string prompt, SamplingRequest request, GenerationFields fields, bool addSpecialTokens, CancellationToken cancellationToken)
     {
         var context = Description.MaxSequenceLength;
         TokenizedText ids;
@@ -124,8 +141,7 @@ public sealed class TextGenerationRuntime : ITextModelRuntime
             return parameters.Error;
         }
 
-        var sequence = new GenerationSequence(this, ids.Ids, parameters.Value, cancellationToken);
-        return Scheduler.TryEnqueue(sequence) is { } rejected ? rejected : sequence;
+        return new GenerationSequence(this, ids.Ids, parameters.Value, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

@@ -12,14 +12,15 @@ public sealed class CacheOptions
     /// <summary>
     /// Whether deterministic results are cached at all. Default <c>true</c>.
     /// Turning it off makes every request compute its result (useful to measure raw model latency
-    /// in a load test); it also stops the server from contacting Redis.
+    /// in a load test). Rate limits still use <see cref="RedisConnectionString"/> when it is set.
     /// </summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>
     /// StackExchange.Redis configuration string of the shared tier, e.g. <c>redis:6379,password=…</c>.
     /// Default <c>null</c>: in-process cache only. With it, replicas behind a load balancer share
-    /// results; without it, each replica warms its own cache. Redis stays optional either way:
+    /// results and API keys' rate limits; without it, each replica warms its own cache and counts
+    /// its own requests. Redis stays optional either way:
     /// when it is down every request still succeeds and <c>/health/ready</c> reports Degraded.
     /// The connect timeout, retry and backlog settings in the string are overridden so that a dead
     /// Redis fails fast instead of queueing requests.

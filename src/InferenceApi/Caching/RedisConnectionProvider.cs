@@ -5,7 +5,8 @@ using StackExchange.Redis;
 namespace InferenceApi.Caching;
 
 /// <summary>
-/// Owns the one <see cref="IConnectionMultiplexer"/> that the result cache and the Redis health check share.
+/// Owns the one <see cref="IConnectionMultiplexer"/> that the result cache, the shared rate limits and the Redis health
+/// check share.
 /// It connects lazily and asynchronously, so the server starts (and serves from memory) while Redis is down,
 /// and it configures the multiplexer to fail fast rather than queue commands while disconnected.
 /// </summary>
@@ -31,14 +32,15 @@ public sealed partial class RedisConnectionProvider : IDisposable, IAsyncDisposa
         ArgumentNullException.ThrowIfNull(logger);
         _logger = logger;
 
+        // Configured whether or not results are cached: rate limits are shared through the same Redis.
         var value = options.Value;
-        if (value.Enabled && !string.IsNullOrWhiteSpace(value.RedisConnectionString))
+        if (!string.IsNullOrWhiteSpace(value.RedisConnectionString))
         {
             _configuration = CreateConfiguration(value.RedisConnectionString);
         }
     }
 
-    /// <summary>Whether a Redis tier is in use (caching enabled and a connection string set).</summary>
+    /// <summary>Whether Redis is in use (a connection string is set).</summary>
     public bool IsConfigured => _configuration is not null;
 
     /// <summary>

@@ -6,7 +6,8 @@ namespace InferenceApi.Caching;
 
 /// <summary>
 /// Readiness entry "redis". Redis is optional, so this check is never Unhealthy: Healthy when Redis is not
-/// configured or answers PING, Degraded (with the reason) when it does not; the replica keeps serving from memory.
+/// configured or answers PING, Degraded (with the reason) when it does not; the replica keeps serving from memory,
+/// and counts API keys' rate limits on its own.
 /// </summary>
 public sealed class RedisHealthCheck : IHealthCheck
 {
@@ -38,14 +39,11 @@ public sealed class RedisHealthCheck : IHealthCheck
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (!_options.Enabled)
-        {
-            return HealthCheckResult.Healthy($"Result cache disabled ({CacheOptions.SectionName}:{nameof(CacheOptions.Enabled)}=false)");
-        }
-
         if (!_connection.IsConfigured)
         {
-            return HealthCheckResult.Healthy("Redis not configured; in-process cache only");
+            return HealthCheckResult.Healthy(_options.Enabled
+                ? "Redis not configured; in-process cache only"
+                : $"Redis not configured; result cache disabled ({CacheOptions.SectionName}:{nameof(CacheOptions.Enabled)}=false)");
         }
 
         var status = _cache.DistributedStatus;
@@ -79,7 +77,8 @@ public sealed class RedisHealthCheck : IHealthCheck
         {
             ObserveIfStarted(ping);
             var reason = RedisErrors.Describe(ex, ping is null ? ConnectWaitTimeout : PingTimeout, "health check timeout");
-            return HealthCheckResult.Degraded($"Redis did not answer PING: {reason}. Serving from the in-process cache only", ex, data);
+            return HealthCheckResult.Degraded(
+                $"Redis did not answer PING: {reason}. Serving from the in-process cache only; API keys' rate limits count per replica", ex, data);
         }
     }
 

@@ -19,18 +19,13 @@ public sealed partial class TwoLevelResultCache : IResultCache, IDisposable
     internal const int MaxPendingRedisWrites = 1024;
 
     private readonly CacheOptions _options;
-    private readonly RedisConnectionProvider _connection;
     private readonly CacheMetrics _metrics;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly MemoryCache _memory;
     private readonly IDistributedCache? _redis;
     private readonly DistributedCacheEntryOptions _redisEntryOptions;
-    private readonly Lock _statusGate = new();
-    private volatile DistributedCacheStatus _status;
-
-    // 0: breaker closed, Redis is used. Otherwise the UTC ticks from which one request may probe Redis again.
-    private long _retryAtTicks;
+    private readonly RedisCircuitBreaker _breaker;
     private int _pendingWrites;
 
     public TwoLevelResultCache(
@@ -47,7 +42,6 @@ public sealed partial class TwoLevelResultCache : IResultCache, IDisposable
         ArgumentNullException.ThrowIfNull(timeProvider);
 
         _options = options.Value;
-        _connection = connection;
         _metrics = metrics;
         _logger = logger;
         _time = timeProvider;
@@ -56,8 +50,9 @@ public sealed partial class TwoLevelResultCache : IResultCache, IDisposable
         // which other users of a shared instance would not do.
         _memory = new MemoryCache(new MemoryCacheOptions { SizeLimit = _options.MemoryCacheSizeLimitBytes });
         _redisEntryOptions = new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = _options.Expiration };
+        _breaker = new RedisCircuitBreaker(connection, _options.RedisRetryAfter, timeProvider, _options.Enabled);
 
-        if (connection.IsConfigured)
+        if (connection.IsConfigured && _options.Enabled)
         {
             _redis = new RedisCache(
                 Options.Create(new RedisCacheOptions
@@ -65,19 +60,14 @@ public sealed partial class TwoLevelResultCache : IResultCache, IDisposable
                     InstanceName = _options.RedisInstanceName,
                     ConnectionMultiplexerFactory = connection.GetConnectionAsync,
                 }));
-            _status = new DistributedCacheStatus(DistributedCacheState.Connecting, _time.GetUtcNow());
 
             // Start connecting now, in the background, so the first requests find the connection made.
             _ = connection.TryGetConnection(out _);
         }
-        else
-        {
-            _status = new DistributedCacheStatus(DistributedCacheState.NotConfigured, _time.GetUtcNow());
-        }
     }
 
     /// <inheritdoc />
-    public DistributedCacheStatus DistributedStatus => _status;
+    public DistributedCacheStatus DistributedStatus => _breaker.Status;
 
     /// <inheritdoc />
     public async ValueTask<CacheLookup> GetAsync(string key, CancellationToken cancellationToken)
@@ -239,82 +229,27 @@ public sealed partial class TwoLevelResultCache : IResultCache, IDisposable
         return span;
     }
 
-    /// <summary>Whether this operation may use Redis now: connected, and the breaker closed or this caller chosen as its probe.</summary>
-    private bool TryEnterRedis()
-    {
-        // Still making the first connection: skip Redis rather than make a request wait for it.
-        if (!_connection.TryGetConnection(out _))
-        {
-            return false;
-        }
-
-        var retryAt = Interlocked.Read(ref _retryAtTicks);
-        if (retryAt == 0)
-        {
-            return true;
-        }
-
-        var now = _time.GetUtcNow().UtcTicks;
-        if (now < retryAt)
-        {
-            return false;
-        }
-
-        // Half-open: the caller that moves the retry time forward probes; the others keep skipping until it answers.
-        return Interlocked.CompareExchange(ref _retryAtTicks, now + _options.RedisRetryAfter.Ticks, retryAt) == retryAt;
-    }
+    private bool TryEnterRedis() => _breaker.TryEnter();
 
     private void OnRedisSuccess()
     {
-        if (Interlocked.Read(ref _retryAtTicks) != 0)
+        if (_breaker.OnSuccess() is { } outage)
         {
-            Interlocked.Exchange(ref _retryAtTicks, 0);
-        }
-
-        if (_status.State == DistributedCacheState.Connected)
-        {
-            return;
-        }
-
-        DistributedCacheStatus previous;
-        var now = _time.GetUtcNow();
-        lock (_statusGate)
-        {
-            previous = _status;
-            if (previous.State == DistributedCacheState.Connected)
-            {
-                return;
-            }
-
-            _status = new DistributedCacheStatus(DistributedCacheState.Connected, now);
-        }
-
-        if (previous.State == DistributedCacheState.Unavailable)
-        {
-            LogRecovered(now - previous.Since);
+            LogRecovered(outage);
         }
     }
 
     private void OnRedisFailure(Exception exception)
     {
-        var now = _time.GetUtcNow();
-        Interlocked.Exchange(ref _retryAtTicks, now.UtcTicks + _options.RedisRetryAfter.Ticks);
         var reason = Describe(exception);
-
-        lock (_statusGate)
+        if (_breaker.OnFailure(reason))
         {
-            if (_status.State == DistributedCacheState.Unavailable)
-            {
-                // Same outage: keep its start time, refresh the reason, and do not log a warning per request.
-                _status = _status with { LastError = reason };
-                LogStillUnavailable(reason);
-                return;
-            }
-
-            _status = new DistributedCacheStatus(DistributedCacheState.Unavailable, now, reason);
+            LogUnavailable(exception, reason, _options.RedisRetryAfter);
         }
-
-        LogUnavailable(exception, reason, _options.RedisRetryAfter);
+        else
+        {
+            LogStillUnavailable(reason);
+        }
     }
 
     private string Describe(Exception exception) => RedisErrors.Describe(exception, _options.RedisOperationTimeout,

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using InferenceApi.Access;
 
 namespace InferenceApi.Contracts;
 
@@ -9,4 +10,4 @@ namespace InferenceApi.Contracts;
 /// <param name="Truncate">Cut texts longer than the model's maximum instead of answering 422.</param>
 /// <param name="Version">Pin a model version.</param>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-public sealed record EmbedRequest(string? Model, TextInputs? Inputs, bool? Normalize, bool? Truncate, long? Version);
+public sealed record EmbedRequest(string? Model, TextInputs? Inputs, bool? Normalize, bool? Truncate, long? Version) : IModelRequest;

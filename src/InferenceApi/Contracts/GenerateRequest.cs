@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using InferenceApi.Access;
 
 namespace InferenceApi.Contracts;
 
@@ -28,4 +29,4 @@ public sealed record GenerateRequest(
     ulong? Seed,
     bool? Stream,
     bool? Logprobs,
-    long? Version);
+    long? Version) : IModelRequest;

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using InferenceApi.Access;
 
 namespace InferenceApi.Contracts;
 
@@ -8,4 +9,4 @@ namespace InferenceApi.Contracts;
 /// <param name="TopK">Return only the best k labels per image.</param>
 /// <param name="Version">Pin a model version.</param>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-public sealed record ImageClassifyRequest(string? Model, IReadOnlyList<string>? Images, int? TopK, long? Version);
+public sealed record ImageClassifyRequest(string? Model, IReadOnlyList<string>? Images, int? TopK, long? Version) : IModelRequest;

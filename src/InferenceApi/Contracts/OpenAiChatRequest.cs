@@ -1,4 +1,5 @@
 using System.Text.Json;
+using InferenceApi.Access;
 
 namespace InferenceApi.Contracts;
 
@@ -30,7 +31,7 @@ public sealed record OpenAiChatRequest(
     ulong? Seed,
     bool? Stream,
     OpenAiStreamOptions? StreamOptions,
-    string? User);
+    string? User) : IModelRequest;
 
 /// <summary>One chat message as sent; <see cref="Content"/> is checked by the endpoint so errors can name <c>messages[i].content</c>.</summary>
 public sealed record OpenAiChatMessage(string? Role, JsonElement? Content, string? Name);

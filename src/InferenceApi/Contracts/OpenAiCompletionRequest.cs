@@ -1,3 +1,5 @@
+using InferenceApi.Access;
+
 namespace InferenceApi.Contracts;
 
 /// <summary>
@@ -30,4 +32,4 @@ public sealed record OpenAiCompletionRequest(
     OpenAiStreamOptions? StreamOptions,
     int? Logprobs,
     bool? Echo,
-    string? User);
+    string? User) : IModelRequest;

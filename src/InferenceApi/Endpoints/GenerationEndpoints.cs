@@ -1,5 +1,6 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
+using InferenceApi.Access;
 using InferenceApi.Contracts;
 using InferenceApi.Core.Errors;
 using InferenceApi.Core.Generation;
@@ -28,10 +29,10 @@ public static class GenerationEndpoints
 
     private static async Task<IResult> GenerateAsync(GenerateRequest request, GenerationGateway gateway, HttpContext http, CancellationToken cancellationToken)
     {
-        var start = new GenerationStart(request.Model, request.Version, request.Prompt is null ? [] : [request.Prompt], ToSampling(request));
+        var start = new GenerationStart(request.Model, request.Version, request.Prompt is null ? [] : [request.Prompt], ToSampling(request)) { Tokens = http.TokenQuota() };
         if (request.Stream == true)
         {
-            var started = StartStream(gateway, start, http, cancellationToken);
+            var started = await StartStreamAsync(gateway, start, http, cancellationToken);
             return started.IsSuccess ? TypedResults.ServerSentEvents(StreamAsync(started.Value, http, cancellationToken)) : new ErrorResult(started.Error);
         }
 
@@ -53,9 +54,9 @@ public static class GenerationEndpoints
     }
 
     /// <summary>Starts a streamed generation (for every generation endpoint), reported, and held until the response is complete.</summary>
-    internal static Result<GenerationBatch> StartStream(GenerationGateway gateway, GenerationStart start, HttpContext http, CancellationToken cancellationToken)
+    internal static async ValueTask<Result<GenerationBatch>> StartStreamAsync(GenerationGateway gateway, GenerationStart start, HttpContext http, CancellationToken cancellationToken)
     {
-        var started = http.Report(gateway.Start(start, cancellationToken));
+        var started = http.Report(await gateway.StartAsync(start, cancellationToken));
         if (started.IsSuccess)
         {
             http.Response.RegisterForDispose(started.Value);

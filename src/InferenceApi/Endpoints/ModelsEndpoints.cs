@@ -1,3 +1,4 @@
+using InferenceApi.Access;
 using InferenceApi.Contracts;
 using InferenceApi.Core.Errors;
 using InferenceApi.Core.Models;
@@ -20,7 +21,7 @@ public static class ModelsEndpoints
             .WithRouteExample("name", ExampleModels.Classifier);
         group.MapGet("/", List)
             .WithName("ListModels")
-            .WithSummary("List every model with its versions, status (and refusal reason), task, labels and limits; OpenAI clients read it too.");
+            .WithSummary("List every model (the ones the API key may use) with its versions, status (and refusal reason), task, labels and limits; OpenAI clients read it too.");
         group.MapGet("/{name}", Get)
             .WithName("GetModel")
             .WithSummary("One model's versions, status, task, labels and limits.")
@@ -28,8 +29,12 @@ public static class ModelsEndpoints
         return app;
     }
 
-    private static Ok<ModelList> List(ModelRepository repository) =>
-        TypedResults.Ok(new ModelList(repository.Models().Select(ToInfo).ToList()));
+    /// <summary>The models the caller's key may use (all of them while access control is off).</summary>
+    private static Ok<ModelList> List(ModelRepository repository, HttpContext http)
+    {
+        var caller = http.ApiCaller();
+        return TypedResults.Ok(new ModelList(repository.Models().Where(m => caller.CanUse(m.Name)).Select(ToInfo).ToList()));
+    }
 
     private static Results<Ok<ModelInfo>, ErrorResult> Get(string name, ModelRepository repository)
     {

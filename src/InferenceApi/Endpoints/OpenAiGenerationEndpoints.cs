@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using InferenceApi.Access;
 using InferenceApi.Contracts;
 using InferenceApi.Core.Errors;
 using InferenceApi.Core.Generation;
@@ -69,13 +70,13 @@ public static class OpenAiGenerationEndpoints
         var prompts = request.Prompt?.Items ?? [];
         var sampling = OpenAiGenerationSupport.Sampling(
             request.Temperature, request.TopP, request.Seed, request.MaxTokens ?? DefaultCompletionTokens, request.Stop?.Items ?? [], request.Logprobs is not null);
-        var start = new GenerationStart(request.Model, null, prompts, sampling, n, "prompt", "max_tokens");
+        var start = new GenerationStart(request.Model, null, prompts, sampling, n, "prompt", "max_tokens") { Tokens = http.TokenQuota() };
         var id = OpenAiGenerationSupport.NewId("cmpl-");
         var created = time.GetUtcNow().ToUnixTimeSeconds();
         var offsets = Enumerable.Range(0, prompts.Count * n).Select(i => prompts[i / n].Length).ToArray();
         if (request.Stream == true)
         {
-            var started = GenerationEndpoints.StartStream(gateway, start, http, cancellationToken);
+            var started = await GenerationEndpoints.StartStreamAsync(gateway, start, http, cancellationToken);
             if (!started.IsSuccess)
             {
                 return new ErrorResult(started.Error);
@@ -163,12 +164,12 @@ public static class OpenAiGenerationEndpoints
             request.Temperature, request.TopP, request.Seed, request.MaxCompletionTokens ?? request.MaxTokens, stops, logprobs: false);
         var n = request.N ?? 1;
         var prompt = SimpleChatTemplate.Render(turns.Value!);
-        var start = new GenerationStart(request.Model, null, [prompt], sampling, n, "messages", maxTokensField, turns.Value);
+        var start = new GenerationStart(request.Model, null, [prompt], sampling, n, "messages", maxTokensField, turns.Value) { Tokens = http.TokenQuota() };
         var id = OpenAiGenerationSupport.NewId("chatcmpl-");
         var created = time.GetUtcNow().ToUnixTimeSeconds();
         if (request.Stream == true)
         {
-            var started = GenerationEndpoints.StartStream(gateway, start, http, cancellationToken);
+            var started = await GenerationEndpoints.StartStreamAsync(gateway, start, http, cancellationToken);
             if (!started.IsSuccess)
             {
                 return new ErrorResult(started.Error);

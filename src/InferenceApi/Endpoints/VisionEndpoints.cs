@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using InferenceApi.Access;
 using InferenceApi.Contracts;
 using InferenceApi.Core.Errors;
 using InferenceApi.Core.Inference;
@@ -50,6 +51,13 @@ public static class VisionEndpoints
         }
 
         var (model, version, topK, images) = parsed.Value;
+
+        // The model is in a body this handler reads itself, so the access filter cannot see it.
+        if (request.HttpContext.AuthorizeModel(model) is { } denied)
+        {
+            return new ErrorResult(denied);
+        }
+
         var run = request.HttpContext.Report(await gateway.RunAsync(model, version, images, topK, cancellationToken));
         if (!run.IsSuccess)
         {

@@ -15,6 +15,12 @@ public static class ErrorTable
     private const string InvalidRequest = "invalid_request_error";
     private const string ServerError = "server_error";
 
+    // OpenAI answers a key it does not know with code invalid_api_key, and a key without access to a model with 403 and
+    // code model_not_found; its 429s say which quota ran out in `type` (requests or tokens), with code rate_limit_exceeded.
+    private const string InvalidApiKey = "invalid_api_key";
+    private const string RateLimitExceeded = "rate_limit_exceeded";
+    private const string Realm = "Bearer realm=\"inference-api\"";
+
     public static ErrorSpec Of(ErrorKind kind) => kind switch
     {
         ErrorKind.Validation => new(400, "Invalid request", "validation", InvalidRequest, StatusCode.InvalidArgument),
@@ -30,6 +36,12 @@ public static class ErrorTable
         ErrorKind.DeadlineExceeded => new(504, "Deadline exceeded", "deadline_exceeded", ServerError, StatusCode.DeadlineExceeded),
         ErrorKind.Cancelled => new(499, "Client closed request", "cancelled", InvalidRequest, StatusCode.Cancelled),
         ErrorKind.Backend => new(500, "Inference failed", "backend", ServerError, StatusCode.Internal),
+        ErrorKind.MissingApiKey => new(401, "API key required", "missing_api_key", InvalidRequest, StatusCode.Unauthenticated, InvalidApiKey, Realm),
+        ErrorKind.InvalidApiKey => new(401, "Invalid API key", "invalid_api_key", InvalidRequest, StatusCode.Unauthenticated, InvalidApiKey, Realm + ", error=\"invalid_token\""),
+        ErrorKind.InsufficientScope => new(403, "Insufficient scope", "insufficient_scope", InvalidRequest, StatusCode.PermissionDenied, null, Realm + ", error=\"insufficient_scope\""),
+        ErrorKind.ModelForbidden => new(403, "Model not permitted", "model_forbidden", InvalidRequest, StatusCode.PermissionDenied, "model_not_found"),
+        ErrorKind.RateLimited => new(429, "Rate limit exceeded", "rate_limited", "requests", StatusCode.ResourceExhausted, RateLimitExceeded),
+        ErrorKind.TokenLimitExceeded => new(429, "Token limit exceeded", "token_limit_exceeded", "tokens", StatusCode.ResourceExhausted, RateLimitExceeded),
         _ => new(500, "Internal error", "internal", ServerError, StatusCode.Internal),
     };
 
@@ -40,12 +52,26 @@ public static class ErrorTable
     public static ErrorKind KindOf(int status) =>
         Enum.GetValues<ErrorKind>().FirstOrDefault(kind => Of(kind).Status == status, ErrorKind.Internal);
 
-    /// <summary>The headers an error carries in every family: <c>Retry-After</c> (whole seconds, at least 1) when it says when to come back.</summary>
+    /// <summary>
+    /// The headers an error carries in every family: <c>Retry-After</c> (whole seconds, at least 1) when it says when to
+    /// come back, <c>WWW-Authenticate</c> for the access-control kinds, and the IETF <c>RateLimit-Policy</c> and
+    /// <c>RateLimit</c> fields of the quota a rate-limit error ran out of.
+    /// </summary>
     public static void WriteHeaders(HttpResponse response, InferenceError error)
     {
         if (error.RetryAfter is { } retryAfter)
         {
             response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (Of(error.Kind).Challenge is { } challenge)
+        {
+            response.Headers.WWWAuthenticate = challenge;
+        }
+
+        if (error.Quota is { } quota)
+        {
+            RateLimitFields.Write(response.Headers, [quota], quota);
         }
     }
 }

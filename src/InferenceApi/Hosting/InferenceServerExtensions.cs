@@ -19,6 +19,8 @@ namespace InferenceApi.Hosting;
 /// <summary>The server's service registrations, one call per concern, so Program.cs reads as a list.</summary>
 public static class InferenceServerExtensions
 {
+    private const string ApiKeyScheme = "ApiKey";
+
     /// <summary>Options, the model repository with its loaders, the ONNX Runtime backend, and the request pipeline.</summary>
     public static IServiceCollection AddInferenceServer(this IServiceCollection services, IConfiguration configuration)
     {
@@ -111,9 +113,10 @@ public static class InferenceServerExtensions
         return builder;
     }
 
-    /// <summary>Swagger UI at /swagger with an example body for every endpoint.</summary>
+    /// <summary>Swagger UI at /swagger (unless <c>Api:Swagger:Enabled</c> is false) with an example body for every endpoint, and the Bearer scheme for "Try it out" with a key.</summary>
     public static IServiceCollection AddInferenceApiDocs(this IServiceCollection services)
     {
+        services.AddOptions<SwaggerOptions>().BindConfiguration(SwaggerOptions.Section);
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen(options =>
         {
@@ -127,6 +130,18 @@ public static class InferenceServerExtensions
             });
             options.OperationFilter<RequestExamplesOperationFilter>();
             options.DocumentFilter<OperationsDocumentFilter>();
+
+            // With keys configured, "Authorize" takes one and every "Try it out" sends it; without keys it is simply unused.
+            options.AddSecurityDefinition(ApiKeyScheme, new Microsoft.OpenApi.OpenApiSecurityScheme
+            {
+                Type = Microsoft.OpenApi.SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "An API key (keys new prints one), sent as Authorization: Bearer KEY. Needed for /v1 and /v2 when the server has keys configured.",
+            });
+            options.AddSecurityRequirement(document => new Microsoft.OpenApi.OpenApiSecurityRequirement
+            {
+                [new Microsoft.OpenApi.OpenApiSecuritySchemeReference(ApiKeyScheme, document)] = [],
+            });
             options.CustomSchemaIds(type => type.FullName?.Replace('+', '.'));
         });
         return services;

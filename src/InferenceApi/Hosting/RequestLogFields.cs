@@ -11,6 +11,9 @@ public sealed class RequestLogFields
 {
     public string? Model { get; set; }
 
+    /// <summary>The API key's name (never the key), once access control has recognised it.</summary>
+    public string? ApiKey { get; set; }
+
     public long? ModelVersion { get; set; }
 
     public RunReport? Run { get; set; }
@@ -18,7 +21,12 @@ public sealed class RequestLogFields
     /// <summary>The fields beyond the line's template, for a logging scope (JSON output shows them as properties).</summary>
     public IReadOnlyList<KeyValuePair<string, object?>> Scope()
     {
-        var fields = new List<KeyValuePair<string, object?>>(6) { new("ModelVersion", ModelVersion) };
+        var fields = new List<KeyValuePair<string, object?>>(7) { new("ModelVersion", ModelVersion) };
+        if (ApiKey is not null)
+        {
+            fields.Add(new("ApiKey", ApiKey));
+        }
+
         if (Run is { } run)
         {
             fields.Add(new("Inputs", run.Inputs));

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using InferenceApi.Access;
 using InferenceApi.Contracts;
 using InferenceApi.Core.Errors;
 using InferenceApi.Core.Generation;
@@ -11,10 +12,15 @@ namespace InferenceApi.Serving;
 /// The sequences one request started (prompts × samples, in choice order) under one model lease, which the batch
 /// holds until it is disposed (when the answer or the stream is complete), so a version never retires under a
 /// running generation. Waiting for them or streaming them ends all of them as soon as one fails, and disposing ends
-/// any still running, so no orphan keeps a decode slot.
+/// any still running, so no orphan keeps a decode slot. Disposing also settles the request's token reservation with
+/// what its sequences actually used (each prompt once, and every token generated so far), however the request ended.
 /// </summary>
 public sealed class GenerationBatch(
-    ModelLease<TextGenerationRuntime> lease, IReadOnlyList<GenerationSequence> sequences, int samplesPerPrompt, CancellationTokenSource stop) : IDisposable
+    ModelLease<TextGenerationRuntime> lease,
+    IReadOnlyList<GenerationSequence> sequences,
+    int samplesPerPrompt,
+    CancellationTokenSource stop,
+    TokenReservation? tokens = null) : IDisposable
 {
     public ModelVersion Model { get; } = lease.Model;
 
@@ -95,6 +101,7 @@ public sealed class GenerationBatch(
         stop.Cancel();
         stop.Dispose();
         lease.Dispose();
+        tokens?.Settle(Sequences.Where((_, i) => i % samplesPerPrompt == 0).Sum(s => s.PromptTokens) + Sequences.Sum(s => s.Generated));
     }
 
     private static async Task PumpAsync(GenerationSequence sequence, int choice, ChannelWriter<GenerationEvent> writer, CancellationToken cancellationToken)

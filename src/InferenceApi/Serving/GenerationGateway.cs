@@ -1,3 +1,4 @@
+using InferenceApi.Access;
 using InferenceApi.Core.Errors;
 using InferenceApi.Core.Generation;
 using InferenceApi.Core.Models;
@@ -7,7 +8,7 @@ namespace InferenceApi.Serving;
 
 /// <summary>
 /// What every text-generation endpoint (TGI-like and OpenAI-compatible) does before its own response shape: check the
-/// model and prompts, lease the model, and start one sequence per prompt and sample (<see cref="Start"/>, for streams),
+/// model and prompts, lease the model, and start one sequence per prompt and sample (<see cref="StartAsync"/>, for streams),
 /// or answer a whole request from the cache or by running it (<see cref="CompleteAsync"/>). Errors name the fields the
 /// endpoint's clients send (<see cref="GenerationStart.PromptField"/>, <see cref="GenerationStart.MaxTokensField"/>).
 /// </summary>
@@ -18,12 +19,12 @@ public sealed class GenerationGateway(RequestValidator validator, ModelRepositor
 
     /// <summary>
     /// Starts the request's sequences; the caller disposes the batch when its response is complete (that releases the
-    /// model and ends whatever still runs).
+    /// model, ends whatever still runs, and settles the request's token reservation).
     /// </summary>
-    public Served<GenerationBatch> Start(GenerationStart request, CancellationToken cancellationToken)
+    public async ValueTask<Served<GenerationBatch>> StartAsync(GenerationStart request, CancellationToken cancellationToken)
     {
         var acquired = Acquire(request);
-        return acquired.IsSuccess ? Begin(acquired.Value, request, cancellationToken) : acquired.Error;
+        return acquired.IsSuccess ? await BeginAsync(acquired.Value, request, cancellationToken) : acquired.Error;
     }
 
     /// <summary>
@@ -43,10 +44,17 @@ public sealed class GenerationGateway(RequestValidator validator, ModelRepositor
         if (key is not null && await cache.GetAsync(key, cancellationToken) is { } cached)
         {
             acquired.Value.Dispose();
+
+            // A cached answer costs the tokens it reports, as it would have generated them.
+            if (await ChargeAsync(request, cached.Usage.TotalTokens, cancellationToken) is { } overQuota)
+            {
+                return new Served<GenerationAnswer>(overQuota, model);
+            }
+
             return new Served<GenerationAnswer>(new GenerationAnswer(model, cached.Outcomes, cached.Usage), model, new RunReport(1, 1));
         }
 
-        var started = Begin(acquired.Value, request, cancellationToken);
+        var started = await BeginAsync(acquired.Value, request, cancellationToken);
         if (!started.Result.IsSuccess)
         {
             return new Served<GenerationAnswer>(started.Result.Error, model);
@@ -100,35 +108,73 @@ public sealed class GenerationGateway(RequestValidator validator, ModelRepositor
         return repository.Acquire<TextGenerationRuntime>(model.Value.Name, model.Value.Version);
     }
 
-    /// <summary>Starts every sequence under <paramref name="lease"/>, which the batch then holds; on a refusal the lease is released here.</summary>
-    private static Served<GenerationBatch> Begin(ModelLease<TextGenerationRuntime> lease, GenerationStart request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Prepares every sequence under <paramref name="lease"/> (tokenized and checked), reserves their tokens from the
+    /// caller's quota, then queues them; the batch then holds the lease and the reservation. On a refusal the lease is
+    /// released and the reservation given back here.
+    /// </summary>
+    private static async ValueTask<Served<GenerationBatch>> BeginAsync(ModelLease<TextGenerationRuntime> lease, GenerationStart request, CancellationToken cancellationToken)
     {
         // Ends every started sequence when one of them fails or the response is done, as well as when the client leaves.
         var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var sequences = new List<GenerationSequence>(request.Prompts.Count * request.SamplesPerPrompt);
-        for (var p = 0; p < request.Prompts.Count; p++)
+        TokenReservation? reservation = null;
+        InferenceError? refused = null;
+        for (var p = 0; p < request.Prompts.Count && refused is null; p++)
         {
             var fields = new GenerationFields(PromptField(request, p), request.MaxTokensField);
-            for (var s = 0; s < request.SamplesPerPrompt; s++)
+            for (var s = 0; s < request.SamplesPerPrompt && refused is null; s++)
             {
                 // Each sample of a seeded request gets its own seed, so the choices differ yet replay exactly.
                 var sampling = s == 0 || request.Sampling.Seed is null ? request.Sampling : request.Sampling with { Seed = request.Sampling.Seed + (ulong)s };
-                var started = request.Messages is { } messages
-                    ? lease.Runtime.StartChat(messages, sampling, fields, stop.Token)
-                    : lease.Runtime.Start(request.Prompts[p], sampling, fields, stop.Token);
-                if (!started.IsSuccess)
+                var prepared = request.Messages is { } messages
+                    ? lease.Runtime.PrepareChat(messages, sampling, fields, stop.Token)
+                    : lease.Runtime.Prepare(request.Prompts[p], sampling, fields, stop.Token);
+                refused = prepared.Error;
+                if (prepared.IsSuccess)
                 {
-                    stop.Cancel();
-                    stop.Dispose();
-                    lease.Dispose();
-                    return new Served<GenerationBatch>(started.Error, lease.Model);
+                    sequences.Add(prepared.Value);
                 }
-
-                sequences.Add(started.Value);
             }
         }
 
-        return new Served<GenerationBatch>(new GenerationBatch(lease, sequences, request.SamplesPerPrompt, stop), lease.Model);
+        if (refused is null && request.Tokens is { } quota)
+        {
+            // Each prompt counts once however many samples it has, as usage reports it; each sample may generate its maximum.
+            var tokens = sequences.Where((_, i) => i % request.SamplesPerPrompt == 0).Sum(q => q.PromptTokens) + sequences.Sum(q => q.Parameters.MaxNewTokens);
+            var reserved = await quota.ReserveAsync(tokens, request.MaxTokensField, cancellationToken);
+            reservation = reserved.Value;
+            refused = reserved.Error;
+        }
+
+        for (var i = 0; i < sequences.Count && refused is null; i++)
+        {
+            refused = lease.Runtime.Enqueue(sequences[i]);
+        }
+
+        if (refused is not null)
+        {
+            stop.Cancel();
+            stop.Dispose();
+            lease.Dispose();
+            reservation?.Settle(0);
+            return new Served<GenerationBatch>(refused, lease.Model);
+        }
+
+        return new Served<GenerationBatch>(new GenerationBatch(lease, sequences, request.SamplesPerPrompt, stop, reservation), lease.Model);
+    }
+
+    /// <summary>Charges <paramref name="tokens"/> to the caller's quota at once; the 429 when it cannot pay them.</summary>
+    private static async ValueTask<InferenceError?> ChargeAsync(GenerationStart request, int tokens, CancellationToken cancellationToken)
+    {
+        if (request.Tokens is not { } quota)
+        {
+            return null;
+        }
+
+        var reserved = await quota.ReserveAsync(tokens, request.MaxTokensField, cancellationToken);
+        reserved.Value?.Settle(tokens);
+        return reserved.Error;
     }
 
     private InferenceError? CheckPrompt(string prompt, string field)

@@ -23,8 +23,6 @@ public class InferenceApiFactory : WebApplicationFactory<Program>
 
     private readonly List<Action<IServiceCollection>> _services = [];
 
-    private TimeProvider? _clock;
-
     public InferenceApiFactory()
     {
         _settings["Models:Path"] = Models.Path;
@@ -44,13 +42,9 @@ public class InferenceApiFactory : WebApplicationFactory<Program>
     /// Runs the server on <paramref name="clock"/> instead of the system clock: queue delays, deadlines and the times
     /// in the response headers then move only when the test moves it.
     /// </summary>
-    public InferenceApiFactory WithClock(TimeProvider clock)
-    {
-        _clock = clock;
-        return this;
-    }
+    public InferenceApiFactory WithClock(TimeProvider clock) => WithServices(services => services.AddSingleton(clock));
 
-    /// <summary>Registers services after the server's own (a fault to inject, a log collector).</summary>
+    /// <summary>Replaces or adds services after the server's own (a fake clock, a fault to inject, a log collector).</summary>
     public InferenceApiFactory WithServices(Action<IServiceCollection> configure)
     {
         _services.Add(configure);
@@ -132,18 +126,7 @@ public class InferenceApiFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(_settings));
-        builder.ConfigureTestServices(services =>
-        {
-            if (_clock is { } clock)
-            {
-                services.AddSingleton(clock);
-            }
-
-            foreach (var configure in _services)
-            {
-                configure(services);
-            }
-        });
+        builder.ConfigureTestServices(services => _services.ForEach(configure => configure(services)));
     }
 
     protected override void Dispose(bool disposing)
