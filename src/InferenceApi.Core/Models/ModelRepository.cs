@@ -327,8 +327,7 @@ public sealed class ModelRepository : IAsyncDisposable
         var config = HfModelConfig.Load(System.IO.Path.Combine(source.Directory, "config.json"));
         var (named, settings) = InferenceJson.Load(System.IO.Path.Combine(source.Directory, InferenceJson.FileName), _options.Defaults);
         var signature = _backend.ReadSignature(modelFile);
-        var task = named ?? ModelTaskDetector.Detect(config, signature)
-            ?? throw new ModelFolderException($"cannot tell the model's task from config.json or its inputs ({string.Join(", ", signature.Inputs)}); set \"task\" in inference.json");
+        var task = named ?? ModelTaskDetector.Detect(config, signature);
         var loader = _loaders.FirstOrDefault(l => l.Handles(task))
             ?? throw new ModelFolderException($"this server does not serve {task.ToName()} models yet");
         return await loader.LoadAsync(new ModelLoadContext(source, config, settings, task, signature, modelFile), cancellationToken).ConfigureAwait(false);
