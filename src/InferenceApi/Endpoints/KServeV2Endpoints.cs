@@ -27,6 +27,8 @@ public static class KServeV2Endpoints
     /// <summary>The binary tensor extension's output parameter: this output as binary data (true) or JSON (false).</summary>
     public const string BinaryData = "binary_data";
 
+    private static readonly BodySizeLimit TensorBodyLimit = new(api => api.MaxTensorRequestBytes);
+
     /// <summary>The protocol's "false" is a 400 with no body: the status-code pages must not fill one in.</summary>
     private static readonly SkipStatusCodePagesAttribute EmptyFalse = new();
 
@@ -66,12 +68,14 @@ public static class KServeV2Endpoints
             .WithSummary("Infer on the serving version, with JSON tensors or the binary tensor extension; rows are batched with every other request.")
             .WithDescription("Tensor models take and answer their graph's own tensors (GET the model for names, datatypes and shapes). Binary tensor extension: send a JSON header of Inference-Header-Content-Length bytes, then each binary input's bytes (parameter binary_data_size), and ask binary outputs with binary_data: true on an output or binary_data_output: true on the request. Text models take input_ids INT64 [batch, sequence] (with optional attention_mask, and token_type_ids of zeros) or text BYTES [batch] (parameter truncate). They answer logits FP32 [batch, labels] (raw, before softmax) or embeddings FP32 [batch, hidden] (masked mean pooling, not normalised). data may be flat or nested; answers are flat.")
             .Accepts<KServeInferRequest>("application/json", "application/octet-stream")
+            .WithMetadata(TensorBodyLimit)
             .WithRequestExample(TextExample)
             .ProducesErrors();
         v2.MapPost("/models/{name}/versions/{version}/infer", InferVersionAsync)
             .WithName("KServeInferVersion")
             .WithSummary("Infer on a pinned version (JSON or binary tensors).")
             .Accepts<KServeInferRequest>("application/json", "application/octet-stream")
+            .WithMetadata(TensorBodyLimit)
             .WithRequestExample(IdsExample)
             .ProducesErrors();
         return app;
