@@ -26,15 +26,16 @@ public static class GrpcServerExtensions
             grpc.MaxSendMessageSize = null;
             grpc.EnableDetailedErrors = false;
         });
-        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            // Read here, not before Build: test hosts and late configuration sources are in by now.
-            if (context.Configuration.GetValue<int?>($"{GrpcOptions.Section}:{nameof(GrpcOptions.Port)}") is not { } port)
+            // The application's own configuration, read when the server starts: test hosts and late sources are in by now.
+            var configuration = kestrel.ApplicationServices.GetRequiredService<IConfiguration>();
+            if (configuration.GetValue<int?>($"{GrpcOptions.Section}:{nameof(GrpcOptions.Port)}") is not { } port)
             {
                 return;
             }
 
-            foreach (var address in HttpAddresses(context.Configuration))
+            foreach (var address in HttpAddresses(configuration))
             {
                 Listen(kestrel, address);
             }

@@ -68,9 +68,11 @@ public class InferenceApiFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>Starts the server and waits until every model has loaded (ready or refused).</summary>
-    public async Task<HttpClient> StartAsync()
+    /// <param name="baseAddress">Where a real Kestrel server listens; none for the in-process test server.</param>
+    public async Task<HttpClient> StartAsync(Uri? baseAddress = null)
     {
-        var client = CreateClient();
+        _ = Services;
+        var client = baseAddress is null ? CreateClient() : new HttpClient { BaseAddress = baseAddress };
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {

@@ -19,15 +19,21 @@ public sealed class TensorServer : IAsyncLifetime
     public TensorServer()
     {
         GrpcPort = FreePort();
+        HttpAddress = new Uri($"http://127.0.0.1:{FreePort()}");
         Factory = new InferenceApiFactory()
             .With("Grpc:Port", GrpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .With("urls", HttpAddress.ToString())
             .With("Cache:Enabled", "false");
-        Factory.UseKestrel(0);
+
+        // Kestrel with the server's own endpoint rules: the HTTP address from "urls", declared again beside the gRPC port.
+        Factory.UseKestrel(_ => { });
     }
 
     public InferenceApiFactory Factory { get; }
 
     public int GrpcPort { get; }
+
+    public Uri HttpAddress { get; }
 
     public HttpClient Client { get; private set; } = null!;
 
@@ -47,7 +53,7 @@ public sealed class TensorServer : IAsyncLifetime
         Factory.AddModel(Fixtures.TinyBertCls, "tiny-bert-cls");
         Factory.AddModel(Fixtures.TinyVit, "tiny-vit");
         Factory.AddModel(Fixtures.TinyGpt, "tiny-gpt");
-        Client = await Factory.StartAsync();
+        Client = await Factory.StartAsync(HttpAddress);
         Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{GrpcPort}");
         Grpc = new GRPCInferenceService.GRPCInferenceServiceClient(Channel);
     }
