@@ -39,6 +39,7 @@ app.MapTokenizationEndpoints();
 app.MapModelsEndpoints();
 app.MapKServeV2Endpoints();
 app.MapKServeGenerateEndpoints();
+app.MapKServeRepositoryEndpoints();
 app.MapKServeGrpc();
 app.MapHealthChecks("/health/live", new() { Predicate = _ => false, ResponseWriter = HealthChecks.UI.Client.UIResponseWriter.WriteHealthCheckUIResponse });
 app.MapGet("/health/ready", ReadinessEndpoint.WriteAsync).WithTags("Operations").WithSummary("Readiness: per-model and Redis entries in the HealthChecks UI format.");
