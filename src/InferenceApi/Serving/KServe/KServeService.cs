@@ -3,6 +3,7 @@ using System.Reflection;
 using InferenceApi.Contracts.KServe;
 using InferenceApi.Core.Errors;
 using InferenceApi.Core.Models;
+using InferenceApi.Validation;
 
 namespace InferenceApi.Serving.KServe;
 
@@ -36,32 +37,55 @@ public sealed class KServeService(ModelRepository repository, KServeAdapterRegis
     /// <summary>What the model (or the pinned version) takes and answers, through its adapter.</summary>
     public Result<KServeModelMetadata> Metadata(string name, string? version)
     {
-        var selector = KServeRequestValidator.Route(name, version);
-        if (!selector.IsSuccess)
+        var opened = Open(name, version);
+        if (!opened.IsSuccess)
         {
-            return selector.Error;
+            return opened.Error;
         }
 
-        var acquired = repository.Acquire<IModelRuntime>(selector.Value.Name, selector.Value.Version);
-        if (!acquired.IsSuccess)
-        {
-            return acquired.Error;
-        }
-
-        using var lease = acquired.Value;
-        var adapter = adapters.For(name, lease.Runtime);
-        if (!adapter.IsSuccess)
-        {
-            return adapter.Error;
-        }
-
-        var signature = adapter.Value.Describe(lease.Runtime.Description);
-        IReadOnlyList<long> versions = selector.Value.Version is { } pinned ? [pinned] : repository.Model(selector.Value.Name)?.ReadyVersions ?? [];
+        var (lease, adapter, selector) = opened.Value;
+        using var held = lease;
+        var signature = adapter.Describe(lease.Runtime.Description);
+        IReadOnlyList<long> versions = selector.Version is { } pinned ? [pinned] : repository.Model(selector.Name)?.ReadyVersions ?? [];
         return new KServeModelMetadata(name, versions.Select(v => v.ToString(CultureInfo.InvariantCulture)).ToList(), Platform, signature.Inputs, signature.Outputs);
     }
 
     /// <summary>Runs a validated request on the model (or the pinned version) and keeps the outputs it asked for.</summary>
     public async Task<Served<KServeInferResult>> InferAsync(string name, string? version, ValidatedInferRequest request, CancellationToken cancellationToken)
+    {
+        var opened = Open(name, version);
+        if (!opened.IsSuccess)
+        {
+            return opened.Error;
+        }
+
+        var (lease, adapter, _) = opened.Value;
+        using var held = lease;
+        var offered = adapter.Describe(lease.Runtime.Description).Outputs.Select(o => o.Name).ToList();
+        var requested = request.RequestedOutputs;
+        if (requested?.FirstOrDefault(o => !offered.Contains(o)) is { } unknown)
+        {
+            return new Served<KServeInferResult>(
+                InferenceError.Invalid(
+                    $"outputs[{requested.ToList().IndexOf(unknown)}].name",
+                    $"'{unknown}' is not an output of model '{name}'; it has {string.Join(", ", offered)}.",
+                    limit: offered,
+                    received: unknown),
+                lease.Model);
+        }
+
+        var served = await adapter.InferAsync(lease, request, cancellationToken).ConfigureAwait(false);
+        var model = served.Model ?? lease.Model;
+        return new Served<KServeInferResult>(
+            served.Result.IsSuccess
+                ? new KServeInferResult(model, request.Id, requested is { Count: > 0 } ? served.Result.Value.Where(o => requested.Contains(o.Name)).ToList() : served.Result.Value)
+                : Result<KServeInferResult>.Fail(served.Result.Error),
+            model,
+            served.Report);
+    }
+
+    /// <summary>The route checked, a lease on the version that answers, and its model's adapter; the caller disposes the lease.</summary>
+    private Result<(ModelLease<IModelRuntime> Lease, IKServeModelAdapter Adapter, ModelSelector Selector)> Open(string name, string? version)
     {
         var selector = KServeRequestValidator.Route(name, version);
         if (!selector.IsSuccess)
@@ -75,34 +99,14 @@ public sealed class KServeService(ModelRepository repository, KServeAdapterRegis
             return acquired.Error;
         }
 
-        using var lease = acquired.Value;
-        var adapter = adapters.For(name, lease.Runtime);
+        var adapter = adapters.For(name, acquired.Value.Runtime);
         if (!adapter.IsSuccess)
         {
-            return new Served<KServeInferResult>(adapter.Error, lease.Model);
+            acquired.Value.Dispose();
+            return adapter.Error;
         }
 
-        var offered = adapter.Value.Describe(lease.Runtime.Description).Outputs.Select(o => o.Name).ToList();
-        var requested = request.RequestedOutputs;
-        if (requested?.FirstOrDefault(o => !offered.Contains(o)) is { } unknown)
-        {
-            return new Served<KServeInferResult>(
-                InferenceError.Invalid(
-                    $"outputs[{requested.ToList().IndexOf(unknown)}].name",
-                    $"'{unknown}' is not an output of model '{name}'; it has {string.Join(", ", offered)}.",
-                    limit: offered,
-                    received: unknown),
-                lease.Model);
-        }
-
-        var served = await adapter.Value.InferAsync(lease, request, cancellationToken).ConfigureAwait(false);
-        var model = served.Model ?? lease.Model;
-        return new Served<KServeInferResult>(
-            served.Result.IsSuccess
-                ? new KServeInferResult(model, request.Id, requested is { Count: > 0 } ? served.Result.Value.Where(o => requested.Contains(o.Name)).ToList() : served.Result.Value)
-                : Result<KServeInferResult>.Fail(served.Result.Error),
-            model,
-            served.Report);
+        return (acquired.Value, adapter.Value, selector.Value);
     }
 
     private static string ReadServerVersion()
