@@ -12,14 +12,14 @@ namespace InferenceApi.Endpoints;
 /// Triton's model repository extension: <c>POST /v2/repository/index</c>, <c>/v2/repository/models/{name}/load</c> and
 /// <c>/unload</c>. A load reads the model's folder now (no two-scan wait) and answers once it serves, or with the reason
 /// it was refused; an unload stops new requests at once and lets in-flight ones finish, and holds until a load or a
-/// change to the folder. When API keys exist, these routes need the <c>admin</c> scope: <see cref="RequireAdmin"/> is
-/// the one place to enforce it.
+/// change to the folder.
 /// </summary>
 public static class KServeRepositoryEndpoints
 {
     public static IEndpointRouteBuilder MapKServeRepositoryEndpoints(this IEndpointRouteBuilder app)
     {
-        var repository = app.MapGroup($"{ErrorFamilies.KServePrefix}/repository").WithTags("KServe v2 repository").WithErrorFamily(ErrorFamily.KServe).RequireAdmin();
+        // Anyone who reaches the port may load and unload until API keys exist (issue 12): these routes then need the admin scope.
+        var repository = app.MapGroup($"{ErrorFamilies.KServePrefix}/repository").WithTags("KServe v2 repository").WithErrorFamily(ErrorFamily.KServe);
         repository.MapPost("/index", Index)
             .WithName("KServeRepositoryIndex")
             .WithSummary("Every model version on disk or loaded, with its state (READY, LOADING, UNLOADING, UNAVAILABLE) and reason; {\"ready\": true} lists only ready ones.")
@@ -34,9 +34,6 @@ public static class KServeRepositoryEndpoints
             .ProducesErrors();
         return app;
     }
-
-    /// <summary>The routes that change what the server serves; the API-key check for the <c>admin</c> scope belongs here.</summary>
-    private static RouteGroupBuilder RequireAdmin(this RouteGroupBuilder group) => group;
 
     private static async Task<Ok<IReadOnlyList<KServeRepositoryIndexEntry>>> Index(HttpRequest http, ModelRepository repository)
     {

@@ -1,5 +1,7 @@
 using System.Net;
+using InferenceApi.Core.Models;
 using InferenceApi.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace InferenceApi.Tests.KServe;
 
@@ -82,8 +84,13 @@ public sealed class KServeRepositoryTests : IAsyncLifetime
 
         await Eventually.TrueAsync(async () => await StateAsync("sticky") == "UNAVAILABLE", TimeSpan.FromSeconds(30), () => "sticky never became unavailable");
 
-        // Ten poll intervals of 100 ms: the poller sees the unchanged folder and leaves it unloaded.
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        // Three scans load a folder the server does not serve (two identical ones suffice); the background poller's own scans only add to them.
+        var repository = _factory.Services.GetRequiredService<ModelRepository>();
+        for (var scan = 0; scan < 3; scan++)
+        {
+            await repository.ScanAsync(CancellationToken.None);
+        }
+
         Assert.Equal("UNAVAILABLE", await StateAsync("sticky"));
         var entry = (await IndexAsync()).Single(e => e.GetProperty("name").GetString() == "sticky");
         Assert.Contains("unloaded", entry.GetProperty("reason").GetString());
