@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using System.Text;
 using InferenceApi.Core.Backends;
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace InferenceApi.Onnx;
 

@@ -5,7 +5,6 @@ using InferenceApi.Core.Errors;
 using InferenceApi.Core.Backends;
 using InferenceApi.Errors;
 using InferenceApi.Hosting;
-using InferenceApi.Serving;
 using InferenceApi.Serving.KServe;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;

@@ -1,4 +1,3 @@
-using InferenceApi.Contracts.KServe;
 using InferenceApi.Core.Models;
 
 namespace InferenceApi.Serving.KServe;

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using InferenceApi.Contracts.KServe;
 using InferenceApi.Core.Backends;
 using InferenceApi.Core.Errors;
 using InferenceApi.Core.Imaging;

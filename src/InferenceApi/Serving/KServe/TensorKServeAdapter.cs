@@ -1,5 +1,4 @@
 using InferenceApi.Contracts.KServe;
-using InferenceApi.Core.Errors;
 using InferenceApi.Core.Models;
 using InferenceApi.Core.Tensors;
 using InferenceApi.Validation;
