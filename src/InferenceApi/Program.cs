@@ -39,6 +39,7 @@ app.MapTokenizationEndpoints();
 app.MapModelsEndpoints();
 app.MapKServeV2Endpoints();
 app.MapKServeGenerateEndpoints();
+// Model control (load, unload) and gRPC return their builders: access rules go on them with one call each.
 app.MapKServeRepositoryEndpoints();
 app.MapKServeGrpc();
 app.MapHealthChecks("/health/live", new() { Predicate = _ => false, ResponseWriter = HealthChecks.UI.Client.UIResponseWriter.WriteHealthCheckUIResponse });

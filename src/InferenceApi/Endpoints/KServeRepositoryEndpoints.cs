@@ -1,6 +1,5 @@
 using System.Globalization;
 using InferenceApi.Contracts.KServe;
-using InferenceApi.Core.Errors;
 using InferenceApi.Core.Models;
 using InferenceApi.Errors;
 using InferenceApi.Hosting;
@@ -14,11 +13,16 @@ namespace InferenceApi.Endpoints;
 /// it was refused; an unload stops new requests at once and lets in-flight ones finish, and holds until a load or a
 /// change to the folder.
 /// </summary>
+/// <remarks>
+/// These routes change what the server serves, so they are one route group, returned to the caller: access rules go on
+/// it in one place (<c>app.MapKServeRepositoryEndpoints().RequireAuthorization(...)</c>). Until the server has API keys,
+/// nothing checks who calls them, as for every other route.
+/// </remarks>
 public static class KServeRepositoryEndpoints
 {
-    public static IEndpointRouteBuilder MapKServeRepositoryEndpoints(this IEndpointRouteBuilder app)
+    /// <summary>Maps the repository extension and returns its route group, for the access rules of model control.</summary>
+    public static RouteGroupBuilder MapKServeRepositoryEndpoints(this IEndpointRouteBuilder app)
     {
-        // Anyone who reaches the port may load and unload until API keys exist (issue 12): these routes then need the admin scope.
         var repository = app.MapGroup($"{ErrorFamilies.KServePrefix}/repository").WithTags("KServe v2 repository").WithErrorFamily(ErrorFamily.KServe);
         repository.MapPost("/index", Index)
             .WithName("KServeRepositoryIndex")
@@ -32,7 +36,7 @@ public static class KServeRepositoryEndpoints
             .WithName("KServeRepositoryUnload")
             .WithSummary("Unload a model: new requests are refused at once, in-flight ones finish. It stays unloaded until a load or a change to its folder.")
             .ProducesErrors();
-        return app;
+        return repository;
     }
 
     private static async Task<Ok<IReadOnlyList<KServeRepositoryIndexEntry>>> Index(HttpRequest http, ModelRepository repository)
