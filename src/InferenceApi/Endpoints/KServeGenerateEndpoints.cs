@@ -43,7 +43,7 @@ public static class KServeGenerateEndpoints
         {
             v2.MapPost(route, GenerateStreamAsync)
                 .WithName(name)
-                .WithSummary("Generate text as server-sent events: one data event per token (text_output is its text; details.token with details: true), then with details: true a last event with details.finish_reason.")
+                .WithSummary("Generate text as server-sent events: one data event per token (text_output is its text; token with its id, text and logprob with details: true), then with details: true a last event with details.finish_reason and details.token.")
                 .Accepts<KServeGenerateRequest>("application/json")
                 .WithRequestExample(example)
                 .ProducesErrors();
@@ -100,7 +100,7 @@ public static class KServeGenerateEndpoints
             if (step.Token is { } token)
             {
                 last = Token(token);
-                yield return new SseItem<object>(new KServeGenerateResponse(token.Text, model.Name, Version(model.Version), details ? new(null, null, last) : null));
+                yield return new SseItem<object>(new KServeGenerateResponse(token.Text, model.Name, Version(model.Version), null, details ? last : null));
             }
             else if (step.Error is { } error)
             {

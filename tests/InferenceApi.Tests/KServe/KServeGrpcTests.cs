@@ -167,7 +167,7 @@ public sealed class KServeGrpcTests(TensorServer server)
     [Fact]
     public async Task RestPort_PlainHttp11Client_IsUnaffectedByTheGrpcPort()
     {
-        using var client = new HttpClient { DefaultRequestVersion = System.Net.HttpVersion.Version11 };
+        using var client = new HttpClient(new ProtocolCheckingHandler { InnerHandler = new SocketsHttpHandler() }) { DefaultRequestVersion = System.Net.HttpVersion.Version11 };
 
         using var response = await client.GetAsync(new Uri(server.Client.BaseAddress!, "/v2/health/live"));
 

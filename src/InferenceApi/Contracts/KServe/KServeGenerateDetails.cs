@@ -2,7 +2,7 @@ namespace InferenceApi.Contracts.KServe;
 
 /// <summary>
 /// The generate extension's details. A whole answer has <see cref="FinishReason"/> and <see cref="Logprobs"/>; a stream's
-/// token event has <see cref="Token"/>, and its last event the finish reason with the last token.
+/// last event has the finish reason with the last token (its token events carry their token outside the details).
 /// </summary>
 /// <param name="FinishReason"><c>length</c>, <c>eos_token</c> or <c>stop_sequence</c>.</param>
 /// <param name="Logprobs">Every generated token, in order.</param>
