@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using InferenceApi.Onnx.Proto;
+using InferenceApi.Trainer.Export;
 using DataType = InferenceApi.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace InferenceApi.Tests.KServe;
@@ -30,35 +31,37 @@ internal static class TensorModels
     public static void WriteConvNet(string folder)
     {
         var random = new Random(17);
-        var graph = new GraphProto { Name = "convnet" };
-        graph.Input.Add(Tensor("frames", DataType.Float, "N", Channels, Side, Side));
-        graph.Input.Add(Tensor("offset", DataType.Int32, "N", Classes));
-        graph.Input.Add(Tensor("keep", DataType.Bool, "N", Classes));
-        graph.Output.Add(Tensor("scores", DataType.Float, "N", Classes));
-        graph.Output.Add(Tensor("label", DataType.Int64, "N"));
-        graph.Initializer.Add(Floats("weight", [.. Enumerable.Range(0, Classes * Channels * 9).Select(_ => (float)(random.NextDouble() - 0.5))], Classes, Channels, 3, 3));
-        graph.Initializer.Add(Floats("bias", [.. Enumerable.Range(0, Classes).Select(_ => (float)(random.NextDouble() - 0.5))], Classes));
-        graph.Node.Add(Node("Conv", ["frames", "weight", "bias"], "conv", Ints("pads", 1, 1, 1, 1), Ints("kernel_shape", 3, 3)));
-        graph.Node.Add(Node("Relu", ["conv"], "relu"));
-        graph.Node.Add(Node("GlobalAveragePool", ["relu"], "pooled"));
-        graph.Node.Add(Node("Flatten", ["pooled"], "features", Int("axis", 1)));
-        graph.Node.Add(Node("Cast", ["offset"], "offset_f", Int("to", (long)DataType.Float)));
-        graph.Node.Add(Node("Add", ["features", "offset_f"], "shifted"));
-        graph.Node.Add(Node("Cast", ["keep"], "keep_f", Int("to", (long)DataType.Float)));
-        graph.Node.Add(Node("Mul", ["shifted", "keep_f"], "scores"));
-        graph.Node.Add(Node("ArgMax", ["scores"], "label", Int("axis", 1), Int("keepdims", 0)));
+        var builder = new OnnxGraphBuilder();
+        var graph = builder.Graph;
+        graph.Input.Add(OnnxGraphBuilder.Tensor(DataType.Float, "frames", "N", Channels, Side, Side));
+        graph.Input.Add(OnnxGraphBuilder.Tensor(DataType.Int32, "offset", "N", Classes));
+        graph.Input.Add(OnnxGraphBuilder.Tensor(DataType.Bool, "keep", "N", Classes));
+        graph.Output.Add(OnnxGraphBuilder.Tensor(DataType.Float, "scores", "N", Classes));
+        graph.Output.Add(OnnxGraphBuilder.Tensor(DataType.Int64, "label", "N"));
+        var weight = builder.Initializer("weight", [.. Enumerable.Range(0, Classes * Channels * 9).Select(_ => (float)(random.NextDouble() - 0.5))], Classes, Channels, 3, 3);
+        var bias = builder.Initializer("bias", [.. Enumerable.Range(0, Classes).Select(_ => (float)(random.NextDouble() - 0.5))], Classes);
+        builder.NodeNamed("Conv", "conv", ["frames", weight, bias], OnnxGraphBuilder.Ints("pads", 1, 1, 1, 1), OnnxGraphBuilder.Ints("kernel_shape", 3, 3));
+        builder.NodeNamed("Relu", "relu", ["conv"]);
+        builder.NodeNamed("GlobalAveragePool", "pooled", ["relu"]);
+        builder.NodeNamed("Flatten", "features", ["pooled"], OnnxGraphBuilder.Int("axis", 1));
+        builder.NodeNamed("Cast", "offset_f", ["offset"], OnnxGraphBuilder.Int("to", (long)DataType.Float));
+        builder.NodeNamed("Add", "shifted", ["features", "offset_f"]);
+        builder.NodeNamed("Cast", "keep_f", ["keep"], OnnxGraphBuilder.Int("to", (long)DataType.Float));
+        builder.NodeNamed("Mul", "scores", ["shifted", "keep_f"]);
+        builder.NodeNamed("ArgMax", "label", ["scores"], OnnxGraphBuilder.Int("axis", 1), OnnxGraphBuilder.Int("keepdims", 0));
         Write(folder, graph);
     }
 
     /// <summary>One Identity per protocol datatype: input <c>in_{datatype}</c> [N, 3] to output <c>out_{datatype}</c>.</summary>
     public static void WriteIdentity(string folder)
     {
-        var graph = new GraphProto { Name = "identity" };
+        var builder = new OnnxGraphBuilder();
+        var graph = builder.Graph;
         foreach (var (datatype, onnx) in Datatypes)
         {
-            graph.Input.Add(Tensor($"in_{datatype}", onnx, "N", 3));
-            graph.Output.Add(Tensor($"out_{datatype}", onnx, "N", 3));
-            graph.Node.Add(Node("Identity", [$"in_{datatype}"], $"out_{datatype}"));
+            graph.Input.Add(OnnxGraphBuilder.Tensor(onnx, $"in_{datatype}", "N", 3));
+            graph.Output.Add(OnnxGraphBuilder.Tensor(onnx, $"out_{datatype}", "N", 3));
+            builder.NodeNamed("Identity", $"out_{datatype}", [$"in_{datatype}"]);
         }
 
         Write(folder, graph);
@@ -71,41 +74,4 @@ internal static class TensorModels
         Directory.CreateDirectory(folder);
         File.WriteAllBytes(Path.Combine(folder, "model.onnx"), model.ToByteArray());
     }
-
-    private static ValueInfoProto Tensor(string name, DataType type, params object[] dims)
-    {
-        var shape = new TensorShapeProto();
-        foreach (var dim in dims)
-        {
-            shape.Dim.Add(dim is string symbol ? new TensorShapeProto.Types.Dimension { DimParam = symbol } : new TensorShapeProto.Types.Dimension { DimValue = (int)dim });
-        }
-
-        return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape } } };
-    }
-
-    private static TensorProto Floats(string name, float[] values, params long[] dims)
-    {
-        var tensor = new TensorProto { Name = name, DataType = (int)DataType.Float };
-        tensor.Dims.AddRange(dims);
-        tensor.FloatData.AddRange(values);
-        return tensor;
-    }
-
-    private static NodeProto Node(string op, string[] inputs, string output, params AttributeProto[] attributes)
-    {
-        var node = new NodeProto { OpType = op, Name = output };
-        node.Input.AddRange(inputs);
-        node.Output.Add(output);
-        node.Attribute.AddRange(attributes);
-        return node;
-    }
-
-    private static AttributeProto Ints(string name, params long[] values)
-    {
-        var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
-        attribute.Ints.AddRange(values);
-        return attribute;
-    }
-
-    private static AttributeProto Int(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
 }
