@@ -23,6 +23,10 @@ public static class GrpcServerExtensions
             grpc.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, api.Value.MaxTensorRequestBytes);
             grpc.MaxSendMessageSize = null;
             grpc.EnableDetailedErrors = false;
+
+            // Without this, gRPC maps a catch-all POST /{service}/{method} for unknown services, which outranks REST's
+            // own 405 and 415 answers on two-segment paths (POST /v1/classify with a wrong media type became a 404).
+            grpc.IgnoreUnknownServices = true;
         });
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
