@@ -326,7 +326,7 @@ public sealed class VersionPolicyTests
     public void PlanLoad_LoadedAndUnchanged_LoadsTheWantedVersionsAgainAtOnce()
     {
         var plan = new VersionPolicy(versionsToServe: 2).PlanLoad(
-            "a", [Folder("a", 1, "f1"), Folder("a", 2, "f2"), Folder("a", 3, "f3"), Folder("b", 1)], [Copy("a", 3, 1, ModelStatus.Ready, "f3")], NothingPending);
+            "a", [Folder("a", 1, "f1"), Folder("a", 2, "f2"), Folder("a", 3, "f3"), Folder("b", 1)], [Copy("a", 3, 1, ModelStatus.Ready, "f3")], NothingSeen);
 
         Assert.Equal([("a", 3L), ("a", 2L)], plan.Load.Select(d => (d.Name, d.Version)));
         Assert.Empty(plan.Retire);
@@ -337,7 +337,7 @@ public sealed class VersionPolicyTests
     {
         State[] loaded = [Copy("a", 1, 1, ModelStatus.Ready), Copy("a", 2, 2, ModelStatus.Ready), Copy("b", 1, 3, ModelStatus.Ready)];
 
-        var plan = Latest.PlanLoad("a", [Folder("a", 2), Folder("b", 7)], loaded, NothingPending);
+        var plan = Latest.PlanLoad("a", [Folder("a", 2), Folder("b", 7)], loaded, NothingSeen);
 
         var (retired, reason) = Assert.Single(plan.Retire);
         Assert.Equal(("a", 1L), (retired.Name, retired.Version));
@@ -347,13 +347,13 @@ public sealed class VersionPolicyTests
     }
 
     [Fact]
-    public void PlanLoad_PendingFingerprints_DropsOnlyThoseOfTheLoadedModel()
+    public void PlanLoad_WhatTheLastScanSaw_IsKept()
     {
-        var pending = new Dictionary<(string Name, long Version), string> { [("a", 1)] = "f1", [("b", 1)] = "g1" };
+        var seen = new Dictionary<(string Name, long Version), string> { [("a", 1)] = "f1", [("b", 1)] = "g1" };
 
-        var plan = Latest.PlanLoad("a", [Folder("a", 1, "f1"), Folder("b", 1, "g1")], Array.Empty<State>(), pending);
+        var plan = Latest.PlanLoad("a", [Folder("a", 1, "f1"), Folder("b", 1, "g1")], Array.Empty<State>(), seen);
 
-        Assert.Equal([("b", 1L)], plan.Pending.Keys.Select(k => (k.Name, k.Version)));
+        Assert.Equal(seen, plan.Seen);
     }
 
     [Fact]
