@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using InferenceApi.Bench;
 
-// Usage: dotnet run -c Release --project loadtests/InferenceApi.Bench -- [seconds per phase] [classify|image|access|generate|int8]
+// Usage: dotnet run -c Release --project loadtests/InferenceApi.Bench -- [seconds per phase] [classify|image|access|generate|int8|tensor]
 // For each scenario, starts the real server (a child process on loopback) twice, batching on and off, with the
 // cache off, and measures the idle latency of one request and the throughput of N concurrent clients.
 var repositoryRoot = FindRepositoryRoot();
@@ -39,6 +39,12 @@ Scenario[] scenarios =
 ];
 
 Console.WriteLine($"{Environment.ProcessorCount} cores; {seconds} s per phase; cache off; server {serverDll}");
+if (only == "tensor")
+{
+    // KServe v2 JSON vs binary tensors on one [32, 3, 224, 224] FP32 input (BinaryTensorBenchmark).
+    Console.WriteLine($"RATIOS {await BinaryTensorBenchmark.RunAsync(serverDll, (int)Math.Max(5, seconds))}");
+    return;
+}
 
 var ratios = new List<string>();
 foreach (var scenario in scenarios.Where(s => only is null || s.Name == only))

@@ -19,6 +19,12 @@ public sealed class OnnxBackend(OnnxSessionFactory sessions) : IInferenceBackend
         return new OnnxImageSession(session, placement);
     }
 
+    public ITensorSession OpenTensorSession(string modelFile, SessionSettings settings)
+    {
+        var (session, placement) = sessions.Open(modelFile, settings);
+        return new OnnxTensorSession(session, placement);
+    }
+
     public IDecoderSession OpenDecoder(string modelFile, SessionSettings settings)
     {
         var shape = Core.Generation.DecoderSignature.Read(ReadSignature(modelFile));

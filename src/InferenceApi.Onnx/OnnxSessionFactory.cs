@@ -1,7 +1,6 @@
 using InferenceApi.Core.Backends;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace InferenceApi.Onnx;
 
@@ -122,16 +121,7 @@ public sealed partial class OnnxSessionFactory(ILogger<OnnxSessionFactory> logge
             return new TensorSpec(name, TensorElement.Other, []);
         }
 
-        var element = metadata.ElementDataType switch
-        {
-            TensorElementType.Float => TensorElement.Float32,
-            TensorElementType.Float16 => TensorElement.Float16,
-            TensorElementType.Int64 => TensorElement.Int64,
-            TensorElementType.Int32 => TensorElement.Int32,
-            TensorElementType.Bool => TensorElement.Bool,
-            TensorElementType.String => TensorElement.String,
-            _ => TensorElement.Other,
-        };
+        var element = OrtElements.ToCore(metadata.ElementDataType);
         return new TensorSpec(name, element, metadata.Dimensions.Select(d => (long)d).ToArray());
     }
 }

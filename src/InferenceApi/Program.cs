@@ -15,6 +15,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddInferenceObservability();
 builder.AddInferenceTracing();
+builder.AddKServeGrpc();
 builder.Services.AddInferenceServer(builder.Configuration);
 builder.Services.AddAccessControl();
 builder.Services.AddInferenceApiDocs();
@@ -48,6 +49,11 @@ api.MapGenerationEndpoints();
 api.MapTokenizationEndpoints();
 api.MapModelsEndpoints();
 api.MapKServeV2Endpoints();
+api.MapKServeGenerateEndpoints();
+
+// Model control (load, unload) needs the admin scope; gRPC calls pass the same access middleware as REST.
+api.MapKServeRepositoryEndpoints().RequireApiScope(ApiScopes.Admin);
+app.MapKServeGrpc();
 app.MapHealthChecks("/health/live", new() { Predicate = _ => false, ResponseWriter = HealthChecks.UI.Client.UIResponseWriter.WriteHealthCheckUIResponse });
 app.MapGet("/health/ready", ReadinessEndpoint.WriteAsync).WithTags("Operations").WithSummary("Readiness: per-model and Redis entries in the HealthChecks UI format.");
 if (app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value.Exposure != MetricsExposure.Off)

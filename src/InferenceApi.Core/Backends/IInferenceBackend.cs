@@ -17,4 +17,8 @@ public interface IInferenceBackend
 
     /// <summary>Opens a session for a GPT-style decoder with past key/values. Throws <see cref="BackendException"/> on failure.</summary>
     IDecoderSession OpenDecoder(string modelFile, SessionSettings settings);
+
+    /// <summary>Opens a session for any graph, run on raw tensors (the tensor task). Throws <see cref="BackendException"/> on failure.</summary>
+    ITensorSession OpenTensorSession(string modelFile, SessionSettings settings) =>
+        throw new BackendException($"this backend cannot run {Path.GetFileName(modelFile)} as raw tensors");
 }

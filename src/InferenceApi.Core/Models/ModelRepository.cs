@@ -10,9 +10,10 @@ namespace InferenceApi.Core.Models;
 /// changed versions in the background; a loaded version starts serving once warmed up, and the one it
 /// replaces retires only after its in-flight requests finish. A model that fails to load is listed with
 /// its reason and never affects the others. Which versions load, serve and retire, and what readiness says,
-/// is <see cref="VersionPolicy"/>'s to decide; this class holds the state, the locks and the loads.
+/// is <see cref="VersionPolicy"/>'s to decide; this class holds the state, the locks and the loads. The
+/// repository API's load, unload and index are in <c>ModelRepository.Control.cs</c>.
 /// </summary>
-public sealed class ModelRepository : IAsyncDisposable
+public sealed partial class ModelRepository : IAsyncDisposable
 {
     private readonly ModelRepositoryOptions _options;
     private readonly VersionPolicy _policy;
@@ -27,6 +28,7 @@ public sealed class ModelRepository : IAsyncDisposable
     private IReadOnlyList<DiscoveredVersion> _discovered = [];
     private readonly List<Task> _background = [];
     private readonly CancellationTokenSource _shutdown = new();
+    private readonly UnloadedModels _unloaded = new();
     private long _generation;
     private bool _draining;
 
@@ -73,13 +75,14 @@ public sealed class ModelRepository : IAsyncDisposable
         {
             var initial = !InitialLoadComplete;
             var skipped = new List<string>();
-            var discovered = ModelFolderScanner.Scan(RootPath, skipped);
+            var onDisk = ModelFolderScanner.Scan(RootPath, skipped);
             foreach (var name in skipped)
             {
                 _logger.LogWarning("Skipping model folder {Folder}: {Rule}", name, ModelName.Rule);
             }
 
             var loads = new List<Task>();
+            IReadOnlyList<DiscoveredVersion> discovered;
             lock (_state)
             {
                 if (_draining)
@@ -87,23 +90,11 @@ public sealed class ModelRepository : IAsyncDisposable
                     return;
                 }
 
+                discovered = _unloaded.Filter(onDisk);
                 var plan = _policy.PlanScan(discovered, _versions, _seenFingerprints, initial);
-                _seenFingerprints = plan.Seen;
                 _discovered = discovered;
-                foreach (var (stale, reason) in plan.Retire)
-                {
-                    Retire(stale, reason);
-                }
-
-                foreach (var found in plan.Load)
-                {
-                    var version = new ModelVersion(found, ++_generation);
-                    _versions.Add(version);
-                    loads.Add(Task.Run(() => LoadAsync(version), CancellationToken.None));
-                }
-
                 _background.RemoveAll(t => t.IsCompleted);
-                _background.AddRange(loads);
+                loads.AddRange(Apply(plan).Select(l => l.Load));
             }
 
             if (initial)
@@ -252,6 +243,27 @@ public sealed class ModelRepository : IAsyncDisposable
             received: served.ToName());
     }
 
+    /// <summary>Acts on a plan, under the state lock: retires what it says, and starts loading a new version per folder to load.</summary>
+    private List<(ModelVersion Version, Task Load)> Apply(ScanPlan<ModelVersion> plan)
+    {
+        _seenFingerprints = plan.Seen;
+        foreach (var (stale, reason) in plan.Retire)
+        {
+            Retire(stale, reason);
+        }
+
+        var started = new List<(ModelVersion, Task)>();
+        foreach (var found in plan.Load)
+        {
+            var version = new ModelVersion(found, ++_generation);
+            _versions.Add(version);
+            started.Add((version, Task.Run(() => LoadAsync(version), CancellationToken.None)));
+        }
+
+        _background.AddRange(started.Select(s => s.Item2));
+        return started;
+    }
+
     private async Task LoadAsync(ModelVersion version)
     {
         var source = version.Source;
@@ -327,8 +339,7 @@ public sealed class ModelRepository : IAsyncDisposable
         var config = HfModelConfig.Load(System.IO.Path.Combine(source.Directory, "config.json"));
         var (named, settings) = InferenceJson.Load(System.IO.Path.Combine(source.Directory, InferenceJson.FileName), _options.Defaults);
         var signature = _backend.ReadSignature(modelFile);
-        var task = named ?? ModelTaskDetector.Detect(config, signature)
-            ?? throw new ModelFolderException($"cannot tell the model's task from config.json or its inputs ({string.Join(", ", signature.Inputs)}); set \"task\" in inference.json");
+        var task = named ?? ModelTaskDetector.Detect(config, signature);
         var loader = _loaders.FirstOrDefault(l => l.Handles(task))
             ?? throw new ModelFolderException($"this server does not serve {task.ToName()} models yet");
         return await loader.LoadAsync(new ModelLoadContext(source, config, settings, task, signature, modelFile), cancellationToken).ConfigureAwait(false);

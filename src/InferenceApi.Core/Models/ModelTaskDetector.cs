@@ -4,11 +4,12 @@ namespace InferenceApi.Core.Models;
 
 /// <summary>
 /// Works out a model's task when <c>inference.json</c> does not name it, the way optimum exports can be
-/// recognised: the architecture in <c>config.json</c> first, then the graph's inputs and outputs.
+/// recognised: the architecture in <c>config.json</c> first, then the graph's inputs and outputs. A graph that is none
+/// of these is served as raw tensors (<see cref="ModelTask.Tensor"/>), as Triton serves any <c>model.onnx</c>.
 /// </summary>
 public static class ModelTaskDetector
 {
-    public static ModelTask? Detect(HfModelConfig config, ModelSignature signature)
+    public static ModelTask Detect(HfModelConfig config, ModelSignature signature)
     {
         foreach (var architecture in config.Architectures)
         {
@@ -56,6 +57,6 @@ public static class ModelTaskDetector
             }
         }
 
-        return null;
+        return ModelTask.Tensor;
     }
 }

@@ -11,6 +11,7 @@ public static class ModelTaskNames
         ["embeddings"] = ModelTask.FeatureExtraction,
         ["text-generation"] = ModelTask.TextGeneration,
         ["image-classification"] = ModelTask.ImageClassification,
+        ["tensor"] = ModelTask.Tensor,
     };
 
     public static string ToName(this ModelTask task) => task switch
@@ -19,6 +20,7 @@ public static class ModelTaskNames
         ModelTask.FeatureExtraction => "feature-extraction",
         ModelTask.TextGeneration => "text-generation",
         ModelTask.ImageClassification => "image-classification",
+        ModelTask.Tensor => "tensor",
         _ => throw new ArgumentOutOfRangeException(nameof(task), task, null),
     };
 

@@ -8,6 +8,7 @@ public sealed class ModelVersion : IVersionState
 {
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _leases;
     private bool _retiring;
 
@@ -36,6 +37,9 @@ public sealed class ModelVersion : IVersionState
 
     public DateTimeOffset? ReadySince { get; private set; }
 
+    /// <summary>Completes once loading ended: ready, refused, or retired before it was ready.</summary>
+    public Task Settled => _settled.Task;
+
     /// <summary>False when the version was retired while it loaded; the caller then disposes the runtime.</summary>
     internal bool MarkReady(IModelRuntime runtime, DateTimeOffset now)
     {
@@ -43,12 +47,14 @@ public sealed class ModelVersion : IVersionState
         {
             if (_retiring)
             {
+                _settled.TrySetResult();
                 return false;
             }
 
             Runtime = runtime;
             ReadySince = now;
             Status = ModelStatus.Ready;
+            _settled.TrySetResult();
             return true;
         }
     }
@@ -57,6 +63,7 @@ public sealed class ModelVersion : IVersionState
     {
         Reason = reason;
         Status = ModelStatus.Failed;
+        _settled.TrySetResult();
     }
 
     /// <summary>Takes a lease; false once the version is retiring (the caller picks the current version again).</summary>
@@ -97,6 +104,7 @@ public sealed class ModelVersion : IVersionState
             }
 
             _retiring = true;
+            _settled.TrySetResult();
             Reason = reason;
             if (Status == ModelStatus.Ready)
             {

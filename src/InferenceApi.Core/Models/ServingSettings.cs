@@ -12,8 +12,12 @@ namespace InferenceApi.Core.Models;
 /// </summary>
 public sealed record ServingSettings
 {
-    /// <summary>Most requests in one batch. Default 32. Larger batches raise throughput and the latency of each batch.</summary>
-    [Range(1, 1024)]
+    /// <summary>
+    /// Most requests in one batch. Default 32. Larger batches raise throughput and the latency of each batch. 0 is
+    /// Triton's <c>max_batch_size: 0</c>: no batching, each request runs alone (as 1 does), and a tensor model takes the
+    /// shapes it is sent instead of stacking rows along dim 0.
+    /// </summary>
+    [Range(0, 1024)]
     public int MaxBatchSize { get; set; } = 32;
 
     /// <summary>Most padded tokens in one batch (size × longest). Default 16384. Bounds memory and step time; must cover the longest input.</summary>
@@ -72,7 +76,11 @@ public sealed record ServingSettings
     [JsonIgnore]
     public TimeSpan RequestTimeout => TimeSpan.FromMilliseconds(RequestTimeoutMs);
 
-    public BatchLimits ToBatchLimits() => new(MaxBatchSize, MaxBatchTokens, MaxQueueDelay, QueueCapacity, Instances);
+    /// <summary>Requests the scheduler puts in one run: <see cref="MaxBatchSize"/>, where 0 (no batching) runs them one at a time.</summary>
+    [JsonIgnore]
+    public int RequestsPerBatch => Math.Max(1, MaxBatchSize);
+
+    public BatchLimits ToBatchLimits() => new(RequestsPerBatch, MaxBatchTokens, MaxQueueDelay, QueueCapacity, Instances);
 
     public SessionSettings ToSessionSettings() => new(ExecutionProvider, IntraOpThreads, InterOpThreads, CudaDeviceId);
 }

@@ -8,7 +8,7 @@ namespace InferenceApi.Core.Models;
 /// <summary>
 /// Checks a settings object against its validation attributes, members marked <see cref="ValidateObjectMembersAttribute"/>
 /// included, and words each failure with the name the operator writes and the value received:
-/// "The field Models:Defaults:MaxBatchSize must be between 1 and 1024. Given: 0." The attributes stay the one
+/// "The field Models:Defaults:MaxBatchSize must be between 0 and 1024. Given: -1." The attributes stay the one
 /// declaration of each limit, whether the value came from configuration or from a model's inference.json.
 /// </summary>
 public static class SettingsCheck

@@ -16,7 +16,9 @@ namespace InferenceApi.Core.Models;
 /// serving version never leaves a gap (no standby is kept loaded: memory holds two copies only during the swap, as
 /// during a publish). The server is ready once the first scan has loaded and while it is not draining; a version
 /// that loads or was refused is Degraded, never unready, because every replica watching the same folder sees the
-/// same publish at the same moment: taking them out of rotation for it would take the whole service down.
+/// same publish at the same moment: taking them out of rotation for it would take the whole service down. The
+/// repository API's load reloads a model's wanted versions at once (<see cref="PlanLoad"/>) and its unload retires
+/// every version (<see cref="PlanUnload"/>).
 /// </remarks>
 public sealed class VersionPolicy(int versionsToServe)
 {
@@ -93,6 +95,28 @@ public sealed class VersionPolicy(int versionsToServe)
 
         return retire;
     }
+
+    /// <summary>
+    /// What a load through the repository API does to <paramref name="name"/>, whose folders are <paramref name="onDisk"/>:
+    /// every wanted version loads again now, as Triton's load does (the caller says the folder is complete, so no
+    /// two-scan wait; the new copy serves once warm and <see cref="OnReady"/> retires the old one), versions whose folder
+    /// is gone retire by <see cref="RetireRemoved"/>'s rule, and what the last scan saw is kept.
+    /// </summary>
+    public ScanPlan<T> PlanLoad<T>(
+        string name,
+        IReadOnlyList<DiscoveredVersion> onDisk,
+        IReadOnlyList<T> versions,
+        IReadOnlyDictionary<(string Name, long Version), string> seen)
+        where T : IVersionState
+    {
+        var folders = onDisk.Where(d => d.Name == name).ToList();
+        return new ScanPlan<T>(Wanted(folders), RetireRemoved(folders, versions.Where(v => v.Name == name).ToList()), seen);
+    }
+
+    /// <summary>An unload through the repository API: every version of <paramref name="name"/> not already retiring.</summary>
+    public IReadOnlyList<(T Version, string Reason)> PlanUnload<T>(string name, IReadOnlyList<T> versions)
+        where T : IVersionState =>
+        versions.Where(v => v.Name == name && v.Status != ModelStatus.Retiring).Select(v => (v, "unloaded through the repository API")).ToList();
 
     /// <summary>What retires now that <paramref name="ready"/> (one of <paramref name="versions"/>) serves.</summary>
     public IReadOnlyList<(T Version, string Reason)> OnReady<T>(T ready, IReadOnlyList<T> versions)

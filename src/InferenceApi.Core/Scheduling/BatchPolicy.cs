@@ -7,7 +7,8 @@ namespace InferenceApi.Core.Scheduling;
 /// <remarks>
 /// The oldest live request always anchors the batch, so nobody starves. The rest are picked by how
 /// close their length is to the anchor's (ties by arrival), which keeps padding low, while the batch
-/// stays within both the size limit and the padded-token budget. A batch runs at once when it is full
+/// stays within both the size limit and the padded-token budget; only requests with the anchor's
+/// <see cref="IBatchCandidate.BatchKey"/> join it. A batch runs at once when it is full
 /// or when some waiting request could not fit; otherwise it waits for company until the anchor has
 /// waited <see cref="BatchLimits.MaxQueueDelay"/>.
 /// </remarks>
@@ -58,6 +59,7 @@ public sealed class BatchPolicy(BatchLimits limits)
     {
         var anchorIndex = live[0];
         var anchorTokens = pending[anchorIndex].Tokens;
+        var anchorKey = pending[anchorIndex].BatchKey;
         var batch = new List<int>(Math.Min(live.Count, Limits.MaxBatchSize)) { anchorIndex };
         var longest = anchorTokens;
 
@@ -70,6 +72,12 @@ public sealed class BatchPolicy(BatchLimits limits)
             {
                 someoneLeftOut = true;
                 break;
+            }
+
+            if (pending[index].BatchKey != anchorKey)
+            {
+                someoneLeftOut = true;
+                continue;
             }
 
             var candidateLongest = Math.Max(longest, pending[index].Tokens);

@@ -102,13 +102,18 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
     /// failure (queue full, deadline, cancellation, backend) is the answer.
     /// </summary>
     /// <param name="cost">An input's length for the token budget (1 for inputs of fixed size).</param>
+    /// <param name="batchKey">Inputs with different keys never share a batch (<see cref="IBatchCandidate.BatchKey"/>); none by default.</param>
     public async Task<Result<Timed<TOutput>[]>> RunAsync(
-        IReadOnlyList<TInput> inputs, Func<TInput, int> cost, DateTimeOffset deadline, CancellationToken cancellationToken)
+        IReadOnlyList<TInput> inputs,
+        Func<TInput, int> cost,
+        DateTimeOffset deadline,
+        CancellationToken cancellationToken,
+        Func<TInput, string?>? batchKey = null)
     {
         var items = new WorkItem<TInput, TOutput>[inputs.Count];
         for (var i = 0; i < items.Length; i++)
         {
-            items[i] = new WorkItem<TInput, TOutput>(inputs[i], cost(inputs[i]), deadline, cancellationToken);
+            items[i] = new WorkItem<TInput, TOutput>(inputs[i], cost(inputs[i]), deadline, cancellationToken, batchKey?.Invoke(inputs[i]));
         }
 
         if (TryEnqueue(items) is { } rejected)

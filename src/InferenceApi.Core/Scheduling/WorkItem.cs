@@ -10,10 +10,11 @@ public sealed class WorkItem<TInput, TOutput> : IBatchCandidate
     private readonly TaskCompletionSource<Result<Timed<TOutput>>> _reply =
         new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public WorkItem(TInput input, int tokens, DateTimeOffset deadline, CancellationToken cancellation)
+    public WorkItem(TInput input, int tokens, DateTimeOffset deadline, CancellationToken cancellation, string? batchKey = null)
     {
         Input = input;
         Tokens = tokens;
+        BatchKey = batchKey;
         Deadline = deadline;
         Cancellation = cancellation;
         TraceContext = InferenceTracing.CurrentContext;
@@ -22,6 +23,8 @@ public sealed class WorkItem<TInput, TOutput> : IBatchCandidate
     public TInput Input { get; }
 
     public int Tokens { get; }
+
+    public string? BatchKey { get; }
 
     public DateTimeOffset Deadline { get; }
 

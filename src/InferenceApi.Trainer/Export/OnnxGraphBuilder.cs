@@ -74,7 +74,8 @@ public sealed class OnnxGraphBuilder
     public static ValueInfoProto Int64Tensor(string name, params object[] dims) =>
         Tensor(TensorProto.Types.DataType.Int64, name, dims);
 
-    private static ValueInfoProto Tensor(TensorProto.Types.DataType type, string name, object[] dims)
+    /// <summary>A graph input or output of any element type; a string dimension is symbolic (dynamic).</summary>
+    public static ValueInfoProto Tensor(TensorProto.Types.DataType type, string name, params object[] dims)
     {
         var shape = new TensorShapeProto();
         foreach (var dim in dims)

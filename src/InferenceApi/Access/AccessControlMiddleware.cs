@@ -1,3 +1,4 @@
+using InferenceApi.Endpoints;
 using InferenceApi.Errors;
 using InferenceApi.Hosting;
 using Microsoft.Extensions.Options;
@@ -60,13 +61,18 @@ public sealed class AccessControlMiddleware(RequestDelegate next, AccessControl 
     private string? ScopeFor(HttpContext http)
     {
         var path = http.Request.Path;
-        if (path.StartsWithSegments("/v1") || (path.StartsWithSegments(ErrorFamilies.KServePrefix) && !path.StartsWithSegments("/v2/health")))
+        if (path.StartsWithSegments("/v1") || (path.StartsWithSegments(ErrorFamilies.KServePrefix) && !path.StartsWithSegments("/v2/health"))
+            || (path.StartsWithSegments(KServeGrpcService.PathPrefix) && !IsGrpcHealth(path)))
         {
             return http.GetEndpoint()?.Metadata.GetMetadata<ApiScopeMetadata>()?.Scope ?? ApiScopes.Infer;
         }
 
         return _adminMetrics && path.StartsWithSegments("/metrics") ? ApiScopes.Admin : null;
     }
+
+    /// <summary>gRPC's ServerLive and ServerReady are public, as <c>/v2/health/*</c> is over REST.</summary>
+    private static bool IsGrpcHealth(PathString path) =>
+        path.StartsWithSegments(KServeGrpcService.PathPrefix + "/ServerLive") || path.StartsWithSegments(KServeGrpcService.PathPrefix + "/ServerReady");
 
     /// <summary>The model a route names in its path (<c>/v1/models/{name}</c>, <c>/v2/models/{name}/…</c>).</summary>
     private static string? ModelInPath(HttpContext http) =>

@@ -1,9 +1,8 @@
 using System.Globalization;
-using System.Reflection;
 using System.Text.Json;
 using InferenceApi.Contracts.KServe;
 using InferenceApi.Core.Errors;
-using InferenceApi.Core.Models;
+using InferenceApi.Core.Backends;
 using InferenceApi.Errors;
 using InferenceApi.Hosting;
 using InferenceApi.Serving.KServe;
@@ -14,16 +13,20 @@ namespace InferenceApi.Endpoints;
 
 /// <summary>
 /// KServe v2 / Open Inference Protocol over REST, so Triton and KServe clients and tooling can talk to the server:
-/// server and model metadata, health, and JSON tensor inference. Errors are <c>{"error": "message"}</c> with the
-/// status from <see cref="ErrorTable"/>. Health answers follow the protocol: 200 for true, 400 with an empty body
-/// for false. What a model accepts and answers comes from its <see cref="IKServeModelAdapter"/>.
+/// server and model metadata, health, and tensor inference in JSON or with the binary tensor extension. Errors are
+/// <c>{"error": "message"}</c> with the status from <see cref="ErrorTable"/>. Health answers follow the protocol: 200
+/// for true, 400 with an empty body for false. The protocol's logic is <see cref="KServeService"/>'s, shared with the
+/// gRPC front end; what a model accepts and answers comes from its <see cref="IKServeModelAdapter"/>.
 /// </summary>
 public static class KServeV2Endpoints
 {
-    public const string ServerName = "inference-api";
-    public const string Platform = "onnxruntime_onnx";
+    /// <summary>The binary tensor extension's request parameter: every output as binary data, unless an output says otherwise.</summary>
+    public const string BinaryDataOutput = "binary_data_output";
 
-    private static readonly string ServerVersion = ReadServerVersion();
+    /// <summary>The binary tensor extension's output parameter: this output as binary data (true) or JSON (false).</summary>
+    public const string BinaryData = "binary_data";
+
+    private static readonly BodySizeLimit TensorBodyLimit = new(api => api.MaxTensorRequestBytes);
 
     /// <summary>The protocol's "false" is a 400 with no body: the status-code pages must not fill one in.</summary>
     private static readonly SkipStatusCodePagesAttribute EmptyFalse = new();
@@ -34,7 +37,7 @@ public static class KServeV2Endpoints
             .WithRouteExample("name", ExampleModels.Classifier).WithRouteExample("version", ExampleModels.ClassifierVersion);
         v2.MapGet("/", ServerMetadata)
             .WithName("KServeServerMetadata")
-            .WithSummary("Server metadata: name, version and protocol extensions (none).");
+            .WithSummary("Server metadata: name, version and protocol extensions (binary_tensor_data, model_repository, generate).");
         v2.MapGet("/health/live", Live)
             .WithName("KServeServerLive")
             .WithSummary("Liveness: 200 while the process serves requests.");
@@ -44,7 +47,7 @@ public static class KServeV2Endpoints
             .WithMetadata(EmptyFalse);
         v2.MapGet("/models/{name}", Metadata)
             .WithName("KServeModelMetadata")
-            .WithSummary("Model metadata for the serving version: inputs (input_ids/attention_mask INT64 or text BYTES) and outputs (logits FP32 raw, or embeddings FP32 mean-pooled, not normalised).")
+            .WithSummary("Model metadata for the serving version: inputs and outputs with datatypes and shapes (-1 where dynamic): the graph's own for tensor models; input_ids/attention_mask INT64 or text BYTES → logits or embeddings FP32 for text models; pixel_values FP32 or image BYTES → logits for image models.")
             .ProducesErrors();
         v2.MapGet("/models/{name}/versions/{version}", VersionMetadata)
             .WithName("KServeModelVersionMetadata")
@@ -62,15 +65,17 @@ public static class KServeV2Endpoints
             .ProducesErrors();
         v2.MapPost("/models/{name}/infer", InferAsync)
             .WithName("KServeInfer")
-            .WithSummary("Infer with JSON tensors on the serving version; rows are batched with every other request.")
-            .WithDescription("Text models take input_ids INT64 [batch, sequence] (with optional attention_mask, and token_type_ids of zeros) or text BYTES [batch] (parameter truncate). They answer logits FP32 [batch, labels] (raw, before softmax) or embeddings FP32 [batch, hidden] (masked mean pooling, not normalised). data may be flat or nested; answers are flat.")
-            .Accepts<KServeInferRequest>("application/json")
+            .WithSummary("Infer on the serving version, with JSON tensors or the binary tensor extension; rows are batched with every other request.")
+            .WithDescription("Tensor models take and answer their graph's own tensors (GET the model for names, datatypes and shapes). Binary tensor extension: send a JSON header of Inference-Header-Content-Length bytes, then each binary input's bytes (parameter binary_data_size), and ask binary outputs with binary_data: true on an output or binary_data_output: true on the request. Text models take input_ids INT64 [batch, sequence] (with optional attention_mask, and token_type_ids of zeros) or text BYTES [batch] (parameter truncate). They answer logits FP32 [batch, labels] (raw, before softmax) or embeddings FP32 [batch, hidden] (masked mean pooling, not normalised). data may be flat or nested; answers are flat.")
+            .Accepts<KServeInferRequest>("application/json", "application/octet-stream")
+            .WithMetadata(TensorBodyLimit)
             .WithRequestExample(TextExample)
             .ProducesErrors();
         v2.MapPost("/models/{name}/versions/{version}/infer", InferVersionAsync)
             .WithName("KServeInferVersion")
-            .WithSummary("Infer with JSON tensors on a pinned version.")
-            .Accepts<KServeInferRequest>("application/json")
+            .WithSummary("Infer on a pinned version (JSON or binary tensors).")
+            .Accepts<KServeInferRequest>("application/json", "application/octet-stream")
+            .WithMetadata(TensorBodyLimit)
             .WithRequestExample(IdsExample)
             .ProducesErrors();
         return app;
@@ -91,152 +96,93 @@ public static class KServeV2Endpoints
         ],
         null);
 
-    private static Ok<KServeServerMetadata> ServerMetadata() => TypedResults.Ok(new KServeServerMetadata(ServerName, ServerVersion, []));
+    private static Ok<KServeServerMetadata> ServerMetadata() => TypedResults.Ok(KServeService.ServerMetadata);
 
     private static Ok Live() => TypedResults.Ok();
 
-    private static Results<Ok, BadRequest> Ready(ModelRepository repository, IHostApplicationLifetime lifetime) =>
-        repository.Readiness(lifetime.ApplicationStopping.IsCancellationRequested).IsReady ? TypedResults.Ok() : TypedResults.BadRequest();
+    private static Results<Ok, BadRequest> Ready(KServeService kserve) => kserve.IsReady ? TypedResults.Ok() : TypedResults.BadRequest();
 
-    private static Results<Ok<KServeModelMetadata>, ErrorResult> Metadata(string name, ModelRepository repository, KServeAdapterRegistry adapters) =>
-        DescribeModel(name, null, repository, adapters);
+    private static Results<Ok<KServeModelMetadata>, ErrorResult> Metadata(string name, KServeService kserve) => Describe(kserve.Metadata(name, null));
 
-    private static Results<Ok<KServeModelMetadata>, ErrorResult> VersionMetadata(string name, string version, ModelRepository repository, KServeAdapterRegistry adapters) =>
-        DescribeModel(name, version, repository, adapters);
+    private static Results<Ok<KServeModelMetadata>, ErrorResult> VersionMetadata(string name, string version, KServeService kserve) =>
+        Describe(kserve.Metadata(name, version));
 
-    private static Results<Ok, BadRequest, ErrorResult> ModelReady(string name, ModelRepository repository) =>
-        IsReady(name, null, repository);
+    private static Results<Ok, BadRequest, ErrorResult> ModelReady(string name, KServeService kserve) => Readiness(kserve.IsModelReady(name, null));
 
-    private static Results<Ok, BadRequest, ErrorResult> VersionReady(string name, string version, ModelRepository repository) =>
-        IsReady(name, version, repository);
+    private static Results<Ok, BadRequest, ErrorResult> VersionReady(string name, string version, KServeService kserve) =>
+        Readiness(kserve.IsModelReady(name, version));
 
-    private static Task<Results<Ok<KServeInferResponse>, ErrorResult>> InferAsync(
-        string name,
-        KServeInferRequest request,
-        KServeRequestValidator validator,
-        ModelRepository repository,
-        KServeAdapterRegistry adapters,
-        HttpContext http,
-        CancellationToken cancellationToken) =>
-        RunAsync(name, null, request, validator, repository, adapters, http, cancellationToken);
+    private static Task<IResult> InferAsync(string name, KServeInferBody body, KServeRequestValidator validator, KServeService kserve, HttpContext http, CancellationToken cancellationToken) =>
+        RunAsync(name, null, body, validator, kserve, http, cancellationToken);
 
-    private static Task<Results<Ok<KServeInferResponse>, ErrorResult>> InferVersionAsync(
-        string name,
-        string version,
-        KServeInferRequest request,
-        KServeRequestValidator validator,
-        ModelRepository repository,
-        KServeAdapterRegistry adapters,
-        HttpContext http,
-        CancellationToken cancellationToken) =>
-        RunAsync(name, version, request, validator, repository, adapters, http, cancellationToken);
+    private static Task<IResult> InferVersionAsync(
+        string name, string version, KServeInferBody body, KServeRequestValidator validator, KServeService kserve, HttpContext http, CancellationToken cancellationToken) =>
+        RunAsync(name, version, body, validator, kserve, http, cancellationToken);
 
-    private static Results<Ok<KServeModelMetadata>, ErrorResult> DescribeModel(string name, string? version, ModelRepository repository, KServeAdapterRegistry adapters)
+    private static Results<Ok<KServeModelMetadata>, ErrorResult> Describe(Result<KServeModelMetadata> metadata) =>
+        metadata.IsSuccess ? TypedResults.Ok(metadata.Value) : new ErrorResult(metadata.Error);
+
+    private static Results<Ok, BadRequest, ErrorResult> Readiness(Result<bool> ready) =>
+        !ready.IsSuccess ? new ErrorResult(ready.Error) : ready.Value ? TypedResults.Ok() : TypedResults.BadRequest();
+
+    private static async Task<IResult> RunAsync(
+        string name, string? version, KServeInferBody body, KServeRequestValidator validator, KServeService kserve, HttpContext http, CancellationToken cancellationToken)
     {
-        var selector = KServeRequestValidator.Route(name, version);
-        if (!selector.IsSuccess)
+        if (body.Error is { } unreadable)
         {
-            return new ErrorResult(selector.Error);
+            return new ErrorResult(unreadable);
         }
 
-        var acquired = repository.Acquire<IModelRuntime>(selector.Value.Name, selector.Value.Version);
-        if (!acquired.IsSuccess)
-        {
-            return new ErrorResult(acquired.Error);
-        }
-
-        using var lease = acquired.Value;
-        var adapter = adapters.For(name, lease.Runtime);
-        if (!adapter.IsSuccess)
-        {
-            return new ErrorResult(adapter.Error);
-        }
-
-        var signature = adapter.Value.Describe(lease.Runtime.Description);
-        IReadOnlyList<long> versions = selector.Value.Version is { } pinned ? [pinned] : repository.Model(selector.Value.Name)?.ReadyVersions ?? [];
-        return TypedResults.Ok(new KServeModelMetadata(name, versions.Select(v => v.ToString(CultureInfo.InvariantCulture)).ToList(), Platform, signature.Inputs, signature.Outputs));
-    }
-
-    private static Results<Ok, BadRequest, ErrorResult> IsReady(string name, string? version, ModelRepository repository)
-    {
-        var selector = KServeRequestValidator.Route(name, version);
-        if (!selector.IsSuccess)
-        {
-            return new ErrorResult(selector.Error);
-        }
-
-        var serving = repository.IsServing(selector.Value.Name, selector.Value.Version);
-        return !serving.IsSuccess ? new ErrorResult(serving.Error)
-            : serving.Value ? TypedResults.Ok()
-            : TypedResults.BadRequest();
-    }
-
-    private static async Task<Results<Ok<KServeInferResponse>, ErrorResult>> RunAsync(
-        string name,
-        string? version,
-        KServeInferRequest request,
-        KServeRequestValidator validator,
-        ModelRepository repository,
-        KServeAdapterRegistry adapters,
-        HttpContext http,
-        CancellationToken cancellationToken)
-    {
-        var selector = KServeRequestValidator.Route(name, version);
-        if (!selector.IsSuccess)
-        {
-            return new ErrorResult(selector.Error);
-        }
-
-        var validated = validator.Validate(request);
+        var validated = validator.Validate(body.Request, body.Binary);
         if (!validated.IsSuccess)
         {
             return new ErrorResult(validated.Error);
         }
 
-        var acquired = repository.Acquire<IModelRuntime>(selector.Value.Name, selector.Value.Version);
-        if (!acquired.IsSuccess)
+        var answered = http.Report(await kserve.InferAsync(name, version, validated.Value, cancellationToken).ConfigureAwait(false));
+        if (!answered.IsSuccess)
         {
-            return new ErrorResult(acquired.Error);
+            return new ErrorResult(answered.Error);
         }
 
-        using var lease = acquired.Value;
-        http.Tag(lease.Model);
-        var adapter = adapters.For(name, lease.Runtime);
-        if (!adapter.IsSuccess)
+        var result = answered.Value;
+        var binary = BinaryOutputs(body.Request!);
+        var binaries = new List<TensorValue>();
+        var outputs = new List<KServeResponseOutput>(result.Outputs.Count);
+        foreach (var output in result.Outputs)
         {
-            return new ErrorResult(adapter.Error);
+            if (binary(output.Name))
+            {
+                binaries.Add(output.Value);
+                var size = new Dictionary<string, object> { [KServeRequestValidator.BinaryDataSize] = KServeTensorBinary.Size(output.Value) };
+                outputs.Add(new KServeResponseOutput(output.Name, output.Value.Shape, output.Datatype, size, null));
+            }
+            else
+            {
+                outputs.Add(new KServeResponseOutput(output.Name, output.Value.Shape, output.Datatype, null, output.Value));
+            }
         }
 
-        var offered = adapter.Value.Describe(lease.Runtime.Description).Outputs.Select(o => o.Name).ToList();
-        var requested = validated.Value.RequestedOutputs;
-        if (requested?.FirstOrDefault(o => !offered.Contains(o)) is { } unknown)
-        {
-            return new ErrorResult(InferenceError.Invalid(
-                $"outputs[{requested.ToList().IndexOf(unknown)}].name",
-                $"'{unknown}' is not an output of model '{name}'; it has {string.Join(", ", offered)}.",
-                limit: offered,
-                received: unknown));
-        }
-
-        var outputs = http.Report(await adapter.Value.InferAsync(lease, validated.Value, cancellationToken).ConfigureAwait(false));
-        if (!outputs.IsSuccess)
-        {
-            return new ErrorResult(outputs.Error);
-        }
-
-        var answered = requested is { Count: > 0 } ? outputs.Value.Where(o => requested.Contains(o.Name)).ToList() : outputs.Value;
-        return TypedResults.Ok(new KServeInferResponse(
-            lease.Model.Name,
-            lease.Model.Version.ToString(CultureInfo.InvariantCulture),
-            validated.Value.Id,
-            null,
-            answered));
+        var response = new KServeInferResponse(result.Model.Name, result.Model.Version.ToString(CultureInfo.InvariantCulture), result.Id, null, outputs);
+        return binaries.Count > 0 ? new KServeBinaryResult(response, binaries) : TypedResults.Ok(response);
     }
 
-    private static string ReadServerVersion()
+    /// <summary>
+    /// Which outputs go as binary data: those whose request output says <c>binary_data: true</c>, or, when it says
+    /// nothing, every output if the request's <c>binary_data_output</c> parameter is true (the binary tensor extension).
+    /// </summary>
+    private static Func<string, bool> BinaryOutputs(KServeInferRequest request)
     {
-        var assembly = typeof(KServeV2Endpoints).Assembly;
-        var informational = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
-        return informational?.Split('+')[0] ?? assembly.GetName().Version?.ToString() ?? "0.0.0";
+        var all = request.Parameters?.TryGetValue(BinaryDataOutput, out var flag) == true && flag.ValueKind == JsonValueKind.True;
+        var each = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var output in request.Outputs ?? [])
+        {
+            if (output?.Name is { } outputName && output.Parameters?.TryGetValue(BinaryData, out var own) == true && own.ValueKind is JsonValueKind.True or JsonValueKind.False)
+            {
+                each[outputName] = own.ValueKind == JsonValueKind.True;
+            }
+        }
+
+        return name => each.TryGetValue(name, out var own) ? own : all;
     }
 }

@@ -6,6 +6,7 @@ using InferenceApi.Core.Diagnostics;
 using InferenceApi.Core.Generation;
 using InferenceApi.Core.Inference;
 using InferenceApi.Core.Models;
+using InferenceApi.Core.Tensors;
 using InferenceApi.Errors;
 using InferenceApi.Serving;
 using InferenceApi.Serving.KServe;
@@ -38,6 +39,7 @@ public static class InferenceServerExtensions
         services.AddSingleton<IModelLoader, TextEncoderLoader>();
         services.AddSingleton<IModelLoader, ImageClassifierLoader>();
         services.AddSingleton<IModelLoader, TextGenerationLoader>();
+        services.AddSingleton<IModelLoader, TensorModelLoader>();
         services.AddSingleton<ModelRepository>();
         services.AddHostedService<ModelRepositoryService>();
         services.AddSingleton<RequestValidator>();
@@ -52,6 +54,8 @@ public static class InferenceServerExtensions
         services.AddSingleton<KServeAdapterRegistry>();
         services.AddSingleton<IKServeModelAdapter, TextEncoderKServeAdapter>();
         services.AddSingleton<IKServeModelAdapter, ImageClassifierKServeAdapter>();
+        services.AddSingleton<IKServeModelAdapter, TensorKServeAdapter>();
+        services.AddSingleton<KServeService>();
         services.AddResultCache(configuration);
         services.AddHealthChecks();
         // Every error body is written by ErrorResult in its route family's shape (the framework's own statuses through

@@ -58,8 +58,8 @@ public sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<Ap
     private static InferenceError TooLarge(long limit, long? length) => new(
         ErrorKind.PayloadTooLarge,
         length is { } declared
-            ? $"The request body has {declared} bytes; at most {limit} are allowed here (Api:MaxRequestBodyBytes, or Api:MaxImageRequestBytes for images)."
-            : $"The request body is larger than {limit} bytes (Api:MaxRequestBodyBytes, or Api:MaxImageRequestBytes for images).")
+            ? $"The request body has {declared} bytes; at most {limit} are allowed here (Api:MaxRequestBodyBytes; Api:MaxImageRequestBytes for images, Api:MaxTensorRequestBytes for KServe infer)."
+            : $"The request body is larger than {limit} bytes (Api:MaxRequestBodyBytes; Api:MaxImageRequestBytes for images, Api:MaxTensorRequestBytes for KServe infer).")
     {
         Limit = limit,
         Received = length,

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using InferenceApi.Core.Diagnostics;
+using InferenceApi.Endpoints;
+using InferenceApi.Errors;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -46,7 +48,8 @@ public sealed partial class RequestTelemetryMiddleware(RequestDelegate next, Inf
         var elapsed = clock.GetElapsedTime(started);
         var handled = context.Features.Get<IExceptionHandlerFeature>();
         var status = context.RequestAborted.IsCancellationRequested ? StatusCodes.Status499ClientClosedRequest
-            : escaped is not null ? StatusCodes.Status500InternalServerError : context.Response.StatusCode;
+            : escaped is not null ? StatusCodes.Status500InternalServerError
+            : context.Items[GrpcErrors.StatusItem] as int? ?? context.Response.StatusCode;
 
         // The exception handler clears the endpoint before answering; the feature keeps the one that failed.
         var endpoint = (context.GetEndpoint() ?? handled?.Endpoint) as RouteEndpoint;
@@ -61,7 +64,8 @@ public sealed partial class RequestTelemetryMiddleware(RequestDelegate next, Inf
         }
 
         // Counted after the line is written, so whoever sees the count (a test) finds the line too.
-        if (path.StartsWithSegments("/v1") || path.StartsWithSegments("/v2"))
+        // gRPC calls answer HTTP 200 whatever their status; they are counted under the HTTP status of their error's kind.
+        if (path.StartsWithSegments("/v1") || path.StartsWithSegments("/v2") || path.StartsWithSegments(KServeGrpcService.PathPrefix))
         {
             metrics.RecordRequest(fields.Model ?? "none", endpoint?.RoutePattern.RawText ?? "unmatched", status);
         }

@@ -125,10 +125,22 @@ public sealed class InferenceJsonTests
         Assert.Equal(4, settings.MaxBatchSize);
     }
 
+    [Fact]
+    public void Load_MaxBatchSizeZero_MeansNoBatchingAsInTriton()
+    {
+        using var folder = new TempDirectory();
+        var path = folder.Write(InferenceJson.FileName, """{ "maxBatchSize": 0 }""");
+
+        var (_, settings) = InferenceJson.Load(path, Defaults);
+
+        Assert.Equal((0, 1, 1), (settings.MaxBatchSize, settings.RequestsPerBatch, settings.ToBatchLimits().MaxBatchSize));
+    }
+
     [Theory]
     [InlineData("requestTimeoutMs", 0)]
     [InlineData("requestTimeoutMs", -5)]
-    [InlineData("maxBatchSize", 0)]
+    [InlineData("maxBatchSize", -1)]
+    [InlineData("maxBatchSize", 1025)]
     [InlineData("instances", 65)]
     [InlineData("maxSequenceLength", 0)]
     public void Load_ValueOutOfRange_ThrowsNamingTheFieldAndTheValue(string field, int value)

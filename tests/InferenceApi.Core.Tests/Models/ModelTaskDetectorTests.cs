@@ -79,19 +79,19 @@ public sealed class ModelTaskDetectorTests
     }
 
     [Fact]
-    public void Detect_NothingRecognisable_IsNull()
+    public void Detect_NothingRecognisable_IsTensor()
     {
         var signature = new ModelSignature([Spec("x", -1, 4)], [Spec("y", -1, 4)]);
 
-        Assert.Null(ModelTaskDetector.Detect(new HfModelConfig { Architectures = ["SomethingElse"] }, signature));
+        Assert.Equal(ModelTask.Tensor, ModelTaskDetector.Detect(new HfModelConfig { Architectures = ["SomethingElse"] }, signature));
     }
 
     [Fact]
-    public void Detect_LogitsWithoutInputIds_IsNull()
+    public void Detect_LogitsWithoutInputIds_IsTensor()
     {
         var signature = new ModelSignature([Spec("inputs_embeds", -1, -1, 8)], [Spec(OptimumLayout.Logits, -1, 2)]);
 
-        Assert.Null(ModelTaskDetector.Detect(new HfModelConfig(), signature));
+        Assert.Equal(ModelTask.Tensor, ModelTaskDetector.Detect(new HfModelConfig(), signature));
     }
 
     private static TensorSpec Spec(string name, params long[] shape) =>

@@ -322,6 +322,51 @@ public sealed class VersionPolicyTests
         Assert.Equal(("server", ReadinessHealth.Unready), (readiness.Entries[^1].Key, readiness.Entries[^1].Health));
     }
 
+    [Fact]
+    public void PlanLoad_LoadedAndUnchanged_LoadsTheWantedVersionsAgainAtOnce()
+    {
+        var plan = new VersionPolicy(versionsToServe: 2).PlanLoad(
+            "a", [Folder("a", 1, "f1"), Folder("a", 2, "f2"), Folder("a", 3, "f3"), Folder("b", 1)], [Copy("a", 3, 1, ModelStatus.Ready, "f3")], NothingSeen);
+
+        Assert.Equal([("a", 3L), ("a", 2L)], plan.Load.Select(d => (d.Name, d.Version)));
+        Assert.Empty(plan.Retire);
+    }
+
+    [Fact]
+    public void PlanLoad_VersionFolderGone_RetiresItAndLeavesOtherModelsAlone()
+    {
+        State[] loaded = [Copy("a", 1, 1, ModelStatus.Ready), Copy("a", 2, 2, ModelStatus.Ready), Copy("b", 1, 3, ModelStatus.Ready)];
+
+        var plan = Latest.PlanLoad("a", [Folder("a", 2), Folder("b", 7)], loaded, NothingSeen);
+
+        var (retired, reason) = Assert.Single(plan.Retire);
+        Assert.Equal(("a", 1L), (retired.Name, retired.Version));
+        Assert.Equal("removed from the model repository", reason);
+        var reloaded = Assert.Single(plan.Load);
+        Assert.Equal(("a", 2L), (reloaded.Name, reloaded.Version));
+    }
+
+    [Fact]
+    public void PlanLoad_WhatTheLastScanSaw_IsKept()
+    {
+        var seen = new Dictionary<(string Name, long Version), string> { [("a", 1)] = "f1", [("b", 1)] = "g1" };
+
+        var plan = Latest.PlanLoad("a", [Folder("a", 1, "f1"), Folder("b", 1, "g1")], Array.Empty<State>(), seen);
+
+        Assert.Equal(seen, plan.Seen);
+    }
+
+    [Fact]
+    public void PlanUnload_EveryCopyOfTheModel_RetiresAllButTheRetiringOnes()
+    {
+        State[] loaded = [Copy("a", 1, 1, ModelStatus.Ready), Copy("a", 2, 2, ModelStatus.Loading), Copy("a", 2, 3, ModelStatus.Failed), Copy("a", 1, 4, ModelStatus.Retiring), Copy("b", 1, 5, ModelStatus.Ready)];
+
+        var retire = Latest.PlanUnload("a", loaded);
+
+        Assert.Equal([1L, 2L, 3L], retire.Select(r => r.Version.Generation));
+        Assert.All(retire, r => Assert.Equal("unloaded through the repository API", r.Reason));
+    }
+
     private static DiscoveredVersion Folder(string name, long version, string fingerprint = "f") => new(name, version, $"/models/{name}/{version}", fingerprint);
 
     private static State Copy(string name, long version, long generation, ModelStatus status, string fingerprint = "f", string? reason = null) =>

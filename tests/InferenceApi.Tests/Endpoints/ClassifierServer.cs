@@ -6,5 +6,6 @@ namespace InferenceApi.Tests.Endpoints;
 public class ClassifierServer() : SingleModelServer(
     ("Api:MaxInputsPerRequest", "16"),
     ("Api:MaxRequestBodyBytes", "65536"),
+    ("Api:MaxTensorRequestBytes", "65536"),
     ("Api:MaxInputCharacters", "20000"),
     ("Api:MaxDetokenizeIds", "1000"));

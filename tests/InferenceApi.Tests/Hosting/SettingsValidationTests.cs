@@ -12,7 +12,7 @@ namespace InferenceApi.Tests.Hosting;
 public sealed class SettingsValidationTests
 {
     [Theory]
-    [InlineData("Models:Defaults:MaxBatchSize", "0")]
+    [InlineData("Models:Defaults:MaxBatchSize", "-1")]
     [InlineData("Models:Defaults:MaxBatchTokens", "0")]
     [InlineData("Models:Defaults:QueueCapacity", "0")]
     [InlineData("Models:Defaults:Instances", "65")]

@@ -12,7 +12,7 @@ namespace InferenceApi.Tests.Infrastructure;
 /// The real server in-process, over a model repository folder of its own. Settings are the server's
 /// configuration keys ("Models:Defaults:MaxBatchSize"); defaults here make hot reload quick.
 /// </summary>
-public class InferenceApiFactory : WebApplicationFactory<Program>
+public partial class InferenceApiFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings = new()
     {
@@ -71,9 +71,13 @@ public class InferenceApiFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>Starts the server and waits until every model has loaded (ready or refused).</summary>
-    public async Task<HttpClient> StartAsync()
+    /// <param name="baseAddress">Where a real Kestrel server listens; none for the in-process test server.</param>
+    public async Task<HttpClient> StartAsync(Uri? baseAddress = null)
     {
-        var client = CreateClient();
+        _ = Services;
+        var checks = new List<DelegatingHandler>();
+        AddResponseChecks(checks);
+        var client = baseAddress is null ? CreateDefaultClient([.. checks]) : new HttpClient(Chain(checks, new SocketsHttpHandler())) { BaseAddress = baseAddress };
         await WaitUntilReadyAsync(client);
         return client;
     }
@@ -120,6 +124,20 @@ public class InferenceApiFactory : WebApplicationFactory<Program>
         }
 
         throw new TimeoutException($"Model {name} did not reach the expected state; last seen: {last}");
+    }
+
+    /// <summary>Handlers that look at every answer a client of <see cref="StartAsync"/> receives; a test project adds its own checks here.</summary>
+    static partial void AddResponseChecks(List<DelegatingHandler> checks);
+
+    private static HttpMessageHandler Chain(List<DelegatingHandler> handlers, HttpMessageHandler last)
+    {
+        foreach (var handler in Enumerable.Reverse(handlers))
+        {
+            handler.InnerHandler = last;
+            last = handler;
+        }
+
+        return last;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -13,14 +13,14 @@ public sealed class KServeV2EndpointsTests(ClassifierServer server) : IClassFixt
     private readonly HttpClient _client = server.Client;
 
     [Fact]
-    public async Task ServerMetadata_NamesTheServerWithNoExtensions()
+    public async Task ServerMetadata_NamesTheServerAndItsExtensions()
     {
         using var response = await _client.GetAsync("/v2");
 
         var body = await response.ReadJsonAsync();
         Assert.Equal("inference-api", body.GetProperty("name").GetString());
         Assert.False(string.IsNullOrEmpty(body.GetProperty("version").GetString()));
-        Assert.Equal(0, body.GetProperty("extensions").GetArrayLength());
+        Assert.Equal(["binary_tensor_data", "model_repository", "generate"], body.GetProperty("extensions").EnumerateArray().Select(e => e.GetString()));
     }
 
     [Theory]

@@ -69,7 +69,7 @@ public sealed class KServeV2ErrorsTests(ClassifierServer server) : IClassFixture
 
         using var response = await _client.PostJsonAsync("/v2/models/tiny-bert-cls/infer", KServeAssertions.TextRequest([text]));
 
-        await response.AssertKServeErrorAsync(HttpStatusCode.RequestEntityTooLarge, "Api:MaxRequestBodyBytes");
+        await response.AssertKServeErrorAsync(HttpStatusCode.RequestEntityTooLarge, "Api:MaxTensorRequestBytes");
     }
 
     [Fact]

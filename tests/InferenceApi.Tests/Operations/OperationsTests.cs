@@ -37,12 +37,16 @@ public sealed class OperationsTests(ClassifierServer server) : IClassFixture<Cla
             .Where(p => p.Value.TryGetProperty("post", out _))
             .ToDictionary(p => p.Name, p => p.Value.GetProperty("post"));
         Assert.Superset(new HashSet<string> { "/v1/classify", "/v1/embed", "/v1/embeddings", "/v1/tokenize", "/v1/detokenize", "/v2/models/{name}/infer", "/v2/models/{name}/versions/{version}/infer" }, posts.Keys.ToHashSet());
-        foreach (var (path, post) in posts)
+        // Triton's model control takes no body (load, unload) or an optional one (index).
+        string[] bodiless = ["/v2/repository/index", "/v2/repository/models/{name}/load", "/v2/repository/models/{name}/unload"];
+        Assert.All(bodiless, path => Assert.False(posts[path].TryGetProperty("requestBody", out _), $"{path} documents a body"));
+        foreach (var (path, post) in posts.Where(p => !bodiless.Contains(p.Key)))
         {
             var example = post.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("example");
             Assert.True(example.ValueKind == JsonValueKind.Object, $"{path} has no example");
-            // KServe v2 names the model in the route; its example carries the tensors.
-            var required = path.Contains("{name}", StringComparison.Ordinal) ? "inputs" : "model";
+            // KServe v2 names the model in the route; its example carries the tensors, or the text of the generate extension.
+            var required = !path.Contains("{name}", StringComparison.Ordinal) ? "model"
+                : path.EndsWith("/generate", StringComparison.Ordinal) || path.EndsWith("/generate_stream", StringComparison.Ordinal) ? "text_input" : "inputs";
             Assert.True(example.TryGetProperty(required, out _), $"{path}'s example has no {required}");
         }
 

@@ -1,4 +1,3 @@
-using InferenceApi.Contracts.KServe;
 using InferenceApi.Core.Models;
 
 namespace InferenceApi.Serving.KServe;
@@ -31,7 +30,7 @@ public interface IKServeModelAdapter
     /// adapter may also read to skip work), with where the rows went (cache, queue, batch). The lease stays held by the
     /// caller until the answer is written.
     /// </summary>
-    Task<Served<IReadOnlyList<KServeResponseOutput>>> InferAsync(
+    Task<Served<IReadOnlyList<KServeOutput>>> InferAsync(
         ModelLease<IModelRuntime> lease,
         ValidatedInferRequest request,
         CancellationToken cancellationToken);

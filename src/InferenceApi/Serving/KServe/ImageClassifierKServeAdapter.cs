@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using InferenceApi.Contracts.KServe;
 using InferenceApi.Core.Backends;
 using InferenceApi.Core.Errors;
 using InferenceApi.Core.Imaging;
@@ -12,7 +11,8 @@ namespace InferenceApi.Serving.KServe;
 /// <summary>
 /// KServe v2 for image classifiers (<see cref="ImageClassifierRuntime"/>). Clients send either preprocessed
 /// tensors (<c>pixel_values</c> FP32 [batch, 3, H, W], exactly what the graph takes) or image files
-/// (<c>image</c> BYTES [batch], each element base64 of a PNG/JPEG/WebP/BMP/GIF, decoded and preprocessed here).
+/// (<c>image</c> BYTES [batch], each element a PNG/JPEG/WebP/BMP/GIF file: base64 in JSON, the file's own bytes over the
+/// binary extension and gRPC; decoded and preprocessed here).
 /// Rows are cached and batched with every other request. Output: <c>logits</c> FP32 [batch, labels].
 /// </summary>
 public sealed class ImageClassifierKServeAdapter(ImageClassificationGateway gateway, KServeRequestValidator kserve, RequestValidator validator)
@@ -34,7 +34,7 @@ public sealed class ImageClassifierKServeAdapter(ImageClassificationGateway gate
             [new(Logits, KServeDatatype.Fp32, [-1, description.Labels.Count])]);
     }
 
-    protected override async Task<Served<IReadOnlyList<KServeResponseOutput>>> InferAsync(
+    protected override async Task<Served<IReadOnlyList<KServeOutput>>> InferAsync(
         ModelVersion model, ImageClassifierRuntime runtime, ValidatedInferRequest request, CancellationToken cancellationToken)
     {
         if (request.Inputs.Count != 1 || request.Inputs[0].Name is not (PixelValues or Image))
@@ -55,7 +55,7 @@ public sealed class ImageClassifierKServeAdapter(ImageClassificationGateway gate
 
         var (keys, prepare) = prepared.Value;
         var run = await gateway.RunAsync(model, runtime, keys.Select(k => CacheKeys.For(model, ModelTask.ImageClassification, k)).ToArray(), prepare, cancellationToken);
-        return run.Then(done => Result<IReadOnlyList<KServeResponseOutput>>.Ok([KServeResponseOutput.Fp32Rows(Logits, done.Outputs)]));
+        return run.Then(done => Result<IReadOnlyList<KServeOutput>>.Ok([KServeOutput.Fp32Rows(Logits, done.Outputs)]));
     }
 
     /// <summary>Rows of a [batch, 3, H, W] tensor; each row's bytes are its cache key.</summary>
@@ -107,11 +107,22 @@ public sealed class ImageClassifierKServeAdapter(ImageClassificationGateway gate
         for (var i = 0; i < files.Length; i++)
         {
             var field = $"{images.Field}.data[{i}]";
-            var text = images.Strings![i];
-            var buffer = new byte[(text.Length * 3 / 4) + 3];
-            if (!Convert.TryFromBase64String(text, buffer, out var written))
+            byte[] buffer;
+            int written;
+            if (images.IsBinary)
             {
-                return InferenceError.Invalid(field, $"`{field}` must be base64 of an image file.");
+                // Over the binary extension and gRPC an element is the file itself; JSON can carry only base64 text.
+                buffer = images.Value.Strings![i].ToArray();
+                written = buffer.Length;
+            }
+            else
+            {
+                var text = images.Strings![i];
+                buffer = new byte[(text.Length * 3 / 4) + 3];
+                if (!Convert.TryFromBase64String(text, buffer, out written))
+                {
+                    return InferenceError.Invalid(field, $"`{field}` must be base64 of an image file.");
+                }
             }
 
             if (written > limits.MaxImageBytes)

@@ -1,6 +1,9 @@
+using InferenceApi.Core.Backends;
+using InferenceApi.Core.Tensors;
+
 namespace InferenceApi.Serving.KServe;
 
-/// <summary>The Open Inference Protocol datatypes this server reads and writes.</summary>
+/// <summary>The Open Inference Protocol datatypes: every one of the protocol's table is read and written (<see cref="TensorElementNames"/>).</summary>
 public static class KServeDatatype
 {
     public const string Int64 = "INT64";
@@ -8,7 +11,7 @@ public static class KServeDatatype
     public const string Fp32 = "FP32";
     public const string Bytes = "BYTES";
 
-    public static IReadOnlyList<string> Supported { get; } = [Int64, Int32, Fp32, Bytes];
+    public static IReadOnlyList<string> Supported => TensorElementNames.All;
 
-    public static bool IsInteger(string datatype) => datatype is Int64 or Int32;
+    public static string Of(TensorElement element) => TensorElementNames.Name(element);
 }

@@ -1,4 +1,3 @@
-using InferenceApi.Contracts.KServe;
 using InferenceApi.Core.Models;
 
 namespace InferenceApi.Serving.KServe;
@@ -14,13 +13,13 @@ public abstract class KServeModelAdapter<TRuntime> : IKServeModelAdapter
 
     public abstract KServeModelSignature Describe(ModelDescription description);
 
-    public Task<Served<IReadOnlyList<KServeResponseOutput>>> InferAsync(
+    public Task<Served<IReadOnlyList<KServeOutput>>> InferAsync(
         ModelLease<IModelRuntime> lease, ValidatedInferRequest request, CancellationToken cancellationToken) =>
         lease.Runtime is TRuntime runtime
             ? InferAsync(lease.Model, runtime, request, cancellationToken)
             : throw new InvalidOperationException($"{GetType().Name} was handed a {lease.Runtime.GetType().Name}; KServeAdapterRegistry picks adapters by Handles.");
 
     /// <summary>What <see cref="IKServeModelAdapter.InferAsync"/> does, for a model whose runtime is a <typeparamref name="TRuntime"/>.</summary>
-    protected abstract Task<Served<IReadOnlyList<KServeResponseOutput>>> InferAsync(
+    protected abstract Task<Served<IReadOnlyList<KServeOutput>>> InferAsync(
         ModelVersion model, TRuntime runtime, ValidatedInferRequest request, CancellationToken cancellationToken);
 }

@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using InferenceApi.Contracts.KServe;
+using InferenceApi.Core.Backends;
 using InferenceApi.Core.Errors;
 using InferenceApi.Core.Models;
+using InferenceApi.Core.Tensors;
 using InferenceApi.Validation;
 
 namespace InferenceApi.Serving.KServe;
@@ -14,6 +16,12 @@ namespace InferenceApi.Serving.KServe;
 /// </summary>
 public sealed class KServeRequestValidator(RequestValidator limits)
 {
+    /// <summary>The binary tensor extension's parameter on an input or output: the tensor's byte count after the JSON header.</summary>
+    public const string BinaryDataSize = "binary_data_size";
+
+    private static readonly InferenceError MissingInputs =
+        InferenceError.Invalid("inputs", "`inputs` is required: a list of tensors, each {name, shape, datatype, data}. GET /v2/models/{name} lists a model's inputs.");
+
     public static Result<ModelSelector> Route(string name, string? version)
     {
         var model = ModelName.Parse(name, "name");
@@ -36,11 +44,68 @@ public sealed class KServeRequestValidator(RequestValidator limits)
         return new ModelSelector(model.Value, parsed);
     }
 
-    public Result<ValidatedInferRequest> Validate(KServeInferRequest? request)
+    /// <summary>
+    /// A REST request: its JSON body, and the bytes after it when it used the binary tensor extension (each input with a
+    /// <c>binary_data_size</c> parameter takes its bytes from there, in input order, and they must add up).
+    /// </summary>
+    public Result<ValidatedInferRequest> Validate(KServeInferRequest? request, ReadOnlyMemory<byte> binary = default)
     {
         if (request?.Inputs is not { Count: > 0 } inputs)
         {
-            return InferenceError.Invalid("inputs", "`inputs` is required: a list of tensors, each {name, shape, datatype, data}. GET /v2/models/{name} lists a model's inputs.");
+            return MissingInputs;
+        }
+
+        var sources = new KServeInputSource?[inputs.Count];
+        var offset = 0L;
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            if (inputs[i] is not { } input)
+            {
+                continue;
+            }
+
+            if (input.Parameters?.TryGetValue(BinaryDataSize, out var declared) != true)
+            {
+                sources[i] = new KServeInputSource(input.Name, input.Shape, input.Datatype, input.Parameters, Json: input.Data);
+                continue;
+            }
+
+            var field = $"inputs[{i}].parameters.{BinaryDataSize}";
+            if (declared.ValueKind != JsonValueKind.Number || !declared.TryGetInt64(out var size) || size < 0 || size > binary.Length - offset)
+            {
+                return InferenceError.Invalid(
+                    field,
+                    $"`{field}` must be a byte count within the {binary.Length - offset} binary bytes left after the JSON header (Inference-Header-Content-Length gives the header's length). Given: {declared.GetRawText()}",
+                    limit: binary.Length - offset,
+                    received: declared.GetRawText());
+            }
+
+            sources[i] = new KServeInputSource(input.Name, input.Shape, input.Datatype, input.Parameters, Raw: binary.Slice((int)offset, (int)size));
+            offset += size;
+        }
+
+        if (offset != binary.Length)
+        {
+            return InferenceError.Invalid(
+                "inputs",
+                $"The body has {binary.Length} bytes of binary data after the JSON header, but the inputs' {BinaryDataSize} parameters add up to {offset}.",
+                limit: offset,
+                received: binary.Length);
+        }
+
+        return Validate(request.Id, request.Parameters, sources, request.Outputs?.Select(o => o?.Name).ToArray());
+    }
+
+    /// <summary>Any transport's request: each input read from its source, names unique; requested outputs named and unique.</summary>
+    public Result<ValidatedInferRequest> Validate(
+        string? id,
+        IReadOnlyDictionary<string, JsonElement>? parameters,
+        IReadOnlyList<KServeInputSource?> inputs,
+        IReadOnlyList<string?>? outputs)
+    {
+        if (inputs.Count == 0)
+        {
+            return MissingInputs;
         }
 
         var tensors = new KServeTensor[inputs.Count];
@@ -62,12 +127,12 @@ public sealed class KServeRequestValidator(RequestValidator limits)
         }
 
         List<string>? requested = null;
-        if (request.Outputs is { } outputs)
+        if (outputs is not null)
         {
             requested = [];
             for (var o = 0; o < outputs.Count; o++)
             {
-                var name = outputs[o]?.Name;
+                var name = outputs[o];
                 if (string.IsNullOrEmpty(name))
                 {
                     return InferenceError.Invalid($"outputs[{o}].name", $"`outputs[{o}].name` is required.");
@@ -82,7 +147,7 @@ public sealed class KServeRequestValidator(RequestValidator limits)
             }
         }
 
-        return new ValidatedInferRequest(request.Id, request.Parameters, tensors, requested);
+        return new ValidatedInferRequest(id, parameters, tensors, requested);
     }
 
     /// <summary>
@@ -128,7 +193,7 @@ public sealed class KServeRequestValidator(RequestValidator limits)
         return (int)batch;
     }
 
-    private static Result<KServeTensor> Read(int index, KServeRequestInput? input)
+    private static Result<KServeTensor> Read(int index, KServeInputSource? input)
     {
         var field = $"inputs[{index}]";
         if (input is null)
@@ -146,11 +211,11 @@ public sealed class KServeRequestValidator(RequestValidator limits)
             return InferenceError.Invalid($"{field}.datatype", $"`{field}.datatype` is required for input '{input.Name}'.");
         }
 
-        if (!KServeDatatype.Supported.Contains(input.Datatype))
+        if (!TensorElementNames.TryParse(input.Datatype, out var element))
         {
             return InferenceError.Invalid(
                 $"{field}.datatype",
-                $"Input '{input.Name}' has datatype '{input.Datatype}'; this server reads {string.Join(", ", KServeDatatype.Supported)}.",
+                $"Input '{input.Name}' has datatype '{input.Datatype}'; the protocol's datatypes are {string.Join(", ", KServeDatatype.Supported)}.",
                 limit: KServeDatatype.Supported,
                 received: input.Datatype);
         }
@@ -160,126 +225,41 @@ public sealed class KServeRequestValidator(RequestValidator limits)
             return InferenceError.Invalid($"{field}.shape", $"`{field}.shape` is required for input '{input.Name}'.");
         }
 
-        long expected = 1;
-        foreach (var dim in input.Shape)
+        long[] shape = [.. input.Shape];
+        if (shape.Any(d => d < 0))
         {
-            if (dim < 0)
-            {
-                return InferenceError.Invalid($"{field}.shape", $"Input '{input.Name}' has a negative dimension in its shape {KServeTensor.FormatShape(input.Shape)}.", received: KServeTensor.FormatShape(input.Shape));
-            }
-
-            // Past int.MaxValue no body could hold the data; saturate rather than overflow.
-            expected = Math.Min(expected * dim, (long)int.MaxValue + 1);
+            return InferenceError.Invalid($"{field}.shape", $"Input '{input.Name}' has a negative dimension in its shape {KServeTensor.FormatShape(shape)}.", received: KServeTensor.FormatShape(shape));
         }
 
-        if (input.Data is not { ValueKind: JsonValueKind.Array } data)
+        // Past int.MaxValue elements no body could hold the data.
+        if (TensorElements.Count(shape) < 0)
         {
-            return InferenceError.Invalid($"{field}.data", $"`{field}.data` is required for input '{input.Name}': an array of its elements, flat or nested.");
+            return InferenceError.Invalid($"{field}.shape", $"Input '{input.Name}' has shape {KServeTensor.FormatShape(shape)}, more elements than any request may carry.", limit: int.MaxValue, received: KServeTensor.FormatShape(shape));
         }
 
-        var elements = new List<JsonElement>();
-        Flatten(data, elements);
-        if (elements.Count != expected)
+        Result<TensorValue> value;
+        if (input.Raw is { } raw)
         {
-            return InferenceError.Invalid(
-                $"{field}.data",
-                $"Input '{input.Name}' has shape {KServeTensor.FormatShape(input.Shape)}, which holds {expected} elements, but its data has {elements.Count}.",
-                limit: expected,
-                received: elements.Count);
+            value = KServeTensorBinary.Read(raw, element, shape, field, input.Name);
+        }
+        else if (input.Elements is { } elements)
+        {
+            value = element == TensorElement.String && elements.Count == TensorElements.Count(shape)
+                ? new TensorValue(element, shape, ReadOnlyMemory<byte>.Empty, elements)
+                : InferenceError.Invalid($"{field}.contents", $"Input '{input.Name}' has shape {KServeTensor.FormatShape(shape)}, which holds {TensorElements.Count(shape)} elements, but its bytes contents have {elements.Count}.", received: elements.Count);
+        }
+        else if (input.Json is { ValueKind: JsonValueKind.Array } data)
+        {
+            value = KServeTensorJson.Read(data, element, shape, field, input.Name);
+        }
+        else
+        {
+            return InferenceError.Invalid($"{field}.data", $"`{field}.data` is required for input '{input.Name}': an array of its elements, flat or nested (or binary data with the binary_data_size parameter).");
         }
 
-        long[]? integers = null;
-        float[]? floats = null;
-        string[]? strings = null;
-        switch (input.Datatype)
-        {
-            case KServeDatatype.Bytes:
-                strings = new string[elements.Count];
-                break;
-            case KServeDatatype.Fp32:
-                floats = new float[elements.Count];
-                break;
-            default:
-                integers = new long[elements.Count];
-                break;
-        }
-
-        for (var e = 0; e < elements.Count; e++)
-        {
-            var element = elements[e];
-            var ok = input.Datatype switch
-            {
-                KServeDatatype.Bytes => TryString(element, strings!, e),
-                KServeDatatype.Fp32 => TryFloat(element, floats!, e),
-                KServeDatatype.Int32 => TryInteger(element, integers!, e, int.MinValue, int.MaxValue),
-                _ => TryInteger(element, integers!, e, long.MinValue, long.MaxValue),
-            };
-            if (!ok)
-            {
-                var kind = input.Datatype switch
-                {
-                    KServeDatatype.Bytes => "a string",
-                    KServeDatatype.Fp32 => "a number",
-                    _ => $"an integer within {input.Datatype}'s range",
-                };
-                var shown = element.GetRawText();
-                shown = shown.Length <= 32 ? shown : shown[..32] + "…";
-                return InferenceError.Invalid(
-                    $"{field}.data[{e}]",
-                    $"Input '{input.Name}' is {input.Datatype}, so every element must be {kind}; element {e} (row-major) is {shown}.",
-                    received: shown);
-            }
-        }
-
-        return new KServeTensor(index, input.Name, input.Datatype, [.. input.Shape], integers, floats, strings, input.Parameters);
-    }
-
-    private static void Flatten(JsonElement element, List<JsonElement> into)
-    {
-        foreach (var item in element.EnumerateArray())
-        {
-            if (item.ValueKind == JsonValueKind.Array)
-            {
-                Flatten(item, into);
-            }
-            else
-            {
-                into.Add(item);
-            }
-        }
-    }
-
-    private static bool TryString(JsonElement element, string[] into, int index)
-    {
-        if (element.ValueKind != JsonValueKind.String)
-        {
-            return false;
-        }
-
-        into[index] = element.GetString()!;
-        return true;
-    }
-
-    private static bool TryFloat(JsonElement element, float[] into, int index)
-    {
-        if (element.ValueKind != JsonValueKind.Number || !element.TryGetDouble(out var value) || !float.IsFinite((float)value))
-        {
-            return false;
-        }
-
-        into[index] = (float)value;
-        return true;
-    }
-
-    private static bool TryInteger(JsonElement element, long[] into, int index, long min, long max)
-    {
-        if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt64(out var value) || value < min || value > max)
-        {
-            return false;
-        }
-
-        into[index] = value;
-        return true;
+        return value.IsSuccess
+            ? new KServeTensor(index, input.Name, input.Datatype, value.Value, input.Parameters, binary: input.Json is null)
+            : value.Error;
     }
 
     /// <summary>An error naming the input when its datatype is not <paramref name="datatype"/>.</summary>

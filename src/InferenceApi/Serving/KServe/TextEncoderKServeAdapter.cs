@@ -47,7 +47,7 @@ public sealed class TextEncoderKServeAdapter(TextEncoderGateway gateway, KServeR
         return new KServeModelSignature(inputs, [output]);
     }
 
-    protected override async Task<Served<IReadOnlyList<KServeResponseOutput>>> InferAsync(
+    protected override async Task<Served<IReadOnlyList<KServeOutput>>> InferAsync(
         ModelVersion model,
         TextEncoderRuntime runtime,
         ValidatedInferRequest request,
@@ -72,7 +72,7 @@ public sealed class TextEncoderKServeAdapter(TextEncoderGateway gateway, KServeR
 
         var run = await gateway.RunAsync(model, runtime, encoded.Value, cancellationToken).ConfigureAwait(false);
         var name = runtime.Description.Task == ModelTask.TextClassification ? Logits : Embeddings;
-        return run.Then(done => Result<IReadOnlyList<KServeResponseOutput>>.Ok([KServeResponseOutput.Fp32Rows(name, done.Outputs)]));
+        return run.Then(done => Result<IReadOnlyList<KServeOutput>>.Ok([KServeOutput.Fp32Rows(name, done.Outputs)]));
     }
 
     private Result<EncodedInputs> EncodeText(TextEncoderRuntime runtime, ValidatedInferRequest request, KServeTensor text)
