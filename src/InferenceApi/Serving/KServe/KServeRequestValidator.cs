@@ -214,6 +214,11 @@ public sealed class KServeRequestValidator(RequestValidator limits)
                 KServeDatatype.Int32 => TryInteger(element, integers!, e, int.MinValue, int.MaxValue),
                 _ => TryInteger(element, integers!, e, long.MinValue, long.MaxValue),
             };
+            if (!ok && element.ValueKind == JsonValueKind.String && input.Datatype == KServeDatatype.Bytes)
+            {
+                return JsonText.NotText($"{field}.data[{e}]");
+            }
+
             if (!ok)
             {
                 var kind = input.Datatype switch
@@ -222,8 +227,7 @@ public sealed class KServeRequestValidator(RequestValidator limits)
                     KServeDatatype.Fp32 => "a number",
                     _ => $"an integer within {input.Datatype}'s range",
                 };
-                var shown = element.GetRawText();
-                shown = shown.Length <= 32 ? shown : shown[..32] + "…";
+                var shown = JsonText.Excerpt(element);
                 return InferenceError.Invalid(
                     $"{field}.data[{e}]",
                     $"Input '{input.Name}' is {input.Datatype}, so every element must be {kind}; element {e} (row-major) is {shown}.",
@@ -251,12 +255,12 @@ public sealed class KServeRequestValidator(RequestValidator limits)
 
     private static bool TryString(JsonElement element, string[] into, int index)
     {
-        if (element.ValueKind != JsonValueKind.String)
+        if (!JsonText.TryGetString(element, out var text))
         {
             return false;
         }
 
-        into[index] = element.GetString()!;
+        into[index] = text;
         return true;
     }
 
