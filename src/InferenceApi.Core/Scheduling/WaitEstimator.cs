@@ -1,33 +1,38 @@
 namespace InferenceApi.Core.Scheduling;
 
 /// <summary>
-/// The <c>Retry-After</c> a full queue answers with, for both schedulers: how many rounds the requests ahead need
-/// (a round serves <c>perRound</c> of them: a batch on every instance, or a full running batch of generations) times
-/// the recent duration of a round, in whole seconds between 1 and 60. The duration is a moving average of what the
-/// scheduler reports, so the estimate follows the model's real speed. Safe to use from several threads (two updates
-/// at the same instant may keep only one of them, which an average can afford).
+/// How long a newcomer would wait in a queue, from its depth and the queue's measured service rate, for both
+/// schedulers: admission by expected wait (<see cref="Admission.WaitTooLong"/>) and the <c>Retry-After</c> of every
+/// refusal. The rate is a moving average of the time one lane takes per request it serves (a batch's compute over
+/// its size on one instance; a generation's whole duration on one seat of the running batch), so it follows the
+/// model's real speed, and under load, when batches are full, it is the amortised cost. Safe to use from several
+/// threads (two updates at the same instant may keep only one of them, which an average can afford).
 /// </summary>
-public sealed class RetryAfterEstimator(TimeSpan initialRound)
+/// <param name="initialPerRequest">The guess before anything ran: optimistic (a full batch's share), so a fresh server refuses nobody it could serve.</param>
+public sealed class WaitEstimator(TimeSpan initialPerRequest)
 {
     private const double Weight = 0.1;
     private static readonly TimeSpan Shortest = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Longest = TimeSpan.FromSeconds(60);
 
-    private double _roundSeconds = initialRound.TotalSeconds;
+    private double _perRequestSeconds = initialPerRequest.TotalSeconds;
 
-    public TimeSpan AverageRound => TimeSpan.FromSeconds(Volatile.Read(ref _roundSeconds));
+    /// <summary>The time one lane spends per request served, on the moving average.</summary>
+    public TimeSpan AveragePerRequest => TimeSpan.FromSeconds(Volatile.Read(ref _perRequestSeconds));
 
-    /// <summary>Folds one finished round into the average.</summary>
-    public void Record(TimeSpan round)
+    /// <summary>Folds one finished round into the average: <paramref name="served"/> requests took <paramref name="elapsed"/> on one lane.</summary>
+    public void Record(TimeSpan elapsed, int served = 1)
     {
-        var previous = Volatile.Read(ref _roundSeconds);
-        Volatile.Write(ref _roundSeconds, (previous * (1 - Weight)) + (round.TotalSeconds * Weight));
+        var previous = Volatile.Read(ref _perRequestSeconds);
+        var sample = elapsed.TotalSeconds / Math.Max(1, served);
+        Volatile.Write(ref _perRequestSeconds, (previous * (1 - Weight)) + (sample * Weight));
     }
 
-    public TimeSpan Estimate(int waiting, int perRound)
-    {
-        var rounds = Math.Ceiling((double)waiting / Math.Max(1, perRound));
-        var seconds = Math.Ceiling(rounds * Volatile.Read(ref _roundSeconds));
-        return TimeSpan.FromSeconds(Math.Clamp(seconds, Shortest.TotalSeconds, Longest.TotalSeconds));
-    }
+    /// <summary>How long until <paramref name="ahead"/> requests have been served by <paramref name="lanes"/> lanes working side by side.</summary>
+    public TimeSpan ExpectedWait(int ahead, int lanes) =>
+        ahead <= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(ahead * Volatile.Read(ref _perRequestSeconds) / Math.Max(1, lanes));
+
+    /// <summary>A wait as a <c>Retry-After</c>: whole seconds, rounded up, between 1 and 60.</summary>
+    public static TimeSpan RetryAfter(TimeSpan wait) =>
+        TimeSpan.FromSeconds(Math.Clamp(Math.Ceiling(wait.TotalSeconds), Shortest.TotalSeconds, Longest.TotalSeconds));
 }

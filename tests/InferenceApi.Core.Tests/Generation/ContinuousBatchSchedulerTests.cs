@@ -130,6 +130,30 @@ public sealed class ContinuousBatchSchedulerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WaitForASeatOverMaxQueueTime_AnswersOverloadedAtOnce_WithRetryAfter()
+    {
+        await using var scheduler = Create(new ContinuousBatchLimits(MaxRunning: 1, MaxBatchTokens: 64, QueueCapacity: 8, MaxQueueTime: TimeSpan.FromSeconds(2)));
+        Assert.Null(scheduler.TryEnqueue(new ScriptedSequence([1], tokensToGenerate: 2)));
+        await _session.StepAsync();
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Null(scheduler.TryEnqueue(new ScriptedSequence([1], tokensToGenerate: 50)));
+        await _session.StepAsync();
+        await _session.StepAsync();
+
+        // A generation takes 1.9 s on the average (0.9 × the first guess of 1 s + 0.1 × 10 s) and the one seat is taken:
+        // the first in line expects 1.9 s, within 2 s; the second 3.8 s.
+        Assert.Null(scheduler.TryEnqueue(new ScriptedSequence([1], 1)));
+        var refused = scheduler.TryEnqueue(new ScriptedSequence([1], 1));
+
+        Assert.Equal(ErrorKind.Overloaded, refused?.Kind);
+        Assert.Equal(2000d, refused?.Limit);
+        Assert.Equal(3800d, refused?.Received);
+        Assert.Equal(TimeSpan.FromSeconds(2), refused?.RetryAfter);
+        Assert.Equal(1, scheduler.Waiting);
+        _session.RunFreely();
+    }
+
+    [Fact]
     public async Task WaitingSequence_DeadlinePassedBeforeItJoined_FailsWith504CountedAsExpired()
     {
         using var dropped = new InstrumentRecorder(_meters, "inference_dropped");
