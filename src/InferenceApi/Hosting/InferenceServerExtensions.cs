@@ -38,6 +38,7 @@ public static class InferenceServerExtensions
         services.AddSingleton<IModelLoader, TextGenerationLoader>();
         services.AddSingleton<ModelRepository>();
         services.AddHostedService<ModelRepositoryService>();
+        services.AddHostedService<ImageMemoryTrimmer>();
         services.AddSingleton<RequestValidator>();
         services.AddSingleton<CachedRunner>();
         services.AddSingleton<TextEncoderGateway>();
