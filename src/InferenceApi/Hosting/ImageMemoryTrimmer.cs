@@ -6,9 +6,10 @@ namespace InferenceApi.Hosting;
 /// <summary>
 /// Gives the memory of a burst of large images back to the system. Pixel buffers past <see cref="PixelBuffers.MaxPooled"/>
 /// are not pooled, but an idle server allocates too little to trigger the collection that would free them, so their
-/// pages stay resident. Every <see cref="Period"/>, if more than <see cref="Threshold"/> of such buffers were allocated since
-/// the last look, one aggressive full collection (compacting, decommitting free memory) returns them; a server that
-/// sees no large images never pays for one.
+/// pages stay resident. Every <see cref="Period"/>, once more than <see cref="Threshold"/> of such buffers were allocated
+/// since the last trim and less than that is still in use (the burst is over: collecting while its buffers live would free
+/// nothing), one aggressive full collection (compacting, decommitting free memory) returns them; a server that sees no
+/// large images never pays for one.
 /// </summary>
 public sealed class ImageMemoryTrimmer(TimeProvider time, ILogger<ImageMemoryTrimmer> logger) : BackgroundService
 {
@@ -23,12 +24,13 @@ public sealed class ImageMemoryTrimmer(TimeProvider time, ILogger<ImageMemoryTri
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                var allocated = PixelBuffers.TakeLargeBytes();
-                if (allocated < Threshold)
+                var allocated = PixelBuffers.LargeBytesSinceTrim;
+                if (allocated < Threshold || PixelBuffers.LargeBytesInUse >= Threshold)
                 {
                     continue;
                 }
 
+                PixelBuffers.MarkTrimmed();
                 var before = Environment.WorkingSet;
                 GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
                 GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
