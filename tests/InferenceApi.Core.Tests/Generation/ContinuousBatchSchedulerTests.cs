@@ -123,16 +123,17 @@ public sealed class ContinuousBatchSchedulerTests : IAsyncLifetime
 
         var refused = scheduler.TryEnqueue(new ScriptedSequence([1], 1));
 
-        // Three generations ahead, one at a time, each about 0.9 × 1 s + 0.1 × 10 s on the moving average: 5.7 s, so 6.
+        // Three generations ahead, one at a time, each 5.5 s on the average (it rises half the way from the first guess of 1 s
+        // to the 10 s on record): 16.5 s, so 17.
         Assert.Equal(ErrorKind.Overloaded, refused?.Kind);
-        Assert.Equal(TimeSpan.FromSeconds(6), refused?.RetryAfter);
+        Assert.Equal(TimeSpan.FromSeconds(17), refused?.RetryAfter);
         _session.RunFreely();
     }
 
     [Fact]
     public async Task WaitForASeatOverMaxQueueTime_AnswersOverloadedAtOnce_WithRetryAfter()
     {
-        await using var scheduler = Create(new ContinuousBatchLimits(MaxRunning: 1, MaxBatchTokens: 64, QueueCapacity: 8, MaxQueueTime: TimeSpan.FromSeconds(2)));
+        await using var scheduler = Create(new ContinuousBatchLimits(MaxRunning: 1, MaxBatchTokens: 64, QueueCapacity: 8, MaxQueueTime: TimeSpan.FromSeconds(6)));
         Assert.Null(scheduler.TryEnqueue(new ScriptedSequence([1], tokensToGenerate: 2)));
         await _session.StepAsync();
         _time.Advance(TimeSpan.FromSeconds(10));
@@ -140,15 +141,15 @@ public sealed class ContinuousBatchSchedulerTests : IAsyncLifetime
         await _session.StepAsync();
         await _session.StepAsync();
 
-        // A generation takes 1.9 s on the average (0.9 × the first guess of 1 s + 0.1 × 10 s) and the one seat is taken:
-        // the first in line expects 1.9 s, within 2 s; the second 3.8 s.
+        // A generation takes 5.5 s on the average (half way from the first guess of 1 s to 10 s) and the one seat is taken:
+        // the first in line expects 5.5 s, within 6 s; the second 11 s.
         Assert.Null(scheduler.TryEnqueue(new ScriptedSequence([1], 1)));
         var refused = scheduler.TryEnqueue(new ScriptedSequence([1], 1));
 
         Assert.Equal(ErrorKind.Overloaded, refused?.Kind);
-        Assert.Equal(2000d, refused?.Limit);
-        Assert.Equal(3800d, refused?.Received);
-        Assert.Equal(TimeSpan.FromSeconds(2), refused?.RetryAfter);
+        Assert.Equal(6000d, refused?.Limit);
+        Assert.Equal(11000d, refused?.Received);
+        Assert.Equal(TimeSpan.FromSeconds(5), refused?.RetryAfter);
         Assert.Equal(1, scheduler.Waiting);
         _session.RunFreely();
     }

@@ -128,9 +128,9 @@ public sealed class BatchSchedulerTests : IDisposable
         Assert.Null(scheduler.TryEnqueue([Item("busy")]));
         await runner.WaitForEnteredAsync();
 
-        // One request took 550 ms: the average moved from the first guess (50 ms for a batch of one) to 100 ms a request.
-        // With 10 ahead a newcomer expects 1,000 ms, which is allowed; with 11, 1,100 ms is not.
-        var admitted = Enumerable.Range(0, 11).Select(i => Item($"w{i}")).ToArray();
+        // One request took 550 ms: the average rose half the way from the first guess (50 ms for a batch of one), to 300 ms
+        // a request. With 3 ahead a newcomer expects 900 ms, which is allowed; with 4, 1,200 ms is not.
+        var admitted = Enumerable.Range(0, 4).Select(i => Item($"w{i}")).ToArray();
         foreach (var item in admitted)
         {
             Assert.Null(scheduler.TryEnqueue([item]));
@@ -139,11 +139,11 @@ public sealed class BatchSchedulerTests : IDisposable
         var error = scheduler.TryEnqueue([Item("late")]);
 
         Assert.Equal(ErrorKind.Overloaded, error?.Kind);
-        Assert.Equal("Model 'tiny-bert' is overloaded: a request now would wait about 1100 ms in its queue, and it may wait at most 1000 ms.", error?.Message);
+        Assert.Equal("Model 'tiny-bert' is overloaded: a request now would wait about 1200 ms in its queue, and it may wait at most 1000 ms.", error?.Message);
         Assert.Equal(1000d, error?.Limit);
-        Assert.Equal(1100d, error?.Received);
+        Assert.Equal(1200d, error?.Received);
         Assert.Equal(TimeSpan.FromSeconds(1), error?.RetryAfter);
-        Assert.Equal(11, scheduler.QueueDepth);
+        Assert.Equal(4, scheduler.QueueDepth);
 
         runner.OpenGate();
         await Task.WhenAll(admitted.Select(i => i.Completion)).WaitAsync(SafetyTimeout);
@@ -163,13 +163,13 @@ public sealed class BatchSchedulerTests : IDisposable
         WorkItem<string, string>[] ahead = [Item("a"), Item("b"), Item("c")];
         Assert.Null(scheduler.TryEnqueue(ahead));
 
-        // Three ahead at 100 ms each: a request that may wait 250 ms more is refused, one that may wait 300 ms is not.
-        var error = scheduler.TryEnqueue([Item("hurried", deadline: _clock.GetUtcNow().AddMilliseconds(250))]);
-        var patient = Item("patient", deadline: _clock.GetUtcNow().AddMilliseconds(300));
+        // Three ahead at 300 ms each: a request that may wait 850 ms more is refused, one that may wait 900 ms is not.
+        var error = scheduler.TryEnqueue([Item("hurried", deadline: _clock.GetUtcNow().AddMilliseconds(850))]);
+        var patient = Item("patient", deadline: _clock.GetUtcNow().AddMilliseconds(900));
 
         Assert.Equal(ErrorKind.Overloaded, error?.Kind);
-        Assert.Equal(250d, error?.Limit);
-        Assert.Equal(300d, error?.Received);
+        Assert.Equal(850d, error?.Limit);
+        Assert.Equal(900d, error?.Received);
         Assert.Null(scheduler.TryEnqueue([patient]));
         runner.OpenGate();
         await Task.WhenAll(ahead.Select(i => i.Completion)).WaitAsync(SafetyTimeout);

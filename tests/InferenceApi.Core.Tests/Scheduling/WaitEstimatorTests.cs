@@ -17,7 +17,7 @@ public sealed class WaitEstimatorTests
     }
 
     [Fact]
-    public void Record_MovesTheAverageATenthOfTheWayToEachRoundsTimePerRequest()
+    public void Record_FallsATenthOfTheWayToEachFasterRoundsTimePerRequest()
     {
         var estimator = new WaitEstimator(TimeSpan.FromSeconds(1));
 
@@ -27,6 +27,16 @@ public sealed class WaitEstimatorTests
 
         Assert.Equal(0.829, estimator.AveragePerRequest.TotalSeconds, 9);
         Assert.Equal(8.29, estimator.ExpectedWait(ahead: 10, lanes: 1).TotalSeconds, 9);
+    }
+
+    [Fact]
+    public void Record_RisesHalfTheWayToASlowerRound()
+    {
+        var estimator = new WaitEstimator(TimeSpan.FromSeconds(1));
+
+        estimator.Record(TimeSpan.FromSeconds(3));
+
+        Assert.Equal(2, estimator.AveragePerRequest.TotalSeconds, 9);
     }
 
     [Theory]
