@@ -108,14 +108,7 @@ public sealed class ContinuousBatchSchedulerTests : IAsyncLifetime
     public async Task FullWaitingQueue_RetryAfter_FollowsHowLongGenerationsTake()
     {
         await using var scheduler = Create(new ContinuousBatchLimits(MaxRunning: 1, MaxBatchTokens: 64, QueueCapacity: 3));
-        Assert.Null(scheduler.TryEnqueue(new ScriptedSequence([1], tokensToGenerate: 2)));
-        await _session.StepAsync();
-        _time.Advance(TimeSpan.FromSeconds(10));
-        Assert.Null(scheduler.TryEnqueue(new ScriptedSequence([1], tokensToGenerate: 50)));
-
-        // The first generation ends after 10 s; the second takes its seat, and once its first step ran the first is on record.
-        await _session.StepAsync();
-        await _session.StepAsync();
+        await TenSecondGenerationOnRecordAsync(scheduler);
         for (var i = 0; i < 3; i++)
         {
             Assert.Null(scheduler.TryEnqueue(new ScriptedSequence([1], 1)));
@@ -134,12 +127,7 @@ public sealed class ContinuousBatchSchedulerTests : IAsyncLifetime
     public async Task WaitForASeatOverMaxQueueTime_AnswersOverloadedAtOnce_WithRetryAfter()
     {
         await using var scheduler = Create(new ContinuousBatchLimits(MaxRunning: 1, MaxBatchTokens: 64, QueueCapacity: 8, MaxQueueTime: TimeSpan.FromSeconds(6)));
-        Assert.Null(scheduler.TryEnqueue(new ScriptedSequence([1], tokensToGenerate: 2)));
-        await _session.StepAsync();
-        _time.Advance(TimeSpan.FromSeconds(10));
-        Assert.Null(scheduler.TryEnqueue(new ScriptedSequence([1], tokensToGenerate: 50)));
-        await _session.StepAsync();
-        await _session.StepAsync();
+        await TenSecondGenerationOnRecordAsync(scheduler);
 
         // A generation takes 5.5 s on the average (half way from the first guess of 1 s to 10 s) and the one seat is taken:
         // the first in line expects 5.5 s, within 6 s; the second 11 s.
@@ -238,6 +226,20 @@ public sealed class ContinuousBatchSchedulerTests : IAsyncLifetime
         var policy = new ContinuousBatchPolicy(new ContinuousBatchLimits(MaxRunning: 4, MaxBatchTokens: 64, QueueCapacity: 8));
 
         Assert.Equal(admitted, policy.CanAdmit(running, reserved, candidate));
+    }
+
+    /// <summary>
+    /// Runs a generation that ends after 10 s on the clock, with a long one taking its only seat: the first ends, the second
+    /// joins, and once the second's first step ran the first is on record.
+    /// </summary>
+    private async Task TenSecondGenerationOnRecordAsync(ContinuousBatchScheduler scheduler)
+    {
+        Assert.Null(scheduler.TryEnqueue(new ScriptedSequence([1], tokensToGenerate: 2)));
+        await _session.StepAsync();
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Null(scheduler.TryEnqueue(new ScriptedSequence([1], tokensToGenerate: 50)));
+        await _session.StepAsync();
+        await _session.StepAsync();
     }
 
     private ContinuousBatchScheduler Create(ContinuousBatchLimits limits) =>

@@ -123,10 +123,7 @@ public sealed class BatchSchedulerTests : IDisposable
     {
         var runner = new RecordingRunner(gated: true, _clock, computeTime: TimeSpan.FromMilliseconds(550));
         await using var scheduler = Create(runner, Limits(maxBatchSize: 1, maxQueueTime: TimeSpan.FromSeconds(1)));
-        await RunOneBatchAsync(scheduler, runner);
-        runner.CloseGate();
-        Assert.Null(scheduler.TryEnqueue([Item("busy")]));
-        await runner.WaitForEnteredAsync();
+        await MeasureOneBatchThenHoldTheInstanceAsync(scheduler, runner);
 
         // One request took 550 ms: the average rose half the way from the first guess (50 ms for a batch of one), to 300 ms
         // a request. With 3 ahead a newcomer expects 900 ms, which is allowed; with 4, 1,200 ms is not.
@@ -156,10 +153,7 @@ public sealed class BatchSchedulerTests : IDisposable
     {
         var runner = new RecordingRunner(gated: true, _clock, computeTime: TimeSpan.FromMilliseconds(550));
         await using var scheduler = Create(runner, Limits(maxBatchSize: 1, maxQueueTime: TimeSpan.FromSeconds(10)));
-        await RunOneBatchAsync(scheduler, runner);
-        runner.CloseGate();
-        Assert.Null(scheduler.TryEnqueue([Item("busy")]));
-        await runner.WaitForEnteredAsync();
+        await MeasureOneBatchThenHoldTheInstanceAsync(scheduler, runner);
         WorkItem<string, string>[] ahead = [Item("a"), Item("b"), Item("c")];
         Assert.Null(scheduler.TryEnqueue(ahead));
 
@@ -429,14 +423,17 @@ public sealed class BatchSchedulerTests : IDisposable
     private static BatchLimits Limits(int maxBatchSize = 8, TimeSpan? delay = null, int capacity = 64, int instances = 1, TimeSpan? maxQueueTime = null) =>
         new(maxBatchSize, MaxBatchTokens: 4096, delay ?? TimeSpan.Zero, capacity, instances, maxQueueTime);
 
-    /// <summary>Runs one request through an open gate, so the scheduler has measured one batch.</summary>
-    private async Task RunOneBatchAsync(BatchScheduler<string, string> scheduler, RecordingRunner runner)
+    /// <summary>Runs one request through an open gate, so the scheduler has measured one batch, then holds the next one at the closed gate.</summary>
+    private async Task MeasureOneBatchThenHoldTheInstanceAsync(BatchScheduler<string, string> scheduler, RecordingRunner runner)
     {
         var first = Item("first");
         Assert.Null(scheduler.TryEnqueue([first]));
         await runner.WaitForEnteredAsync();
         runner.OpenGate();
         Assert.True((await Complete(first)).IsSuccess);
+        runner.CloseGate();
+        Assert.Null(scheduler.TryEnqueue([Item("busy")]));
+        await runner.WaitForEnteredAsync();
     }
 
     private static async Task<Result<Timed<string>>> Complete(WorkItem<string, string> item) =>
