@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace InferenceApi.Core.Errors;
 
 /// <summary>
@@ -10,10 +12,10 @@ public sealed record InferenceError(ErrorKind Kind, string Message)
     public string? Field { get; init; }
 
     /// <summary>The limit that was crossed, when one was.</summary>
-    public object? Limit { get; init; }
+    public object? Limit { get; init => field = Writable(value); }
 
     /// <summary>The value received, when showing it helps (never a whole input text).</summary>
-    public object? Received { get; init; }
+    public object? Received { get; init => field = Writable(value); }
 
     /// <summary>For <see cref="ErrorKind.Overloaded"/> and <see cref="ErrorKind.ModelNotReady"/>: when to try again.</summary>
     public TimeSpan? RetryAfter { get; init; }
@@ -26,4 +28,15 @@ public sealed record InferenceError(ErrorKind Kind, string Message)
 
     public static InferenceError ModelNotFound(string name) =>
         new(ErrorKind.NotFound, $"Model '{name}' does not exist. GET /v1/models lists the models this server serves.") { Field = "model", Received = name };
+
+    /// <summary>
+    /// A number JSON cannot carry (infinity, NaN) as its text, so that every writer can put the value in a body: a client
+    /// gets one from a literal past double's range (<c>1e309</c>), or from narrowing a double to float (<c>1e39</c>).
+    /// </summary>
+    private static object? Writable(object? value) => value switch
+    {
+        double number when !double.IsFinite(number) => number.ToString(CultureInfo.InvariantCulture),
+        float number when !float.IsFinite(number) => number.ToString(CultureInfo.InvariantCulture),
+        _ => value,
+    };
 }

@@ -29,8 +29,8 @@ public sealed class ContinuousBatchScheduler : IAsyncDisposable
     /// <summary>When each running sequence joined (a timestamp), to learn how long a generation takes.</summary>
     private readonly Dictionary<IGeneratingSequence, long> _joinedAt = [];
 
-    /// <summary>A round is one generation from joining to its end; a full running batch finishes MaxRunning of them.</summary>
-    private readonly RetryAfterEstimator _retryAfter = new(TimeSpan.FromSeconds(1));
+    /// <summary>Served per seat: one generation from joining to its end; the running batch has MaxRunning seats.</summary>
+    private readonly WaitEstimator _wait = new(TimeSpan.FromSeconds(1));
     private readonly Task _loop;
     private IGeneratingSequence? _held;
     private int _queued;
@@ -60,7 +60,10 @@ public sealed class ContinuousBatchScheduler : IAsyncDisposable
 
     public int Running => Volatile.Read(ref _runningCount);
 
-    /// <summary>Queues a sequence to join the running batch, or says why not (full queue: 429 with an estimated Retry-After; draining: 503).</summary>
+    /// <summary>
+    /// Queues a sequence to join the running batch, or says why not: a full queue, or a wait for a seat longer than its
+    /// deadline or <see cref="ContinuousBatchLimits.MaxQueueTime"/> allows (429 with an estimated Retry-After); draining (503).
+    /// </summary>
     public InferenceError? TryEnqueue(IGeneratingSequence sequence)
     {
         if (Volatile.Read(ref _draining) != 0)
@@ -68,10 +71,26 @@ public sealed class ContinuousBatchScheduler : IAsyncDisposable
             return Admission.Draining(_label.Model);
         }
 
-        if (Interlocked.Increment(ref _queued) > Limits.QueueCapacity || !_waiting.Writer.TryWrite(sequence))
+        var queued = Interlocked.Increment(ref _queued);
+        if (queued > Limits.QueueCapacity)
         {
             var waiting = Interlocked.Decrement(ref _queued);
-            return Admission.QueueFull(_label.Model, Limits.QueueCapacity, _retryAfter.Estimate(waiting, Limits.MaxRunning));
+            return Admission.QueueFull(_label.Model, Limits.QueueCapacity, WaitEstimator.RetryAfter(_wait.ExpectedWait(waiting, Limits.MaxRunning)));
+        }
+
+        // Seats free up one generation at a time: the sequence waits for as many as stand between it and a free one.
+        var expected = _wait.ExpectedWait(queued - (Limits.MaxRunning - Running), Limits.MaxRunning);
+        var allowed = Admission.AllowedWait(sequence.Deadline, _time.GetUtcNow(), Limits.MaxQueueTime);
+        if (expected > allowed)
+        {
+            Interlocked.Decrement(ref _queued);
+            return Admission.WaitTooLong(_label.Model, expected, allowed);
+        }
+
+        if (!_waiting.Writer.TryWrite(sequence))
+        {
+            Interlocked.Decrement(ref _queued);
+            return Admission.Draining(_label.Model);
         }
 
         return null;
@@ -207,7 +226,7 @@ public sealed class ContinuousBatchScheduler : IAsyncDisposable
                 if (_joinedAt.Remove(done, out var joined))
                 {
                     var took = _time.GetElapsedTime(joined);
-                    _retryAfter.Record(took);
+                    _wait.Record(took);
                     InferenceTracing.RecordGenerated(done, _label, now - took, now);
                 }
             }

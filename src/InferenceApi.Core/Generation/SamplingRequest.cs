@@ -2,21 +2,23 @@ namespace InferenceApi.Core.Generation;
 
 /// <summary>
 /// Decoding parameters as a client sent them, unchecked; <c>null</c> means "not given". Only
-/// <see cref="SamplingValidator"/> turns one into the <see cref="SamplingParameters"/> the decoder accepts.
+/// <see cref="SamplingValidator"/> turns one into the <see cref="SamplingParameters"/> the decoder accepts. The numbers are
+/// doubles, as JSON gives them: narrowed to float before they are checked, <c>1e39</c> would become infinity and the
+/// error could no longer say what the client sent.
 /// </summary>
 public sealed record SamplingRequest
 {
     /// <summary>0 means greedy; absent means 1.</summary>
-    public float? Temperature { get; init; }
+    public double? Temperature { get; init; }
 
     /// <summary>Absent means no top-k filter.</summary>
     public int? TopK { get; init; }
 
     /// <summary>Absent means 1 (no nucleus filter).</summary>
-    public float? TopP { get; init; }
+    public double? TopP { get; init; }
 
     /// <summary>Absent means 1 (no penalty).</summary>
-    public float? RepetitionPenalty { get; init; }
+    public double? RepetitionPenalty { get; init; }
 
     public ulong? Seed { get; init; }
 

@@ -18,9 +18,10 @@ public static class SamplingValidator
         ArgumentNullException.ThrowIfNull(limits);
         var (promptField, limitField) = fields ?? GenerationFields.Tgi;
 
+        // Checked as doubles, then narrowed: a value past float's range is refused with the number the client sent.
         // Comparisons are written so that NaN fails them: !(x >= 0) is true for NaN, x < 0 is not.
-        var temperature = request.Temperature ?? 1f;
-        if (!(temperature >= 0f && temperature <= limits.MaxTemperature))
+        var temperature = request.Temperature ?? 1d;
+        if (!(temperature >= 0 && temperature <= limits.MaxTemperature))
         {
             return InferenceError.Invalid("temperature",
                 $"`temperature` must be >= 0.0 and <= {Format(limits.MaxTemperature)}. Given: {Format(temperature)}",
@@ -33,17 +34,17 @@ public static class SamplingValidator
                 $"`top_k` must be >= 1 and <= {limits.VocabularySize}. Given: {topK}", limits.VocabularySize, topK);
         }
 
-        var topP = request.TopP ?? 1f;
-        if (!(topP > 0f && topP <= 1f))
+        var topP = request.TopP ?? 1d;
+        if (!(topP > 0 && topP <= 1))
         {
             return InferenceError.Invalid("top_p", $"`top_p` must be > 0.0 and <= 1.0. Given: {Format(topP)}", 1.0f, topP);
         }
 
-        var penalty = request.RepetitionPenalty ?? 1f;
-        if (!(penalty > 0f && float.IsFinite(penalty)))
+        var penalty = request.RepetitionPenalty ?? 1d;
+        if (!(penalty > 0 && penalty <= float.MaxValue))
         {
             return InferenceError.Invalid("repetition_penalty",
-                $"`repetition_penalty` must be > 0.0 and finite. Given: {Format(penalty)}", 0.0f, penalty);
+                $"`repetition_penalty` must be > 0.0 and <= 3.4e38 (float32's range). Given: {Format(penalty)}", 0.0f, penalty);
         }
 
         if (promptTokens < 1)
@@ -112,21 +113,24 @@ public static class SamplingValidator
         }
 
         return new SamplingParameters(
-            temperature,
+            (float)temperature,
             request.TopK,
-            topP,
-            penalty,
+            Positive(topP),
+            Positive(penalty),
             request.Seed,
             maxNewTokens,
             stops.ToArray(),
             request.ReturnLogprobs);
     }
 
+    /// <summary>A positive double as a float that stays positive: below float's smallest value it would round to 0.</summary>
+    private static float Positive(double value) => Math.Max((float)value, float.Epsilon);
+
     /// <summary>Invariant, and always with a decimal point for whole numbers ("1.0", not "1"), as TGI prints floats.</summary>
-    private static string Format(float value)
+    private static string Format(double value)
     {
         var text = value.ToString(CultureInfo.InvariantCulture);
-        return float.IsFinite(value) && !text.Contains('.', StringComparison.Ordinal) && !text.Contains('E', StringComparison.Ordinal)
+        return double.IsFinite(value) && !text.Contains('.', StringComparison.Ordinal) && !text.Contains('E', StringComparison.Ordinal)
             ? text + ".0"
             : text;
     }

@@ -54,7 +54,7 @@ public sealed class TextGenerationLoader(IInferenceBackend backend, InferenceMet
         }
 
         var settings = context.Settings;
-        var limits = new ContinuousBatchLimits(settings.RequestsPerBatch, Math.Max(settings.MaxBatchTokens, contextLength), settings.QueueCapacity);
+        var limits = new ContinuousBatchLimits(settings.RequestsPerBatch, Math.Max(settings.MaxBatchTokens, contextLength), settings.QueueCapacity, settings.MaxQueueTime);
         var session = backend.OpenDecoder(context.ModelFile, settings.ToSessionSettings());
         try
         {

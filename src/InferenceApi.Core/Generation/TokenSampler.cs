@@ -71,7 +71,9 @@ public sealed class TokenSampler
     /// <summary>
     /// transformers' <c>RepetitionPenaltyLogitsProcessor</c>: each distinct token id in <paramref name="tokens"/> has its
     /// logit multiplied by <paramref name="penalty"/> when negative and divided by it otherwise, once however often the
-    /// token occurs. A penalty above 1 makes repeats less likely whatever the sign.
+    /// token occurs. A penalty above 1 makes repeats less likely whatever the sign. Results stay finite: a penalty near 0
+    /// (any positive float is valid) would divide a logit past float's range, and an infinite logit leaves no
+    /// distribution to report a log-probability from.
     /// </summary>
     public static void ApplyRepetitionPenalty(Span<float> logits, ReadOnlySpan<int> tokens, float penalty)
     {
@@ -95,7 +97,7 @@ public sealed class TokenSampler
 
                 marks[id] = true;
                 var logit = logits[id];
-                logits[id] = logit < 0f ? logit * penalty : logit / penalty;
+                logits[id] = Math.Clamp(logit < 0f ? logit * penalty : logit / penalty, -float.MaxValue, float.MaxValue);
             }
         }
         finally

@@ -1,10 +1,8 @@
-using System.Buffers;
-
 namespace InferenceApi.Core.Imaging;
 
 /// <summary>
 /// An upright RGB image: 3 bytes per pixel, interleaved, row-major, no padding. The pixels live in a pooled
-/// buffer, so dispose the image once it is preprocessed.
+/// buffer (<see cref="PixelBuffers"/>), so dispose the image once it is preprocessed.
 /// </summary>
 public sealed class DecodedImage : IDisposable
 {
@@ -61,12 +59,12 @@ public sealed class DecodedImage : IDisposable
         var buffer = Interlocked.Exchange(ref _buffer, null);
         if (buffer is not null)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            PixelBuffers.Return(buffer);
         }
     }
 
     internal static DecodedImage Rent(int width, int height) =>
-        new(width, height, ArrayPool<byte>.Shared.Rent(checked(width * height * 3)));
+        new(width, height, PixelBuffers.Rent(checked(width * height * 3)));
 
     /// <summary>The writable pixels, for the decoder that fills them.</summary>
     internal Span<byte> WritablePixels => Buffer.AsSpan(0, Length);

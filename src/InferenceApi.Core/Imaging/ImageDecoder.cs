@@ -1,4 +1,3 @@
-using System.Buffers;
 using InferenceApi.Core.Errors;
 using SkiaSharp;
 
@@ -17,7 +16,11 @@ public static class ImageDecoder
     /// the header, before pixels are decoded), 415 for anything that is not one of those formats, 422 for damaged data.
     /// </summary>
     /// <param name="field">The request field holding the image (e.g. <c>images[2]</c>), named in errors.</param>
-    public static Result<DecodedImage> Decode(ReadOnlySpan<byte> data, ImageLimits limits, string? field = null)
+    /// <param name="resizeTo">
+    /// The size (upright) the caller resizes to next, when it does: an image at least three times larger on each side is
+    /// decoded at a whole fraction of its size (<see cref="ReducedDecoder"/>). Null: full resolution.
+    /// </param>
+    public static Result<DecodedImage> Decode(ReadOnlySpan<byte> data, ImageLimits limits, string? field = null, (int Width, int Height)? resizeTo = null)
     {
         ArgumentNullException.ThrowIfNull(limits);
         var subject = field is null ? "The image" : $"The image in '{field}'";
@@ -57,7 +60,7 @@ public static class ImageDecoder
         var storedWidth = codec.Info.Width;
         var storedHeight = codec.Info.Height;
         var origin = codec.EncodedOrigin;
-        var swapsAxes = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
+        var swapsAxes = SwapsAxes(origin);
         var width = swapsAxes ? storedHeight : storedWidth;
         var height = swapsAxes ? storedWidth : storedHeight;
 
@@ -66,13 +69,12 @@ public static class ImageDecoder
             return sizeError;
         }
 
-        var info = new SKImageInfo(storedWidth, storedHeight, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        var rgba = ArrayPool<byte>.Shared.Rent(info.BytesSize);
+        var factor = resizeTo is { } target
+            ? ReducedDecoder.Factor(storedWidth, storedHeight, swapsAxes ? target.Height : target.Width, swapsAxes ? target.Width : target.Height)
+            : 1;
+        var (rgba, decodedWidth, decodedHeight, result) = factor > 1 ? ReducedDecoder.Decode(codec, factor) : DecodeFull(codec);
         try
         {
-            // A GIF frame smaller than its canvas leaves pixels untouched; they must not show a previous request's data.
-            Array.Clear(rgba, 0, info.BytesSize);
-            var result = codec.GetPixels(info, rgba);
             if (result != SKCodecResult.Success)
             {
                 var why = result switch
@@ -84,14 +86,48 @@ public static class ImageDecoder
                 return Corrupt(field, $"{subject} ({FormatName(format)}, {width}×{height}) {why}.");
             }
 
-            var image = DecodedImage.Rent(width, height);
-            CopyUpright(rgba, storedWidth, storedHeight, origin, image.WritablePixels);
+            var image = DecodedImage.Rent(swapsAxes ? decodedHeight : decodedWidth, swapsAxes ? decodedWidth : decodedHeight);
+            CopyUpright(rgba, decodedWidth, decodedHeight, origin, image.WritablePixels);
             return image;
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(rgba);
+            PixelBuffers.Return(rgba);
         }
+    }
+
+    /// <summary>Reads the size an image's header declares (upright), without decoding pixels; null when there is no readable header.</summary>
+    public static (int Width, int Height)? ReadSize(ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty)
+        {
+            return null;
+        }
+
+        using var encoded = SKData.CreateCopy(data);
+        using var codec = SKCodec.Create(encoded);
+        if (codec is null)
+        {
+            return null;
+        }
+
+        var swapsAxes = SwapsAxes(codec.EncodedOrigin);
+        return swapsAxes ? (codec.Info.Height, codec.Info.Width) : (codec.Info.Width, codec.Info.Height);
+    }
+
+    /// <summary>Whether an EXIF orientation turns the image a quarter, so its upright width is its stored height.</summary>
+    private static bool SwapsAxes(SKEncodedOrigin origin) =>
+        origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
+
+    /// <summary>The stored image, whole, as unpremultiplied RGBA in a buffer from <see cref="PixelBuffers"/>.</summary>
+    internal static (byte[] Rgba, int Width, int Height, SKCodecResult Result) DecodeFull(SKCodec codec)
+    {
+        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        var rgba = PixelBuffers.Rent(info.BytesSize);
+
+        // A GIF frame smaller than its canvas leaves pixels untouched; they must not show a previous request's data.
+        Array.Clear(rgba, 0, info.BytesSize);
+        return (rgba, info.Width, info.Height, codec.GetPixels(info, rgba));
     }
 
     private static InferenceError? CheckSize(int width, int height, ImageLimits limits, string? field, string subject)
@@ -124,7 +160,7 @@ public static class ImageDecoder
     /// </summary>
     private static void CopyUpright(byte[] rgba, int storedWidth, int storedHeight, SKEncodedOrigin origin, Span<byte> rgb)
     {
-        var swapsAxes = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
+        var swapsAxes = SwapsAxes(origin);
         var width = swapsAxes ? storedHeight : storedWidth;
         var height = swapsAxes ? storedWidth : storedHeight;
         var lastX = storedWidth - 1;

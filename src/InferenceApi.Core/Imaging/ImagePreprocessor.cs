@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace InferenceApi.Core.Imaging;
 
 /// <summary>
@@ -65,7 +63,7 @@ public sealed class ImagePreprocessor
             ReadOnlySpan<byte> pixels = image.Pixels;
             if (height != image.Height || width != image.Width)
             {
-                resized = ArrayPool<byte>.Shared.Rent(height * width * Channels);
+                resized = PixelBuffers.Rent(height * width * Channels);
                 PillowResampler.Resize(pixels, image.Width, image.Height, resized, width, height, Config.Resample);
                 pixels = resized.AsSpan(0, height * width * Channels);
             }
@@ -79,7 +77,7 @@ public sealed class ImagePreprocessor
         {
             if (resized is not null)
             {
-                ArrayPool<byte>.Shared.Return(resized);
+                PixelBuffers.Return(resized);
             }
         }
     }

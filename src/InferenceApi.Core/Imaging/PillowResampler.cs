@@ -43,7 +43,7 @@ internal static class PillowResampler
             return;
         }
 
-        var temporary = ArrayPool<byte>.Shared.Rent(width * sourceHeight * Channels);
+        var temporary = PixelBuffers.Rent(width * sourceHeight * Channels);
         try
         {
             ResampleHorizontal(source, sourceWidth, sourceHeight, temporary, width, filter);
@@ -51,7 +51,7 @@ internal static class PillowResampler
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(temporary);
+            PixelBuffers.Return(temporary);
         }
     }
 

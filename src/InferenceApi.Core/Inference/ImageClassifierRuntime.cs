@@ -52,7 +52,9 @@ public sealed class ImageClassifierRuntime : IModelRuntime
     public Result<float[]> Prepare(ReadOnlySpan<byte> image, ImageLimits limits, string field)
     {
         using var span = InferenceTracing.Start("preprocess");
-        var decoded = ImageDecoder.Decode(image, limits, field);
+        // Resizing to a few pixels needs only a few: an image far larger than that is decoded at a fraction of its size.
+        var resizeTo = _preprocessor.Config.DoResize ? (_preprocessor.OutputWidth, _preprocessor.OutputHeight) : ((int, int)?)null;
+        var decoded = ImageDecoder.Decode(image, limits, field, resizeTo);
         if (!decoded.IsSuccess)
         {
             return decoded.Error;

@@ -41,6 +41,15 @@ public sealed record ServingSettings
     [Range(1, 64)]
     public int Instances { get; set; } = 1;
 
+    /// <summary>
+    /// The longest wait in the queue a request is admitted to, in ms. Default 1000. At admission the queue estimates the
+    /// wait from its depth and measured service rate; a request that would wait longer (or past its deadline) gets 429
+    /// with Retry-After at once, so under overload admitted requests are answered within about this plus one batch's
+    /// compute and the rest can go elsewhere. Higher absorbs longer bursts at the cost of latency under load.
+    /// </summary>
+    [Range(1, 3_600_000)]
+    public int MaxQueueTimeMs { get; set; } = 1000;
+
     /// <summary>Longest a request may wait in the queue before it is answered with 504, in ms. Default 30000.</summary>
     [Range(1, 3_600_000)]
     public int RequestTimeoutMs { get; set; } = 30_000;
@@ -74,13 +83,16 @@ public sealed record ServingSettings
     public TimeSpan MaxQueueDelay => TimeSpan.FromMilliseconds(MaxQueueDelayMs);
 
     [JsonIgnore]
+    public TimeSpan MaxQueueTime => TimeSpan.FromMilliseconds(MaxQueueTimeMs);
+
+    [JsonIgnore]
     public TimeSpan RequestTimeout => TimeSpan.FromMilliseconds(RequestTimeoutMs);
 
     /// <summary>Requests the scheduler puts in one run: <see cref="MaxBatchSize"/>, where 0 (no batching) runs them one at a time.</summary>
     [JsonIgnore]
     public int RequestsPerBatch => Math.Max(1, MaxBatchSize);
 
-    public BatchLimits ToBatchLimits() => new(RequestsPerBatch, MaxBatchTokens, MaxQueueDelay, QueueCapacity, Instances);
+    public BatchLimits ToBatchLimits() => new(RequestsPerBatch, MaxBatchTokens, MaxQueueDelay, QueueCapacity, Instances, MaxQueueTime);
 
     public SessionSettings ToSessionSettings() => new(ExecutionProvider, IntraOpThreads, InterOpThreads, CudaDeviceId);
 }

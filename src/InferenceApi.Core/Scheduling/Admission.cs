@@ -4,8 +4,8 @@ namespace InferenceApi.Core.Scheduling;
 
 /// <summary>
 /// What both schedulers (<see cref="BatchScheduler{TInput,TOutput}"/> and the generation's continuous batching) answer
-/// with, in the same words: refusals at admission (queue full with an estimated <c>Retry-After</c>, too many at once,
-/// draining), drops before a request costs compute (the client left, or its deadline passed while it waited), and
+/// with, in the same words: refusals at admission (queue full, or a wait longer than the request may wait, both with an
+/// estimated <c>Retry-After</c>; too many at once; draining), drops before a request costs compute (the client left, or its deadline passed while it waited), and
 /// failures while running.
 /// </summary>
 internal static class Admission
@@ -30,6 +30,30 @@ internal static class Admission
             Limit = capacity,
             RetryAfter = retryAfter,
         };
+
+    /// <summary>
+    /// Refused at once because the queue ahead would hold it longer than it may wait (<paramref name="allowed"/>: the
+    /// request's deadline or the model's <c>MaxQueueTimeMs</c>, whichever comes first): a request admitted only to wait
+    /// past that costs the client its time and the server the compute it would rather give to one that can still be
+    /// answered in time. <c>Retry-After</c> is how long until the queue is expected to have drained enough.
+    /// </summary>
+    public static InferenceError WaitTooLong(string model, TimeSpan expected, TimeSpan allowed) =>
+        new(ErrorKind.Overloaded, $"Model '{model}' is overloaded: a request now would wait about {expected.TotalMilliseconds:0} ms in its queue, and it may wait at most {allowed.TotalMilliseconds:0} ms.")
+        {
+            Limit = Math.Round(allowed.TotalMilliseconds),
+            Received = Math.Round(expected.TotalMilliseconds),
+            RetryAfter = WaitEstimator.RetryAfter(expected - allowed),
+        };
+
+    /// <summary>
+    /// How long a request may wait in a queue: until its deadline, and at most <paramref name="maxQueueTime"/> when the
+    /// model sets one.
+    /// </summary>
+    public static TimeSpan AllowedWait(DateTimeOffset deadline, DateTimeOffset now, TimeSpan? maxQueueTime)
+    {
+        var untilDeadline = deadline - now;
+        return maxQueueTime is { } most && most < untilDeadline ? most : untilDeadline;
+    }
 
     public static InferenceError TooManyAtOnce(string model, int capacity, int requested) =>
         new(ErrorKind.Validation, $"This request has {requested} inputs but model '{model}' queues at most {capacity} at once.")

@@ -8,7 +8,11 @@ namespace InferenceApi.Core.Scheduling;
 /// <param name="MaxQueueDelay">How long the oldest request may wait for company before its batch runs anyway.</param>
 /// <param name="QueueCapacity">Most requests waiting; one more is refused at once.</param>
 /// <param name="Instances">How many batches run at once, each on its own session.</param>
-public sealed record BatchLimits(int MaxBatchSize, int MaxBatchTokens, TimeSpan MaxQueueDelay, int QueueCapacity, int Instances)
+/// <param name="MaxQueueTime">
+/// The longest wait a request is admitted to: one whose expected wait (queue depth over the measured service rate) is
+/// longer, or longer than its deadline allows, is refused at once with 429. Null: only the deadline bounds it.
+/// </param>
+public sealed record BatchLimits(int MaxBatchSize, int MaxBatchTokens, TimeSpan MaxQueueDelay, int QueueCapacity, int Instances, TimeSpan? MaxQueueTime = null)
 {
     /// <summary>Checks the limits against each other and the model's longest input; null when they are consistent.</summary>
     public string? Check(int maxSequenceLength)

@@ -12,6 +12,9 @@ namespace InferenceApi.Core.Scheduling;
 /// </summary>
 public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
 {
+    /// <summary>The first guess of a full batch's compute, before one has run.</summary>
+    private static readonly TimeSpan InitialBatch = TimeSpan.FromMilliseconds(50);
+
     private readonly Channel<WorkItem<TInput, TOutput>> _channel;
     private readonly BatchPolicy _policy;
     private readonly IBatchRunner<TInput, TOutput> _runner;
@@ -24,7 +27,7 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
     private readonly List<WorkItem<TInput, TOutput>> _pending = [];
     private readonly List<Task> _running = [];
     private readonly Task _loop;
-    private readonly RetryAfterEstimator _retryAfter = new(TimeSpan.FromMilliseconds(50));
+    private readonly WaitEstimator _wait;
     private int _queued;
     private int _draining;
 
@@ -42,6 +45,7 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
         _time = time;
         _metrics = metrics;
         _logger = logger;
+        _wait = new WaitEstimator(InitialBatch / limits.MaxBatchSize);
         _freeInstances = new SemaphoreSlim(limits.Instances, limits.Instances);
         _instanceIds = new Stack<int>(Enumerable.Range(0, limits.Instances).Reverse());
         _channel = Channel.CreateBounded<WorkItem<TInput, TOutput>>(new BoundedChannelOptions(limits.QueueCapacity)
@@ -58,9 +62,13 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
     /// <summary>Requests admitted and not yet running.</summary>
     public int QueueDepth => Volatile.Read(ref _queued);
 
+    /// <summary>How long a request admitted now would wait before it runs, from the queue's depth and measured service rate.</summary>
+    public TimeSpan ExpectedWait => _wait.ExpectedWait(QueueDepth, Limits.Instances);
+
     /// <summary>
     /// Admits all of <paramref name="items"/> or none: a request with ten inputs either gets ten places in the
-    /// queue or a 429 at once, never a partial run.
+    /// queue or a 429 at once, never a partial run. A request that would wait longer than its deadline or
+    /// <see cref="BatchLimits.MaxQueueTime"/> allows is refused at once too, instead of waiting to be answered late.
     /// </summary>
     public InferenceError? TryEnqueue(IReadOnlyList<WorkItem<TInput, TOutput>> items)
     {
@@ -78,10 +86,22 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
         if (Interlocked.Add(ref _queued, items.Count) > capacity)
         {
             Interlocked.Add(ref _queued, -items.Count);
-            return Admission.QueueFull(_label.Model, capacity, _retryAfter.Estimate(QueueDepth, Limits.MaxBatchSize * Limits.Instances));
+            return Admission.QueueFull(_label.Model, capacity, WaitEstimator.RetryAfter(ExpectedWait));
         }
 
         var now = _time.GetUtcNow();
+        if (items.Count > 0)
+        {
+            // The queue as it was before this request's own places: what it waits for is the work ahead of it.
+            var expected = _wait.ExpectedWait(QueueDepth - items.Count, Limits.Instances);
+            var allowed = Admission.AllowedWait(items[0].Deadline, now, Limits.MaxQueueTime);
+            if (expected > allowed)
+            {
+                Interlocked.Add(ref _queued, -items.Count);
+                return Admission.WaitTooLong(_label.Model, expected, allowed);
+            }
+        }
+
         foreach (var item in items)
         {
             item.EnqueuedAt = now;
@@ -211,6 +231,7 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
 
     private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(1);
 
+
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private void ApplyDrops(BatchPlan plan)
@@ -282,7 +303,7 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
             span?.SetTag("inference.instance", instance);
             var outputs = _runner.Run(inputs, instance);
             var compute = _time.GetElapsedTime(startTimestamp);
-            _retryAfter.Record(compute);
+            _wait.Record(compute, batch.Length);
             _metrics.RecordBatch(_label, batch.Length, tokens * batch.Length, compute);
             for (var i = 0; i < batch.Length; i++)
             {

@@ -90,10 +90,10 @@ public static class GenerationEndpoints
     private static SamplingRequest ToSampling(GenerateRequest request) => new()
     {
         // Greedy unless asked: what TGI does, and what makes answers cacheable and reproducible.
-        Temperature = (float)(request.Temperature ?? 0),
+        Temperature = request.Temperature ?? 0,
         TopK = request.TopK,
-        TopP = request.TopP is { } p ? (float)p : null,
-        RepetitionPenalty = request.RepetitionPenalty is { } r ? (float)r : null,
+        TopP = request.TopP,
+        RepetitionPenalty = request.RepetitionPenalty,
         Seed = request.Seed,
         MaxNewTokens = request.MaxNewTokens,
         StopSequences = request.Stop,

@@ -19,8 +19,8 @@ internal static class OpenAiGenerationSupport
     /// <summary>OpenAI's defaults: temperature 1 and top_p 1 when absent (the validator's own defaults), no top_k, no repetition penalty.</summary>
     public static SamplingRequest Sampling(double? temperature, double? topP, ulong? seed, int? maxTokens, IReadOnlyList<string> stop, bool logprobs) => new()
     {
-        Temperature = temperature is { } t ? (float)t : null,
-        TopP = topP is { } p ? (float)p : null,
+        Temperature = temperature,
+        TopP = topP,
         Seed = seed,
         MaxNewTokens = maxTokens,
         StopSequences = stop,

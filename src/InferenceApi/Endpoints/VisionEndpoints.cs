@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using InferenceApi.Access;
 using InferenceApi.Contracts;
@@ -7,7 +6,7 @@ using InferenceApi.Core.Inference;
 using InferenceApi.Errors;
 using InferenceApi.Hosting;
 using InferenceApi.Serving;
-using Microsoft.AspNetCore.Http.Features;
+using InferenceApi.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -38,10 +37,11 @@ public static class VisionEndpoints
         HttpRequest request,
         ImageClassificationGateway gateway,
         IOptions<JsonOptions> json,
+        IOptions<ApiOptions> limits,
         CancellationToken cancellationToken)
     {
         var parsed = request.HasFormContentType
-            ? await ReadMultipartAsync(request, cancellationToken)
+            ? await MultipartImageReader.ReadAsync(request, limits.Value, cancellationToken)
             : request.HasJsonContentType()
                 ? await ReadJsonAsync(request, json.Value.SerializerOptions, cancellationToken)
                 : new InferenceError(ErrorKind.UnsupportedMediaType, $"Send images as multipart/form-data or as JSON (application/json); got '{request.ContentType ?? "no content type"}'.");
@@ -97,45 +97,5 @@ public static class VisionEndpoints
         }
 
         return (body.Model, body.Version, body.TopK, images);
-    }
-
-    private static async Task<Result<(string? Model, long? Version, int? TopK, IReadOnlyList<ImageInput> Images)>> ReadMultipartAsync(
-        HttpRequest request, CancellationToken cancellationToken)
-    {
-        // Kept in memory whatever the size (the body limit bounds it): nothing a client uploads is written to disk.
-        var form = await request.ReadFormAsync(new FormOptions { MemoryBufferThreshold = int.MaxValue, MultipartBodyLengthLimit = long.MaxValue, ValueCountLimit = 64 }, cancellationToken);
-        int? topK = null;
-        long? version = null;
-        if (form.TryGetValue("top_k", out var topKText))
-        {
-            if (!int.TryParse(topKText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var k))
-            {
-                return InferenceError.Invalid("top_k", $"`top_k` must be an integer. Given: '{topKText}'", received: topKText.ToString());
-            }
-
-            topK = k;
-        }
-
-        if (form.TryGetValue("version", out var versionText))
-        {
-            if (!long.TryParse(versionText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v))
-            {
-                return InferenceError.Invalid("version", $"`version` must be an integer. Given: '{versionText}'", received: versionText.ToString());
-            }
-
-            version = v;
-        }
-
-        var images = new List<ImageInput>(form.Files.Count);
-        foreach (var file in form.Files)
-        {
-            var field = $"{file.Name}[{images.Count}] ({file.FileName})";
-            using var stream = file.OpenReadStream();
-            var bytes = new byte[file.Length];
-            await stream.ReadExactlyAsync(bytes, cancellationToken);
-            images.Add(new ImageInput(bytes, field));
-        }
-
-        return (form["model"].ToString() is { Length: > 0 } model ? model : null, version, topK, images);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using InferenceApi.Core.Errors;
+using InferenceApi.Validation;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace InferenceApi.Errors;
@@ -47,10 +48,16 @@ public sealed class UnhandledExceptionHandler : IExceptionHandler
         var field = json.Path?.TrimStart('$', '.') is { Length: > 0 } path ? path : null;
         var message = json.Message;
 
-        // System.Text.Json gives no types or codes for these two, only its wording; its messages name .NET types, ours must not.
+        // System.Text.Json gives no types or codes for these three, only its wording; its messages name .NET types, ours must not.
         if (message.StartsWith("The JSON property '", StringComparison.Ordinal) && field is not null)
         {
             return new InferenceError(ErrorKind.Validation, $"`{field}` is not a field of this request; check its spelling in /swagger.") { Field = field };
+        }
+
+        // A string that is not text fails the same way as a wrong type; only the inner message (UTF-16 or UTF-8) tells.
+        if (json.InnerException is InvalidOperationException { Message: var inner } && inner.Contains("UTF-", StringComparison.Ordinal) && field is not null)
+        {
+            return JsonText.NotText(field);
         }
 
         if (message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal) && field is not null)

@@ -43,6 +43,14 @@ public sealed class ApiOptions
     [Range(1, 1L << 31)]
     public long MaxImagePixels { get; set; } = 40_000_000;
 
+    /// <summary>
+    /// Most pixels the images of one request may hold together, read from their headers before decoding. Default 100
+    /// million: two or three photos at the per-image limit, or 32 of 3 megapixels. Decoding costs time and memory per
+    /// pixel, so this bounds one request's share of both; lower it when many large uploads arrive at once.
+    /// </summary>
+    [Range(1, 1L << 40)]
+    public long MaxPixelsPerRequest { get; set; } = 100_000_000;
+
     /// <summary>Longest side of an image, in pixels. Default 16384.</summary>
     [Range(1, 1 << 20)]
     public int MaxImageSide { get; set; } = 16384;

@@ -42,6 +42,7 @@ public static class InferenceServerExtensions
         services.AddSingleton<IModelLoader, TensorModelLoader>();
         services.AddSingleton<ModelRepository>();
         services.AddHostedService<ModelRepositoryService>();
+        services.AddHostedService<ImageMemoryTrimmer>();
         services.AddSingleton<RequestValidator>();
         services.AddSingleton<CachedRunner>();
         services.AddSingleton<TextEncoderGateway>();

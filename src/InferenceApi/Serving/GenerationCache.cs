@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using InferenceApi.Caching;
 using InferenceApi.Contracts;
 using InferenceApi.Core.Generation;
@@ -13,7 +14,9 @@ namespace InferenceApi.Serving;
 /// </summary>
 public sealed class GenerationCache(IResultCache cache)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // Keys are built before the sampling settings are validated (which needs the prompt's tokens), so a number JSON
+    // cannot carry (1e309 reads as infinity) must still serialize; such a request fails validation and stores nothing.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     /// <summary>The key for this request on <paramref name="model"/>, or null when its answer is not deterministic.</summary>
     public static string? Key(ModelVersion model, GenerationStart request)

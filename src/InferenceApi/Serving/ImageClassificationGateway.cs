@@ -42,6 +42,11 @@ public sealed class ImageClassificationGateway(ModelRepository repository, Cache
             };
         }
 
+        if (ImagePixelBudget.Check([.. images.Select(i => i.Bytes)], limits, "images") is { } overBudget)
+        {
+            return overBudget;
+        }
+
         var acquired = repository.Acquire<ImageClassifierRuntime>(selector.Value.Name, selector.Value.Version);
         if (!acquired.IsSuccess)
         {

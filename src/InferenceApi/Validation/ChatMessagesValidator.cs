@@ -59,20 +59,25 @@ public static class ChatMessagesValidator
         switch (content?.ValueKind)
         {
             case JsonValueKind.String:
-                return content.Value.GetString()!;
+                return JsonText.TryGetString(content.Value, out var whole) ? whole : JsonText.NotText(field);
             case JsonValueKind.Array:
                 var text = new StringBuilder();
                 var index = 0;
                 foreach (var part in content.Value.EnumerateArray())
                 {
                     if (part.ValueKind != JsonValueKind.Object
-                        || !part.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "text"
+                        || !part.TryGetProperty("type", out var type) || !JsonText.TryGetString(type, out var typeName) || typeName != "text"
                         || !part.TryGetProperty("text", out var piece) || piece.ValueKind != JsonValueKind.String)
                     {
                         return InferenceError.Invalid($"{field}[{index}]", $"`{field}[{index}]` must be a text part {{\"type\": \"text\", \"text\": \"…\"}}; other parts are not supported.");
                     }
 
-                    text.Append(piece.GetString());
+                    if (!JsonText.TryGetString(piece, out var pieceText))
+                    {
+                        return JsonText.NotText($"{field}[{index}].text");
+                    }
+
+                    text.Append(pieceText);
                     index++;
                 }
 

@@ -108,14 +108,7 @@ public sealed class ContinuousBatchSchedulerTests : IAsyncLifetime
     public async Task FullWaitingQueue_RetryAfter_FollowsHowLongGenerationsTake()
     {
         await using var scheduler = Create(new ContinuousBatchLimits(MaxRunning: 1, MaxBatchTokens: 64, QueueCapacity: 3));
-        Assert.Null(scheduler.TryEnqueue(new ScriptedSequence([1], tokensToGenerate: 2)));
-        await _session.StepAsync();
-        _time.Advance(TimeSpan.FromSeconds(10));
-        Assert.Null(scheduler.TryEnqueue(new ScriptedSequence([1], tokensToGenerate: 50)));
-
-        // The first generation ends after 10 s; the second takes its seat, and once its first step ran the first is on record.
-        await _session.StepAsync();
-        await _session.StepAsync();
+        await TenSecondGenerationOnRecordAsync(scheduler);
         for (var i = 0; i < 3; i++)
         {
             Assert.Null(scheduler.TryEnqueue(new ScriptedSequence([1], 1)));
@@ -123,9 +116,29 @@ public sealed class ContinuousBatchSchedulerTests : IAsyncLifetime
 
         var refused = scheduler.TryEnqueue(new ScriptedSequence([1], 1));
 
-        // Three generations ahead, one at a time, each about 0.9 × 1 s + 0.1 × 10 s on the moving average: 5.7 s, so 6.
+        // Three generations ahead, one at a time, each 5.5 s on the average (it rises half the way from the first guess of 1 s
+        // to the 10 s on record): 16.5 s, so 17.
         Assert.Equal(ErrorKind.Overloaded, refused?.Kind);
-        Assert.Equal(TimeSpan.FromSeconds(6), refused?.RetryAfter);
+        Assert.Equal(TimeSpan.FromSeconds(17), refused?.RetryAfter);
+        _session.RunFreely();
+    }
+
+    [Fact]
+    public async Task WaitForASeatOverMaxQueueTime_AnswersOverloadedAtOnce_WithRetryAfter()
+    {
+        await using var scheduler = Create(new ContinuousBatchLimits(MaxRunning: 1, MaxBatchTokens: 64, QueueCapacity: 8, MaxQueueTime: TimeSpan.FromSeconds(6)));
+        await TenSecondGenerationOnRecordAsync(scheduler);
+
+        // A generation takes 5.5 s on the average (half way from the first guess of 1 s to 10 s) and the one seat is taken:
+        // the first in line expects 5.5 s, within 6 s; the second 11 s.
+        Assert.Null(scheduler.TryEnqueue(new ScriptedSequence([1], 1)));
+        var refused = scheduler.TryEnqueue(new ScriptedSequence([1], 1));
+
+        Assert.Equal(ErrorKind.Overloaded, refused?.Kind);
+        Assert.Equal(6000d, refused?.Limit);
+        Assert.Equal(11000d, refused?.Received);
+        Assert.Equal(TimeSpan.FromSeconds(5), refused?.RetryAfter);
+        Assert.Equal(1, scheduler.Waiting);
         _session.RunFreely();
     }
 
@@ -213,6 +226,20 @@ public sealed class ContinuousBatchSchedulerTests : IAsyncLifetime
         var policy = new ContinuousBatchPolicy(new ContinuousBatchLimits(MaxRunning: 4, MaxBatchTokens: 64, QueueCapacity: 8));
 
         Assert.Equal(admitted, policy.CanAdmit(running, reserved, candidate));
+    }
+
+    /// <summary>
+    /// Runs a generation that ends after 10 s on the clock, with a long one taking its only seat: the first ends, the second
+    /// joins, and once the second's first step ran the first is on record.
+    /// </summary>
+    private async Task TenSecondGenerationOnRecordAsync(ContinuousBatchScheduler scheduler)
+    {
+        Assert.Null(scheduler.TryEnqueue(new ScriptedSequence([1], tokensToGenerate: 2)));
+        await _session.StepAsync();
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Null(scheduler.TryEnqueue(new ScriptedSequence([1], tokensToGenerate: 50)));
+        await _session.StepAsync();
+        await _session.StepAsync();
     }
 
     private ContinuousBatchScheduler Create(ContinuousBatchLimits limits) =>

@@ -68,11 +68,13 @@ public sealed class SamplingValidatorTests
     }
 
     [Theory]
-    [InlineData(-1f, "`temperature` must be >= 0.0 and <= 100.0. Given: -1.0")]
-    [InlineData(100.5f, "`temperature` must be >= 0.0 and <= 100.0. Given: 100.5")]
-    [InlineData(float.NaN, "`temperature` must be >= 0.0 and <= 100.0. Given: NaN")]
-    [InlineData(float.PositiveInfinity, "`temperature` must be >= 0.0 and <= 100.0. Given: Infinity")]
-    public void Validate_TemperatureOutOfRange_NamesFieldLimitAndValue(float temperature, string message)
+    [InlineData(-1d, "`temperature` must be >= 0.0 and <= 100.0. Given: -1.0")]
+    [InlineData(100.5d, "`temperature` must be >= 0.0 and <= 100.0. Given: 100.5")]
+    [InlineData(1e39, "`temperature` must be >= 0.0 and <= 100.0. Given: 1E+39")]
+    [InlineData(1e308, "`temperature` must be >= 0.0 and <= 100.0. Given: 1E+308")]
+    [InlineData(double.NaN, "`temperature` must be >= 0.0 and <= 100.0. Given: NaN")]
+    [InlineData(double.PositiveInfinity, "`temperature` must be >= 0.0 and <= 100.0. Given: Infinity")]
+    public void Validate_TemperatureOutOfRange_NamesFieldLimitAndValue(double temperature, string message)
     {
         var error = Fails(new SamplingRequest { Temperature = temperature });
 
@@ -97,16 +99,34 @@ public sealed class SamplingValidatorTests
     }
 
     [Theory]
-    [InlineData(1.5f, "`top_p` must be > 0.0 and <= 1.0. Given: 1.5")]
-    [InlineData(0f, "`top_p` must be > 0.0 and <= 1.0. Given: 0.0")]
-    [InlineData(-0.25f, "`top_p` must be > 0.0 and <= 1.0. Given: -0.25")]
-    [InlineData(float.NaN, "`top_p` must be > 0.0 and <= 1.0. Given: NaN")]
-    public void Validate_TopPOutOfRange_NamesFieldLimitAndValue(float topP, string message)
+    [InlineData(1.5d, "`top_p` must be > 0.0 and <= 1.0. Given: 1.5")]
+    [InlineData(0d, "`top_p` must be > 0.0 and <= 1.0. Given: 0.0")]
+    [InlineData(-0.25d, "`top_p` must be > 0.0 and <= 1.0. Given: -0.25")]
+    [InlineData(double.NaN, "`top_p` must be > 0.0 and <= 1.0. Given: NaN")]
+    public void Validate_TopPOutOfRange_NamesFieldLimitAndValue(double topP, string message)
     {
         var error = Fails(new SamplingRequest { TopP = topP });
 
         Assert.Equal("top_p", error.Field);
         Assert.Equal(message, error.Message);
+    }
+
+    [Fact]
+    public void Validate_ValuesBelowFloatRange_StayPositiveWhenNarrowed()
+    {
+        // 1e-50 is a positive double but rounds to 0 as a float: the sampler must not get a zero top_p or penalty.
+        var p = Validate(new SamplingRequest { TopP = 1e-50, RepetitionPenalty = 1e-50 }).Value!;
+
+        Assert.True(p.TopP > 0f);
+        Assert.True(p.RepetitionPenalty > 0f);
+    }
+
+    [Fact]
+    public void Validate_TemperatureAboveFloatRange_ReceivedIsTheDoubleSent()
+    {
+        var error = Fails(new SamplingRequest { Temperature = 1e39 });
+
+        Assert.Equal(1e39, error.Received);
     }
 
     [Fact]
@@ -116,10 +136,11 @@ public sealed class SamplingValidatorTests
     }
 
     [Theory]
-    [InlineData(0f, "`repetition_penalty` must be > 0.0 and finite. Given: 0.0")]
-    [InlineData(-1.2f, "`repetition_penalty` must be > 0.0 and finite. Given: -1.2")]
-    [InlineData(float.PositiveInfinity, "`repetition_penalty` must be > 0.0 and finite. Given: Infinity")]
-    public void Validate_RepetitionPenaltyOutOfRange_NamesFieldAndValue(float penalty, string message)
+    [InlineData(0d, "`repetition_penalty` must be > 0.0 and <= 3.4e38 (float32's range). Given: 0.0")]
+    [InlineData(-1.2d, "`repetition_penalty` must be > 0.0 and <= 3.4e38 (float32's range). Given: -1.2")]
+    [InlineData(1e39, "`repetition_penalty` must be > 0.0 and <= 3.4e38 (float32's range). Given: 1E+39")]
+    [InlineData(double.PositiveInfinity, "`repetition_penalty` must be > 0.0 and <= 3.4e38 (float32's range). Given: Infinity")]
+    public void Validate_RepetitionPenaltyOutOfRange_NamesFieldAndValue(double penalty, string message)
     {
         var error = Fails(new SamplingRequest { RepetitionPenalty = penalty });
 

@@ -257,6 +257,29 @@ public sealed class TokenSamplerTests
     }
 
     [Fact]
+    public void ApplyRepetitionPenalty_PenaltyNearZero_KeepsLogitsFinite()
+    {
+        float[] logits = [2f, -2f, 1f];
+
+        TokenSampler.ApplyRepetitionPenalty(logits, [0, 1], float.Epsilon);
+
+        Assert.Equal([float.MaxValue, -2f * float.Epsilon, 1f], logits);
+    }
+
+    [Theory]
+    [InlineData(0f)]
+    [InlineData(0.7f)]
+    public void Next_PenaltyNearZero_ReportsAFiniteLogprob(float temperature)
+    {
+        var sampler = new TokenSampler(Params(temperature: temperature, repetitionPenalty: float.Epsilon, seed: 3));
+
+        var token = sampler.Next([3f, 2.5f, -1f], [1], out var logprob);
+
+        Assert.Equal(1, token);
+        Assert.True(float.IsFinite(logprob), $"logprob {logprob}");
+    }
+
+    [Fact]
     public void ApplyRepetitionPenalty_TokenOutsideVocabulary_Throws()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => TokenSampler.ApplyRepetitionPenalty(new float[3], [3], 1.5f));

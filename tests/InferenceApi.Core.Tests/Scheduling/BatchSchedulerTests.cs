@@ -119,6 +119,57 @@ public sealed class BatchSchedulerTests : IDisposable
     }
 
     [Fact]
+    public async Task TryEnqueue_ExpectedWaitOverMaxQueueTime_RefusedAtOnceWithRetryAfter_AndTheAdmittedAllRun()
+    {
+        var runner = new RecordingRunner(gated: true, _clock, computeTime: TimeSpan.FromMilliseconds(550));
+        await using var scheduler = Create(runner, Limits(maxBatchSize: 1, maxQueueTime: TimeSpan.FromSeconds(1)));
+        await MeasureOneBatchThenHoldTheInstanceAsync(scheduler, runner);
+
+        // One request took 550 ms: the average rose half the way from the first guess (50 ms for a batch of one), to 300 ms
+        // a request. With 3 ahead a newcomer expects 900 ms, which is allowed; with 4, 1,200 ms is not.
+        var admitted = Enumerable.Range(0, 4).Select(i => Item($"w{i}")).ToArray();
+        foreach (var item in admitted)
+        {
+            Assert.Null(scheduler.TryEnqueue([item]));
+        }
+
+        var error = scheduler.TryEnqueue([Item("late")]);
+
+        Assert.Equal(ErrorKind.Overloaded, error?.Kind);
+        Assert.Equal("Model 'tiny-bert' is overloaded: a request now would wait about 1200 ms in its queue, and it may wait at most 1000 ms.", error?.Message);
+        Assert.Equal(1000d, error?.Limit);
+        Assert.Equal(1200d, error?.Received);
+        Assert.Equal(TimeSpan.FromSeconds(1), error?.RetryAfter);
+        Assert.Equal(4, scheduler.QueueDepth);
+
+        runner.OpenGate();
+        await Task.WhenAll(admitted.Select(i => i.Completion)).WaitAsync(SafetyTimeout);
+        Assert.All(admitted, i => Assert.True(i.Completion.Result.IsSuccess));
+        Assert.DoesNotContain("late", runner.AllInputs);
+    }
+
+    [Fact]
+    public async Task TryEnqueue_ExpectedWaitPastTheRequestsDeadline_RefusedEvenUnderMaxQueueTime()
+    {
+        var runner = new RecordingRunner(gated: true, _clock, computeTime: TimeSpan.FromMilliseconds(550));
+        await using var scheduler = Create(runner, Limits(maxBatchSize: 1, maxQueueTime: TimeSpan.FromSeconds(10)));
+        await MeasureOneBatchThenHoldTheInstanceAsync(scheduler, runner);
+        WorkItem<string, string>[] ahead = [Item("a"), Item("b"), Item("c")];
+        Assert.Null(scheduler.TryEnqueue(ahead));
+
+        // Three ahead at 300 ms each: a request that may wait 850 ms more is refused, one that may wait 900 ms is not.
+        var error = scheduler.TryEnqueue([Item("hurried", deadline: _clock.GetUtcNow().AddMilliseconds(850))]);
+        var patient = Item("patient", deadline: _clock.GetUtcNow().AddMilliseconds(900));
+
+        Assert.Equal(ErrorKind.Overloaded, error?.Kind);
+        Assert.Equal(850d, error?.Limit);
+        Assert.Equal(900d, error?.Received);
+        Assert.Null(scheduler.TryEnqueue([patient]));
+        runner.OpenGate();
+        await Task.WhenAll(ahead.Select(i => i.Completion)).WaitAsync(SafetyTimeout);
+    }
+
+    [Fact]
     public async Task TryEnqueue_RequestLargerThanQueueCapacity_IsAValidationErrorNamingTheLimit()
     {
         var runner = new RecordingRunner();
@@ -369,8 +420,21 @@ public sealed class BatchSchedulerTests : IDisposable
         }
     }
 
-    private static BatchLimits Limits(int maxBatchSize = 8, TimeSpan? delay = null, int capacity = 64, int instances = 1) =>
-        new(maxBatchSize, MaxBatchTokens: 4096, delay ?? TimeSpan.Zero, capacity, instances);
+    private static BatchLimits Limits(int maxBatchSize = 8, TimeSpan? delay = null, int capacity = 64, int instances = 1, TimeSpan? maxQueueTime = null) =>
+        new(maxBatchSize, MaxBatchTokens: 4096, delay ?? TimeSpan.Zero, capacity, instances, maxQueueTime);
+
+    /// <summary>Runs one request through an open gate, so the scheduler has measured one batch, then holds the next one at the closed gate.</summary>
+    private async Task MeasureOneBatchThenHoldTheInstanceAsync(BatchScheduler<string, string> scheduler, RecordingRunner runner)
+    {
+        var first = Item("first");
+        Assert.Null(scheduler.TryEnqueue([first]));
+        await runner.WaitForEnteredAsync();
+        runner.OpenGate();
+        Assert.True((await Complete(first)).IsSuccess);
+        runner.CloseGate();
+        Assert.Null(scheduler.TryEnqueue([Item("busy")]));
+        await runner.WaitForEnteredAsync();
+    }
 
     private static async Task<Result<Timed<string>>> Complete(WorkItem<string, string> item) =>
         await item.Completion.WaitAsync(SafetyTimeout);

@@ -5,7 +5,7 @@ namespace InferenceApi.Core.Tests.Scheduling;
 
 /// <summary>
 /// A batch runner that records every batch it is given, can hold batches at a gate so an instance stays
-/// busy, can advance a fake clock to simulate compute, and fails batches holding <see cref="FailingInput"/>.
+/// busy (and close it again), can advance a fake clock to simulate compute, and fails batches holding <see cref="FailingInput"/>.
 /// Outputs are the inputs upper-cased.
 /// </summary>
 internal sealed class RecordingRunner : IBatchRunner<string, string>
@@ -50,6 +50,9 @@ internal sealed class RecordingRunner : IBatchRunner<string, string>
     public int MaxConcurrent => Volatile.Read(ref _maxRunning);
 
     public void OpenGate() => _gate.Set();
+
+    /// <summary>Holds the batches that enter from now on, until <see cref="OpenGate"/>.</summary>
+    public void CloseGate() => _gate.Reset();
 
     /// <summary>Waits until <paramref name="count"/> more batches have entered <see cref="Run"/>.</summary>
     public async Task WaitForEnteredAsync(int count = 1)

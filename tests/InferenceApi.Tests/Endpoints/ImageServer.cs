@@ -9,6 +9,7 @@ public sealed class ImageServer : IAsyncLifetime
         .With("Api:MaxImagesPerRequest", "4")
         .With("Api:MaxImageBytes", "200000")
         .With("Api:MaxImagePixels", "1000000")
+        .With("Api:MaxPixelsPerRequest", "2000000")
         .With("Api:MaxImageRequestBytes", "1000000");
 
     public HttpClient Client { get; private set; } = null!;

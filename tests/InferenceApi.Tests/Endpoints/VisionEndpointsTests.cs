@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using InferenceApi.Tests.Infrastructure;
+using SkiaSharp;
 
 namespace InferenceApi.Tests.Endpoints;
 
@@ -120,6 +121,24 @@ public sealed class VisionEndpointsTests(ImageServer server) : IClassFixture<Ima
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "validation", "images");
         Assert.Equal(4, problem.GetProperty("limit").GetInt32());
+    }
+
+    [Fact]
+    public async Task ClassifyImages_PixelsOverThePerRequestBudget_Answers413_AndUnderItAreServed()
+    {
+        // 800,000 pixels each (under the 1,000,000 per image): two fit the 2,000,000 budget of a request, three do not.
+        using var bitmap = new SKBitmap(1000, 800);
+        bitmap.Erase(SKColors.SeaGreen);
+        using var encoded = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        var image = Convert.ToBase64String(encoded.ToArray());
+
+        using var refused = await _client.PostJsonAsync("/v1/images/classify", new { model = "tiny-vit", images = new[] { image, image, image } });
+        using var served = await _client.PostJsonAsync("/v1/images/classify", new { model = "tiny-vit", images = new[] { image, image } });
+
+        var problem = await refused.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge, "payload_too_large", "images");
+        Assert.Equal(2_000_000, problem.GetProperty("limit").GetInt64());
+        Assert.Equal(2_400_000, problem.GetProperty("received").GetInt64());
+        Assert.Equal(2, (await served.ReadJsonAsync()).GetProperty("results").GetArrayLength());
     }
 
     [Fact]

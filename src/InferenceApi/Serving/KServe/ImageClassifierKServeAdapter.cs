@@ -138,6 +138,11 @@ public sealed class ImageClassifierKServeAdapter(ImageClassificationGateway gate
             files[i] = buffer[..written];
         }
 
+        if (ImagePixelBudget.Check([.. files.Select(f => (ReadOnlyMemory<byte>)f)], limits, $"{images.Field}.data") is { } overBudget)
+        {
+            return overBudget;
+        }
+
         var imageLimits = new ImageLimits(limits.MaxImageBytes, limits.MaxImagePixels, limits.MaxImageSide, limits.MaxImageSide);
         return (files, i => runtime.Prepare(files[i], imageLimits, $"{images.Field}.data[{i}]"));
     }

@@ -127,7 +127,7 @@ public sealed class TextEncoderKServeAdapter(TextEncoderGateway gateway, KServeR
         {
             JsonValueKind.True => true,
             JsonValueKind.False => false,
-            _ => InferenceError.Invalid(field, $"`{field}` must be true or false. Given: {found.GetRawText()}", received: found.GetRawText()),
+            _ => InferenceError.Invalid(field, $"`{field}` must be true or false. Given: {JsonText.Excerpt(found)}", received: JsonText.Excerpt(found)),
         };
     }
 

@@ -1,0 +1,42 @@
+namespace InferenceApi.Core.Scheduling;
+
+/// <summary>
+/// How long a newcomer would wait in a queue, from its depth and the queue's measured service rate, for both
+/// schedulers: admission by expected wait (<see cref="Admission.WaitTooLong"/>) and the <c>Retry-After</c> of every
+/// refusal. The rate is a moving average of the time one lane takes per request it serves (a batch's compute over
+/// its size on one instance; a generation's whole duration on one seat of the running batch), so it follows the
+/// model's real speed, and under load, when batches are full, it is the amortised cost. It rises fast and falls slowly
+/// (half the way to a slower round, a tenth to a faster one): on a machine whose speed swings, an admitted request is
+/// better served by the slow end of the recent rounds than by their mean, which would admit more than it can answer
+/// in time. Safe to use from several threads (two updates at the same instant may keep only one of them, which an average can afford).
+/// </summary>
+/// <param name="initialPerRequest">The guess before anything ran: optimistic (a full batch's share), so a fresh server refuses nobody it could serve.</param>
+public sealed class WaitEstimator(TimeSpan initialPerRequest)
+{
+    private const double RisingWeight = 0.5;
+    private const double FallingWeight = 0.1;
+    private static readonly TimeSpan Shortest = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan Longest = TimeSpan.FromSeconds(60);
+
+    private double _perRequestSeconds = initialPerRequest.TotalSeconds;
+
+    /// <summary>The time one lane spends per request served, on the moving average.</summary>
+    public TimeSpan AveragePerRequest => TimeSpan.FromSeconds(Volatile.Read(ref _perRequestSeconds));
+
+    /// <summary>Folds one finished round into the average: <paramref name="served"/> requests took <paramref name="elapsed"/> on one lane.</summary>
+    public void Record(TimeSpan elapsed, int served = 1)
+    {
+        var previous = Volatile.Read(ref _perRequestSeconds);
+        var sample = elapsed.TotalSeconds / Math.Max(1, served);
+        var weight = sample > previous ? RisingWeight : FallingWeight;
+        Volatile.Write(ref _perRequestSeconds, (previous * (1 - weight)) + (sample * weight));
+    }
+
+    /// <summary>How long until <paramref name="ahead"/> requests have been served by <paramref name="lanes"/> lanes working side by side.</summary>
+    public TimeSpan ExpectedWait(int ahead, int lanes) =>
+        ahead <= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(ahead * Volatile.Read(ref _perRequestSeconds) / Math.Max(1, lanes));
+
+    /// <summary>A wait as a <c>Retry-After</c>: whole seconds, rounded up, between 1 and 60.</summary>
+    public static TimeSpan RetryAfter(TimeSpan wait) =>
+        TimeSpan.FromSeconds(Math.Clamp(Math.Ceiling(wait.TotalSeconds), Shortest.TotalSeconds, Longest.TotalSeconds));
+}
