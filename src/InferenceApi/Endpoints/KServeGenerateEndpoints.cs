@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
+using InferenceApi.Access;
 using InferenceApi.Contracts.KServe;
 using InferenceApi.Core.Generation;
 using InferenceApi.Errors;
@@ -61,7 +62,7 @@ public static class KServeGenerateEndpoints
             return new ErrorResult(start.Error);
         }
 
-        var answered = http.Report(await gateway.CompleteAsync(start.Value, cancellationToken));
+        var answered = http.Report(await gateway.CompleteAsync(start.Value with { Tokens = http.TokenQuota() }, cancellationToken));
         if (!answered.IsSuccess)
         {
             return new ErrorResult(answered.Error);
@@ -75,7 +76,7 @@ public static class KServeGenerateEndpoints
         return TypedResults.Ok(new KServeGenerateResponse(done.Text, answer.Model.Name, Version(answer.Model.Version), details));
     }
 
-    private static IResult GenerateStreamAsync(
+    private static async Task<IResult> GenerateStreamAsync(
         string name, string? version, KServeGenerateRequest request, GenerationGateway gateway, HttpContext http, CancellationToken cancellationToken)
     {
         var start = Start(name, version, request);
@@ -84,7 +85,7 @@ public static class KServeGenerateEndpoints
             return new ErrorResult(start.Error);
         }
 
-        var started = GenerationEndpoints.StartStream(gateway, start.Value, http, cancellationToken);
+        var started = await GenerationEndpoints.StartStreamAsync(gateway, start.Value with { Tokens = http.TokenQuota() }, http, cancellationToken);
         return started.IsSuccess
             ? TypedResults.ServerSentEvents(StreamAsync(started.Value, request.Parameters?.Details == true, http, cancellationToken))
             : new ErrorResult(started.Error);
