@@ -128,6 +128,8 @@ public sealed class TextGenerationRuntime : ITextModelRuntime
         return Scheduler.TryEnqueue(sequence) is { } rejected ? rejected : sequence;
     }
 
+    public void CutOff() => Scheduler.CutOff();
+
     public async ValueTask DisposeAsync()
     {
         await Scheduler.DisposeAsync().ConfigureAwait(false);

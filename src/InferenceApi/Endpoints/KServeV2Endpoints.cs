@@ -94,8 +94,8 @@ public static class KServeV2Endpoints
 
     private static Ok Live() => TypedResults.Ok();
 
-    private static Results<Ok, BadRequest> Ready(ModelRepository repository, IHostApplicationLifetime lifetime) =>
-        repository.Readiness(lifetime.ApplicationStopping.IsCancellationRequested).IsReady ? TypedResults.Ok() : TypedResults.BadRequest();
+    private static Results<Ok, BadRequest> Ready(ModelRepository repository, GracefulShutdown shutdown) =>
+        repository.Readiness(shutdown.IsDraining).IsReady ? TypedResults.Ok() : TypedResults.BadRequest();
 
     private static Results<Ok<KServeModelMetadata>, ErrorResult> Metadata(string name, ModelRepository repository, KServeAdapterRegistry adapters) =>
         DescribeModel(name, null, repository, adapters);
