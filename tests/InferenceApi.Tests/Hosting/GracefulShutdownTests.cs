@@ -47,7 +47,7 @@ public sealed class GracefulShutdownTests : IDisposable
     [Fact]
     public async Task Sigterm_WithADrainDelay_ReadinessIs503AtOnceWhileNewConnectionsAreServed_ThenTheProcessExits0()
     {
-        var delay = TimeSpan.FromSeconds(4);
+        var delay = TimeSpan.FromSeconds(6);
         var models = Directory.CreateDirectory(Path.Combine(_folder.Path, "models")).FullName;
         CopyTree(Fixtures.TinyBertCls, Path.Combine(models, "tiny-bert-cls"));
         await using var server = await ServerProcess.StartAsync(models, _folder.Path, ("Shutdown:DrainDelaySeconds", delay.TotalSeconds.ToString(CultureInfo.InvariantCulture)));
@@ -67,38 +67,29 @@ public sealed class GracefulShutdownTests : IDisposable
         }
         while (readiness == HttpStatusCode.OK);
 
+        // Rounds on new connections through the first half of the delay: far enough from its end that a request sent
+        // then cannot meet the closing listener, however slow the machine is to connect.
         var rounds = 0;
-        TimeSpan closedAfter;
-        while (true)
+        while (sent.Elapsed < delay / 2)
         {
-            var roundStarted = sent.Elapsed;
-            try
-            {
-                using var ready = await client.GetAsync("/health/ready");
-                using var kserveReady = await client.GetAsync("/v2/health/ready");
-                using var classified = await client.PostJsonAsync("/v1/classify", new { model = "tiny-bert-cls", inputs = expected.Text });
+            using var ready = await client.GetAsync("/health/ready");
+            using var kserveReady = await client.GetAsync("/v2/health/ready");
+            using var classified = await client.PostJsonAsync("/v1/classify", new { model = "tiny-bert-cls", inputs = expected.Text });
 
-                Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
-                Assert.Contains("shutting down", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-                Assert.Equal(HttpStatusCode.BadRequest, kserveReady.StatusCode);
-                var body = await classified.ReadJsonAsync();
-                Assert.Equal(top, body.GetProperty("results")[0].GetProperty("labels")[0].GetProperty("label").GetString());
-                rounds++;
-            }
-            catch (HttpRequestException refused)
-            {
-                // The listener closed; it must not have closed before the delay the server was given.
-                Assert.True(roundStarted >= delay, $"a request on a new connection failed {roundStarted.TotalSeconds:0.0} s after SIGTERM, inside the {delay.TotalSeconds} s drain delay: {refused.Message}\n{server.Output}");
-                closedAfter = roundStarted;
-                break;
-            }
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            Assert.Contains("shutting down", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.BadRequest, kserveReady.StatusCode);
+            var body = await classified.ReadJsonAsync();
+            Assert.Equal(top, body.GetProperty("results")[0].GetProperty("labels")[0].GetProperty("label").GetString());
+            rounds++;
         }
 
         var exitCode = await server.WaitForExitAsync(ExitTimeout);
 
         Assert.True(exitCode == 0, $"exit code {exitCode}:\n{server.Output}");
-        Assert.True(rounds > 0, $"no request was served during the delay; the listener closed {closedAfter.TotalSeconds:0.0} s after SIGTERM");
+        Assert.True(rounds > 0, "no request was served during the delay");
         Assert.True(sent.Elapsed >= delay, $"the server exited {sent.Elapsed.TotalSeconds:0.0} s after SIGTERM, before its {delay.TotalSeconds} s delay");
+        Assert.Contains("Closing the listener", server.Output, StringComparison.Ordinal);
     }
 
     public void Dispose() => _folder.Dispose();
