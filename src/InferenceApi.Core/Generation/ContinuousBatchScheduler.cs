@@ -37,6 +37,7 @@ public sealed class ContinuousBatchScheduler : IAsyncDisposable
     private int _runningCount;
     private int _draining;
     private long _steps;
+    private int _cutOff;
 
     public ContinuousBatchScheduler(
         SchedulerLabel label, ContinuousBatchLimits limits, IDecoderSession session, int padTokenId, TimeProvider time, InferenceMetrics metrics, ILogger logger)
@@ -107,6 +108,18 @@ public sealed class ContinuousBatchScheduler : IAsyncDisposable
         await _loop.ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The server's drain deadline passed: stops admitting, and at the next step ends every running and waiting
+    /// sequence with a 503 (a stream's <c>error</c> event), so each client gets an answer before the host stops.
+    /// </summary>
+    public void CutOff()
+    {
+        // The writer completes first, so the loop that sees the flag also sees every sequence that will ever be queued.
+        Interlocked.Exchange(ref _draining, 1);
+        _waiting.Writer.TryComplete();
+        Volatile.Write(ref _cutOff, 1);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await DrainAsync().ConfigureAwait(false);
@@ -121,6 +134,12 @@ public sealed class ContinuousBatchScheduler : IAsyncDisposable
         {
             if (_running.Count == 0 && _held is null && !await reader.WaitToReadAsync().ConfigureAwait(false))
             {
+                return;
+            }
+
+            if (Volatile.Read(ref _cutOff) != 0)
+            {
+                EndAll(reader);
                 return;
             }
 
@@ -166,6 +185,39 @@ public sealed class ContinuousBatchScheduler : IAsyncDisposable
         }
 
         return joining;
+    }
+
+    /// <summary>Ends every sequence still here, running, held or waiting, with the cut-off error.</summary>
+    private void EndAll(ChannelReader<IGeneratingSequence> reader)
+    {
+        var error = Admission.CutOff(_label.Model);
+        var running = _running.Count;
+        var waiting = 0;
+        foreach (var sequence in _running)
+        {
+            sequence.Fail(error);
+        }
+
+        _running.Clear();
+        _joinedAt.Clear();
+        Volatile.Write(ref _runningCount, 0);
+        while (_held is not null || reader.TryRead(out _held))
+        {
+            Interlocked.Decrement(ref _queued);
+            _held.Fail(error);
+            _held = null;
+            waiting++;
+        }
+
+        if (running + waiting > 0)
+        {
+            _logger.LogWarning(
+                "Drain deadline passed: ended {Running} running and {Waiting} waiting generations of {Model} v{Version} with 503",
+                running,
+                waiting,
+                _label.Model,
+                _label.Version);
+        }
     }
 
     /// <summary>Fails and counts a sequence whose client left, or whose deadline passed before it started.</summary>

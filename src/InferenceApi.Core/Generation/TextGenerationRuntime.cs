@@ -144,6 +144,8 @@ public sealed class TextGenerationRuntime : ITextModelRuntime
         return new GenerationSequence(this, ids.Ids, parameters.Value, cancellationToken);
     }
 
+    public void CutOff() => Scheduler.CutOff();
+
     public async ValueTask DisposeAsync()
     {
         await Scheduler.DisposeAsync().ConfigureAwait(false);

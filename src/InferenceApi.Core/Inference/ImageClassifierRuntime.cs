@@ -70,6 +70,8 @@ public sealed class ImageClassifierRuntime : IModelRuntime
     public Task<Result<Timed<float[]>[]>> RunAsync(IReadOnlyList<float[]> images, CancellationToken cancellationToken) =>
         Scheduler.RunAsync(images, static _ => 1, _time.GetUtcNow() + Description.RequestTimeout, cancellationToken);
 
+    public void CutOff() => Scheduler.CutOff();
+
     public async ValueTask DisposeAsync()
     {
         await Scheduler.DisposeAsync().ConfigureAwait(false);

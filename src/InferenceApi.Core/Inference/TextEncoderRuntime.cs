@@ -76,6 +76,8 @@ public sealed class TextEncoderRuntime : ITextModelRuntime
     public Task<Result<Timed<float[]>[]>> RunAsync(IReadOnlyList<int[]> sequences, CancellationToken cancellationToken) =>
         Scheduler.RunAsync(sequences, static ids => ids.Length, _time.GetUtcNow() + Description.RequestTimeout, cancellationToken);
 
+    public void CutOff() => Scheduler.CutOff();
+
     public async ValueTask DisposeAsync()
     {
         await Scheduler.DisposeAsync().ConfigureAwait(false);

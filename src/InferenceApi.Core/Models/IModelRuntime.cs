@@ -18,4 +18,10 @@ public interface IModelRuntime : IAsyncDisposable
 
     /// <summary>Requests waiting in this version's queue.</summary>
     int QueueDepth { get; }
+
+    /// <summary>
+    /// The server's drain deadline passed: ends whatever still waits or runs here with a 503 (draining) instead of
+    /// letting the host cut its connection, and admits nothing more.
+    /// </summary>
+    void CutOff();
 }

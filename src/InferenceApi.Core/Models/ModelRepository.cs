@@ -31,6 +31,7 @@ public sealed partial class ModelRepository : IAsyncDisposable
     private readonly UnloadedModels _unloaded = new();
     private long _generation;
     private bool _draining;
+    private Task? _drain;
 
     public ModelRepository(
         IOptions<ModelRepositoryOptions> options,
@@ -199,30 +200,32 @@ public sealed partial class ModelRepository : IAsyncDisposable
     /// <summary>What readiness says; <paramref name="stopping"/> is the host's shutdown signal, which turns it off like a drain.</summary>
     public Readiness Readiness(bool stopping) => _policy.Assess(Snapshot(), InitialLoadComplete, stopping || IsDraining);
 
-    /// <summary>Stops admitting requests, lets queued ones finish, and unloads everything.</summary>
-    public async Task DrainAsync()
+    /// <summary>Stops admitting requests, lets queued and running ones finish, and unloads everything.</summary>
+    public Task DrainAsync() => DrainAsync(CancellationToken.None);
+
+    /// <summary>
+    /// Stops admitting requests, lets queued and running ones finish, and unloads everything; once
+    /// <paramref name="cutOff"/> fires, whatever still waits or runs ends at once with a 503 (draining), so that every
+    /// client gets an answer before the host stops. Every call joins the one drain.
+    /// </summary>
+    public async Task DrainAsync(CancellationToken cutOff)
     {
-        List<ModelVersion> versions;
+        Task drain;
         lock (_state)
         {
-            if (_draining)
+            if (_drain is null)
             {
-                return;
+                _draining = true;
+                _drain = UnloadAllAsync([.. _versions]);
             }
 
-            _draining = true;
-            versions = [.. _versions];
+            drain = _drain;
         }
 
-        await _shutdown.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(versions.Select(v => v.RetireAsync("server shutting down"))).ConfigureAwait(false);
-        Task[] background;
-        lock (_state)
+        using (cutOff.Register(CutOff))
         {
-            background = [.. _background];
+            await drain.ConfigureAwait(false);
         }
-
-        await Task.WhenAll(background).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -262,6 +265,36 @@ public sealed partial class ModelRepository : IAsyncDisposable
 
         _background.AddRange(started.Select(s => s.Item2));
         return started;
+    }
+
+    private async Task UnloadAllAsync(List<ModelVersion> versions)
+    {
+        // Off the caller's lock: cancelling the loads runs their callbacks.
+        await Task.Yield();
+        await _shutdown.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(versions.Select(v => v.RetireAsync("server shutting down"))).ConfigureAwait(false);
+        Task[] background;
+        lock (_state)
+        {
+            background = [.. _background];
+        }
+
+        await Task.WhenAll(background).ConfigureAwait(false);
+    }
+
+    /// <summary>Ends the in-flight work of every loaded version, the ones retiring after a reload included.</summary>
+    private void CutOff()
+    {
+        List<ModelVersion> versions;
+        lock (_state)
+        {
+            versions = [.. _versions];
+        }
+
+        foreach (var version in versions)
+        {
+            version.Runtime?.CutOff();
+        }
     }
 
     private async Task LoadAsync(ModelVersion version)

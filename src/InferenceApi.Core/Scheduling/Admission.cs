@@ -6,7 +6,7 @@ namespace InferenceApi.Core.Scheduling;
 /// What both schedulers (<see cref="BatchScheduler{TInput,TOutput}"/> and the generation's continuous batching) answer
 /// with, in the same words: refusals at admission (queue full, or a wait longer than the request may wait, both with an
 /// estimated <c>Retry-After</c>; too many at once; draining), drops before a request costs compute (the client left, or its deadline passed while it waited), and
-/// failures while running.
+/// failures while running (or cut off at the drain deadline).
 /// </summary>
 internal static class Admission
 {
@@ -65,6 +65,13 @@ internal static class Admission
 
     public static InferenceError Draining(string model) =>
         new(ErrorKind.Draining, $"Model '{model}' is shutting down and admits no new requests.") { RetryAfter = TimeSpan.FromSeconds(1) };
+
+    /// <summary>What a request still waiting or running gets when the server's drain deadline passes: a clean 503, before the host stops.</summary>
+    public static InferenceError CutOff(string model) =>
+        new(ErrorKind.Draining, $"The server is shutting down and its drain deadline passed before this request to model '{model}' finished; retry on another replica.")
+        {
+            RetryAfter = TimeSpan.FromSeconds(1),
+        };
 
     public static InferenceError BackendFailed(string model, Exception exception) =>
         new(ErrorKind.Backend, $"Model '{model}' failed to run the batch: {exception.Message}");

@@ -30,6 +30,7 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
     private readonly WaitEstimator _wait;
     private int _queued;
     private int _draining;
+    private int _cutOff;
 
     public BatchScheduler(
         SchedulerLabel label,
@@ -167,6 +168,18 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
         await _loop.ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The server's drain deadline passed: stops admitting and ends everything still queued with a 503 as soon as the
+    /// loop looks again (a batch already running finishes: it cannot be stopped halfway, and it is short).
+    /// </summary>
+    public void CutOff()
+    {
+        // The writer completes first, so the loop that sees the flag also sees every item that will ever be queued.
+        Interlocked.Exchange(ref _draining, 1);
+        _channel.Writer.TryComplete();
+        Volatile.Write(ref _cutOff, 1);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await DrainAsync().ConfigureAwait(false);
@@ -188,6 +201,14 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
                 while (reader.TryRead(out var item))
                 {
                     _pending.Add(item);
+                }
+
+                if (Volatile.Read(ref _cutOff) != 0)
+                {
+                    EndPending();
+                    _freeInstances.Release();
+                    await Task.WhenAll(_running).ConfigureAwait(false);
+                    return;
                 }
 
                 var plan = _policy.Plan(_pending, _time.GetUtcNow(), flush: !channelOpen);
@@ -233,6 +254,23 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
 
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private void EndPending()
+    {
+        var error = Admission.CutOff(_label.Model);
+        foreach (var item in _pending)
+        {
+            Interlocked.Decrement(ref _queued);
+            item.Fail(error);
+        }
+
+        if (_pending.Count > 0)
+        {
+            _logger.LogWarning("Drain deadline passed: ended {Waiting} queued inputs of {Model} v{Version} with 503", _pending.Count, _label.Model, _label.Version);
+        }
+
+        _pending.Clear();
+    }
 
     private void ApplyDrops(BatchPlan plan)
     {

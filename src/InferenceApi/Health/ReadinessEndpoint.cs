@@ -1,4 +1,5 @@
 using HealthChecks.UI.Client;
+using InferenceApi.Hosting;
 using InferenceApi.Core.Models;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -7,17 +8,17 @@ namespace InferenceApi.Health;
 /// <summary>
 /// <c>/health/ready</c> in the HealthChecks UI format: the registered checks (Redis) plus the repository's
 /// readiness entries (<see cref="VersionPolicy.Assess"/>, which <c>/v2/health/ready</c> answers too). Unhealthy
-/// (503) while the first models load or while the server drains; a version that loads after that, a refused model
+/// (503) while the first models load or from SIGTERM on (the drain delay included); a version that loads after that, a refused model
 /// or a missing Redis is Degraded (200), since the server still serves (each replica sees a publish at the same
 /// moment: turning unready for it would take every replica out of rotation at once).
 /// </summary>
 public static class ReadinessEndpoint
 {
-    public static async Task WriteAsync(HttpContext http, HealthCheckService checks, ModelRepository repository, IHostApplicationLifetime lifetime)
+    public static async Task WriteAsync(HttpContext http, HealthCheckService checks, ModelRepository repository, GracefulShutdown shutdown)
     {
         var registered = await checks.CheckHealthAsync(r => r.Tags.Contains("ready"), http.RequestAborted);
         var entries = new Dictionary<string, HealthReportEntry>(registered.Entries);
-        foreach (var entry in repository.Readiness(lifetime.ApplicationStopping.IsCancellationRequested).Entries)
+        foreach (var entry in repository.Readiness(shutdown.IsDraining).Entries)
         {
             var status = entry.Health switch
             {

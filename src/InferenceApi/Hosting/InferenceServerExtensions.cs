@@ -43,6 +43,10 @@ public static class InferenceServerExtensions
         services.AddSingleton<ModelRepository>();
         services.AddHostedService<ModelRepositoryService>();
         services.AddHostedService<ImageMemoryTrimmer>();
+        services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ShutdownOptions>, ShutdownOptionsValidator>();
+        services.AddSingleton<GracefulShutdown>();
+        services.AddHostedService(provider => provider.GetRequiredService<GracefulShutdown>());
         services.AddSingleton<RequestValidator>();
         services.AddSingleton<CachedRunner>();
         services.AddSingleton<TextEncoderGateway>();

@@ -5,7 +5,9 @@ namespace InferenceApi.Hosting;
 
 /// <summary>
 /// Loads the repository in the background (so <c>/health/live</c> answers while models warm up), rescans
-/// it every poll interval for hot reload, and on shutdown drains: no new requests, queued ones finish.
+/// it every poll interval for hot reload, and on shutdown drains: no new requests, queued ones finish. The drain is
+/// started by <see cref="GracefulShutdown"/> (after the drain delay, with its cut-off); stopping joins it for as long
+/// as the host waits.
 /// </summary>
 public sealed partial class ModelRepositoryService(
     ModelRepository repository,
@@ -16,7 +18,16 @@ public sealed partial class ModelRepositoryService(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        await repository.DrainAsync().WaitAsync(cancellationToken);
+        try
+        {
+            await repository.DrainAsync(cancellationToken).WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host stopped waiting: a normal end of a stop that ran out of time, not a crash. What was still
+            // running has been answered at the cut-off; the process exits with the unload unfinished.
+            LogDrainUnfinished(logger);
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -56,6 +67,9 @@ public sealed partial class ModelRepositoryService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Serving models from {ModelPath}")]
     private static partial void LogStarting(ILogger logger, string modelPath);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The host's shutdown timeout ended the drain before every model was unloaded")]
+    private static partial void LogDrainUnfinished(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Scanning {ModelPath} failed; retrying at the next interval")]
     private static partial void LogScanFailed(ILogger logger, Exception exception, string modelPath);

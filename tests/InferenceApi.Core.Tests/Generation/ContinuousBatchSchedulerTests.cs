@@ -216,6 +216,28 @@ public sealed class ContinuousBatchSchedulerTests : IAsyncLifetime
         Assert.Equal(2, running.Advances);
     }
 
+    [Fact]
+    public async Task CutOff_EndsRunningAndWaitingSequencesWithDraining_AfterTheStepUnderWay()
+    {
+        await using var scheduler = Create(new ContinuousBatchLimits(MaxRunning: 1, MaxBatchTokens: 64, QueueCapacity: 4));
+        var running = new ScriptedSequence([1], 50);
+        var waiting = new ScriptedSequence([1], 50);
+        Assert.Null(scheduler.TryEnqueue(running));
+        Assert.Null(scheduler.TryEnqueue(waiting));
+        await _session.StepAsync();
+
+        // The second step is assembled (waiting at the gate); the cut-off ends everyone once it is done.
+        scheduler.CutOff();
+        Assert.Equal(ErrorKind.Draining, scheduler.TryEnqueue(new ScriptedSequence([1], 1))?.Kind);
+        await _session.StepAsync();
+        await scheduler.DrainAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(ErrorKind.Draining, (await running.Done)?.Kind);
+        Assert.Equal(ErrorKind.Draining, (await waiting.Done)?.Kind);
+        Assert.Equal((2, 0), (running.Advances, waiting.Advances));
+        Assert.Equal((0, 0), (scheduler.Running, scheduler.Waiting));
+    }
+
     [Theory]
     [InlineData(0, 0, 100, true)]
     [InlineData(1, 10, 54, true)]

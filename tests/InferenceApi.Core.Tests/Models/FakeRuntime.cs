@@ -15,6 +15,11 @@ internal sealed class FakeRuntime(DiscoveredVersion source, ModelDescription des
 
     public bool IsDisposed => _disposed.Task.IsCompleted;
 
+    /// <summary>Whether the repository cut this runtime's in-flight work off (the drain deadline passed).</summary>
+    public bool IsCutOff { get; private set; }
+
+    public void CutOff() => IsCutOff = true;
+
     /// <summary>Completes once the repository has unloaded this runtime.</summary>
     public Task Disposed => _disposed.Task.WaitAsync(TimeSpan.FromSeconds(10));
 

@@ -262,6 +262,28 @@ public sealed class ModelRepositoryTests
     }
 
     [Fact]
+    public async Task DrainAsync_CutOffWhileARequestHoldsTheModel_CutsItsRuntimeOffAndEveryCallerWaitsForTheRelease()
+    {
+        await using var harness = new RepositoryHarness();
+        harness.Write("m", 1);
+        await harness.ScanAsync();
+        var lease = harness.Repository.Acquire<IModelRuntime>(Name("m"), null).Value!;
+        var runtime = harness.Loader.Runtimes[0];
+        using var cutOff = new CancellationTokenSource();
+
+        var drain = harness.Repository.DrainAsync(cutOff.Token);
+        var joined = harness.Repository.DrainAsync();
+        Assert.False(runtime.IsCutOff);
+        await cutOff.CancelAsync();
+        Assert.True(runtime.IsCutOff);
+        Assert.False(drain.IsCompleted || joined.IsCompleted || runtime.IsDisposed);
+        lease.Dispose();
+        await Task.WhenAll(drain, joined).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(runtime.IsDisposed);
+    }
+
+    [Fact]
     public async Task Readiness_HostStopping_IsOffBeforeTheDrainStarts()
     {
         await using var harness = new RepositoryHarness();

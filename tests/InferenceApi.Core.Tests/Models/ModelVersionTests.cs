@@ -130,6 +130,11 @@ public sealed class ModelVersionTests
 
         public int Disposals => Volatile.Read(ref _disposals);
 
+        public void CutOff()
+        {
+            // Serves nothing, so nothing is in flight to end.
+        }
+
         public ValueTask DisposeAsync()
         {
             Interlocked.Increment(ref _disposals);

@@ -336,6 +336,30 @@ public sealed class BatchSchedulerTests : IDisposable
     }
 
     [Fact]
+    public async Task CutOff_EndsQueuedWorkWithDraining_WhileTheRunningBatchFinishes()
+    {
+        var runner = new RecordingRunner(gated: true);
+        await using var scheduler = Create(runner, Limits(maxBatchSize: 2, delay: TimeSpan.FromHours(1)));
+        WorkItem<string, string>[] busy = [Item("a1"), Item("a2")];
+        Assert.Null(scheduler.TryEnqueue(busy));
+        await runner.WaitForEnteredAsync();
+        var queued = Item("b");
+        Assert.Null(scheduler.TryEnqueue([queued]));
+
+        scheduler.CutOff();
+        var refused = scheduler.TryEnqueue([Item("c")]);
+        runner.OpenGate();
+        await scheduler.DrainAsync().WaitAsync(SafetyTimeout);
+
+        Assert.Equal(ErrorKind.Draining, refused?.Kind);
+        Assert.True((await Complete(busy[1])).IsSuccess);
+        var cut = await Complete(queued);
+        Assert.Equal((ErrorKind.Draining, TimeSpan.FromSeconds(1)), (cut.Error!.Kind, cut.Error.RetryAfter));
+        Assert.Equal([["a1", "a2"]], runner.Batches.Select(b => b.Inputs));
+        Assert.Equal(0, scheduler.QueueDepth);
+    }
+
+    [Fact]
     public async Task DrainAsync_WhileLoopWaitsForCompany_FlushesTheWaitingBatch()
     {
         var runner = new RecordingRunner();

@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
-using InferenceApi.Core.Models;
+using InferenceApi.Hosting;
 using InferenceApi.Deployment.Tests.Infrastructure;
 using InferenceApi.Deployment.Tests.Kubernetes.Yaml;
 using k8s.Models;
+using Microsoft.Extensions.Hosting;
 
 namespace InferenceApi.Deployment.Tests.Kubernetes;
 
@@ -46,19 +47,22 @@ public sealed class DeploymentTests(RouteTable routes) : IClassFixture<RouteTabl
 
     [Theory]
     [MemberData(nameof(Manifests.Overlays), MemberType = typeof(Manifests))]
-    public async Task GracePeriod_ExceedsPreStopDrainPlusTheLongestRequestDeadline(string overlay)
+    public async Task GracePeriod_ExceedsTheServersWholeStop_DrainDelayIncluded_AndNoPreStopHookDuplicatesTheDelay(string overlay)
     {
         var rendered = Manifests.Render(overlay);
         var pod = rendered.Load<V1Deployment>("Deployment", "inference-api").Spec.Template.Spec;
         var container = pod.Containers.Single();
-        var drainSeconds = int.Parse(Regex.Match(string.Join(' ', container.Lifecycle.PreStop.Exec.Command), @"sleep (\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
         await using var server = await EnvironmentBinding.StartAsync(Manifests.Environment(container, rendered));
-        var deadlineSeconds = server.Options<ModelRepositoryOptions>().Defaults.RequestTimeoutMs / 1000.0;
+        var delaySeconds = server.Options<ShutdownOptions>().DrainDelaySeconds;
+        var stopSeconds = server.Options<HostOptions>().ShutdownTimeout.TotalSeconds;
 
-        Assert.True(drainSeconds > 0);
+        // Readiness must fail before the listener closes, long enough for the Service to drop the pod: one probe period at least.
+        Assert.True(delaySeconds >= container.ReadinessProbe.PeriodSeconds, $"Shutdown__DrainDelaySeconds {delaySeconds} s is shorter than the readiness probe period {container.ReadinessProbe.PeriodSeconds} s");
+        Assert.True(delaySeconds < stopSeconds, $"Shutdown__DrainDelaySeconds {delaySeconds} s leaves no drain within the host's {stopSeconds} s shutdown timeout");
         Assert.True(
-            pod.TerminationGracePeriodSeconds > drainSeconds + deadlineSeconds,
-            $"terminationGracePeriodSeconds {pod.TerminationGracePeriodSeconds} must exceed the preStop sleep {drainSeconds} s + Models:Defaults:RequestTimeoutMs {deadlineSeconds} s");
+            pod.TerminationGracePeriodSeconds > stopSeconds,
+            $"terminationGracePeriodSeconds {pod.TerminationGracePeriodSeconds} must exceed the server's whole stop: the host's shutdown timeout {stopSeconds} s (drain delay {delaySeconds} s + drain)");
+        Assert.Null(container.Lifecycle?.PreStop);
     }
 
     [Theory]

@@ -4,6 +4,7 @@ using InferenceApi.Contracts.KServe;
 using InferenceApi.Core.Errors;
 using InferenceApi.Core.Models;
 using InferenceApi.Validation;
+using InferenceApi.Hosting;
 
 namespace InferenceApi.Serving.KServe;
 
@@ -12,7 +13,7 @@ namespace InferenceApi.Serving.KServe;
 /// read requests and write answers around these calls. Health, server and model metadata, and inference: route checks,
 /// the lease, the model's adapter (<see cref="IKServeModelAdapter"/>), requested outputs checked and kept.
 /// </summary>
-public sealed class KServeService(ModelRepository repository, KServeAdapterRegistry adapters, IHostApplicationLifetime lifetime)
+public sealed class KServeService(ModelRepository repository, KServeAdapterRegistry adapters, GracefulShutdown shutdown)
 {
     public const string ServerName = "inference-api";
     public const string Platform = "onnxruntime_onnx";
@@ -25,7 +26,7 @@ public sealed class KServeService(ModelRepository repository, KServeAdapterRegis
     public static KServeServerMetadata ServerMetadata { get; } = new(ServerName, ServerVersion, Extensions);
 
     /// <summary>The same answer as /health/ready (<see cref="ModelRepository.Readiness"/>): off before the first scan, while a version loads, and while draining.</summary>
-    public bool IsReady => repository.Readiness(lifetime.ApplicationStopping.IsCancellationRequested).IsReady;
+    public bool IsReady => repository.Readiness(shutdown.IsDraining).IsReady;
 
     /// <summary>Whether a request for the model (or the pinned version) would be served now; an error when the model or version is unknown.</summary>
     public Result<bool> IsModelReady(string name, string? version)
