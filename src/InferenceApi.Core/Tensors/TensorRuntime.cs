@@ -147,6 +147,8 @@ public sealed class TensorRuntime : IModelRuntime
         return new TensorRun(outputs, results.Max(r => r.QueueTime), results.Max(r => r.ComputeTime), results.Max(r => r.BatchSize));
     }
 
+    public void CutOff() => Scheduler.CutOff();
+
     public async ValueTask DisposeAsync()
     {
         await Scheduler.DisposeAsync().ConfigureAwait(false);

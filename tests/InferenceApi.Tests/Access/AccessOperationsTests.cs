@@ -55,7 +55,7 @@ public sealed class AccessOperationsTests
             .With("Auth:Keys:0:Sha256", "not-a-hash")
             .With("Auth:Keys:0:Models:0", "*");
 
-        var error = await Record.ExceptionAsync(factory.StartAsync);
+        var error = await Record.ExceptionAsync(() => factory.StartAsync());
 
         Assert.NotNull(error);
         Assert.Contains("Auth:Keys:0:Sha256 must be the 64 lowercase hex characters", error.ToString());
