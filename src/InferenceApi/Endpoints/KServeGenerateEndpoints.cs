@@ -37,6 +37,7 @@ public static class KServeGenerateEndpoints
                 .WithSummary("Generate text (generate extension): text_input and parameters (temperature 1, max_tokens 20 by default; top_p, top_k, stop, seed, details) → text_output, and with details: true the finish reason and every token's id, text and logprob.")
                 .Accepts<KServeGenerateRequest>("application/json")
                 .WithRequestExample(example)
+                .WithRouteExample("name", ExampleModels.Generator).WithRouteExample("version", ExampleModels.GeneratorVersion)
                 .ProducesErrors();
         }
 
@@ -47,6 +48,7 @@ public static class KServeGenerateEndpoints
                 .WithSummary("Generate text as server-sent events: one data event per token (text_output is its text; token with its id, text and logprob with details: true), then with details: true a last event with details.finish_reason and details.token.")
                 .Accepts<KServeGenerateRequest>("application/json")
                 .WithRequestExample(example)
+                .WithRouteExample("name", ExampleModels.Generator).WithRouteExample("version", ExampleModels.GeneratorVersion)
                 .ProducesErrors();
         }
 

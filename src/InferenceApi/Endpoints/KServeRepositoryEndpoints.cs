@@ -31,10 +31,12 @@ public static class KServeRepositoryEndpoints
         repository.MapPost("/models/{name}/load", LoadAsync)
             .WithName("KServeRepositoryLoad")
             .WithSummary("Load (or reload) a model from its folder now; 200 once it serves, 400 with the reason when it is refused, 404 when it has no folder.")
+            .WithRouteExample("name", ExampleModels.ImageClassifier)
             .ProducesErrors();
         repository.MapPost("/models/{name}/unload", Unload)
             .WithName("KServeRepositoryUnload")
             .WithSummary("Unload a model: new requests are refused at once, in-flight ones finish. It stays unloaded until a load or a change to its folder.")
+            .WithRouteExample("name", ExampleModels.ImageClassifier)
             .ProducesErrors();
         return repository;
     }

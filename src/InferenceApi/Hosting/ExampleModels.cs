@@ -15,6 +15,9 @@ public static class ExampleModels
 
     public const string Generator = "gpt-austen";
 
+    /// <summary>The shipped generator's serving version (models/gpt-austen/1), for the examples that pin one.</summary>
+    public const string GeneratorVersion = "1";
+
     public const string ImageClassifier = "digits-vit";
 
     /// <summary>An 8×8 grey "3" from the digits data set (white ink on black), as a PNG.</summary>

@@ -10,7 +10,12 @@ namespace InferenceApi.Tests.Access;
 public sealed class ModelAccessRoutesTests(AccessServer server) : IClassFixture<AccessServer>
 {
     /// <summary>Every API route that serves no model: the rest must each appear in <see cref="ModelRoutes"/>.</summary>
-    private static readonly string[] RoutesWithoutModel = ["GET /v1/models/", "GET /v2/", "GET /v2/health/live", "GET /v2/health/ready"];
+    // The repository's load and unload name a model but need the admin scope, which is checked first (the test below).
+    private static readonly string[] RoutesWithoutModel =
+    [
+        "GET /v1/models/", "GET /v2/", "GET /v2/health/live", "GET /v2/health/ready",
+        "POST /v2/repository/index", "POST /v2/repository/models/{name}/load", "POST /v2/repository/models/{name}/unload",
+    ];
 
     public static TheoryData<string, string, string?> ModelRoutes => new()
     {
@@ -31,6 +36,10 @@ public sealed class ModelAccessRoutesTests(AccessServer server) : IClassFixture<
         { "GET", "/v2/models/tiny-bert-2/versions/1/ready", null },
         { "POST", "/v2/models/tiny-bert-2/infer", "{\"inputs\":[{\"name\":\"text\",\"datatype\":\"BYTES\",\"shape\":[1],\"data\":[\"x\"]}]}" },
         { "POST", "/v2/models/tiny-bert-2/versions/1/infer", "{\"inputs\":[{\"name\":\"text\",\"datatype\":\"BYTES\",\"shape\":[1],\"data\":[\"x\"]}]}" },
+        { "POST", "/v2/models/tiny-bert-2/generate", "{\"text_input\":\"x\"}" },
+        { "POST", "/v2/models/tiny-bert-2/versions/1/generate", "{\"text_input\":\"x\"}" },
+        { "POST", "/v2/models/tiny-bert-2/generate_stream", "{\"text_input\":\"x\"}" },
+        { "POST", "/v2/models/tiny-bert-2/versions/1/generate_stream", "{\"text_input\":\"x\"}" },
     };
 
     [Theory]
@@ -53,6 +62,19 @@ public sealed class ModelAccessRoutesTests(AccessServer server) : IClassFixture<
         Assert.NotEqual(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.NotEqual(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.True((int)response.StatusCode < 500, $"{method} {path}: {(int)response.StatusCode}");
+    }
+
+    [Theory]
+    [InlineData("/v2/repository/index")]
+    [InlineData("/v2/repository/models/tiny-bert-2/load")]
+    [InlineData("/v2/repository/models/tiny-bert-2/unload")]
+    public async Task RepositoryRoute_KeyWithoutTheAdminScope_Is403(string path)
+    {
+        using var response = await server.Anonymous.SendAsync(Request("POST", path, null, server.Team.Key));
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{path}: {(int)response.StatusCode} {text}");
+        Assert.Contains("'admin' scope", text);
     }
 
     [Fact]

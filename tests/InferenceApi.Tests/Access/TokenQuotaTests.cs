@@ -86,7 +86,8 @@ public sealed class TokenQuotaTests(TokenQuotaTests.Server server) : IClassFixtu
         }
 
         var left = await LeftAsync(server.Cancelled);
-        Assert.InRange(1000 - left, 2 + 1, 2 + 120 - 1);
+        // On a loaded machine all 120 tokens may be out before the cancellation lands: what is charged is what was generated.
+        Assert.InRange(1000 - left, 2 + 1, 2 + 120);
         Assert.True(1000 - left <= 2 + generated + 1, $"charged {1000 - left} for {generated} tokens generated when it was cancelled");
     }
 

@@ -16,14 +16,20 @@ public sealed class OpenApiExamplesTests(ShippedModelsServer server) : IClassFix
         var failures = new List<string>();
         var sent = 0;
 
-        foreach (var path in document.GetProperty("paths").EnumerateObject())
+        // An unload takes its model away from every later example, so unloads go last, each followed by its load again.
+        var operations = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().Select(operation => (Path: path.Name, Method: operation.Name, Operation: operation.Value)))
+            .ToList();
+        var reloads = operations.Where(o => o.Path.EndsWith("/unload", StringComparison.Ordinal))
+            .SelectMany(o => new[] { o, operations.Single(l => l.Path == o.Path[..^"/unload".Length] + "/load") })
+            .ToList();
+        foreach (var (path, method, operation) in operations.Where(o => !o.Path.EndsWith("/unload", StringComparison.Ordinal)).Concat(reloads))
         {
-            foreach (var operation in path.Value.EnumerateObject())
             {
-                var (request, missing) = BuildRequest(path.Name, operation.Name, operation.Value);
+                var (request, missing) = BuildRequest(path, method, operation);
                 if (missing is not null)
                 {
-                    failures.Add($"{operation.Name.ToUpperInvariant()} {path.Name}: {missing}");
+                    failures.Add($"{method.ToUpperInvariant()} {path}: {missing}");
                     continue;
                 }
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using InferenceApi.Core.Backends;
 using InferenceApi.Core.Errors;
 using InferenceApi.Core.Tensors;
+using InferenceApi.Validation;
 
 namespace InferenceApi.Serving.KServe;
 
@@ -27,6 +28,11 @@ public static class KServeTensorJson
                 $"Input '{name}' has shape {KServeTensor.FormatShape(shape)}, which holds {expected} elements, but its data has {count}.",
                 limit: expected,
                 received: count);
+        }
+
+        if (reader.BadIndex is { } unreadable && reader.BadIsUnreadableText)
+        {
+            return JsonText.NotText($"{field}.data[{unreadable}]");
         }
 
         if (reader.BadIndex is { } bad)
@@ -106,6 +112,9 @@ public static class KServeTensorJson
 
         public string? BadText { get; private set; }
 
+        /// <summary>The bad element is a JSON string that is not valid Unicode (a lone surrogate, bytes that are not UTF-8).</summary>
+        public bool BadIsUnreadableText { get; private set; }
+
         private int _count;
 
         public int Walk(JsonElement array)
@@ -142,7 +151,8 @@ public static class KServeTensorJson
             if (!TryStore(item, index))
             {
                 BadIndex = index;
-                BadText = item.GetRawText();
+                BadIsUnreadableText = element == TensorElement.String && item.ValueKind == JsonValueKind.String;
+                BadText = JsonText.Excerpt(item, int.MaxValue);
             }
         }
 
@@ -150,12 +160,13 @@ public static class KServeTensorJson
         {
             if (element == TensorElement.String)
             {
-                if (item.ValueKind != JsonValueKind.String)
+                // A lone surrogate escape or invalid UTF-8 is not text: refused like any other wrong element.
+                if (!JsonText.TryGetString(item, out var text))
                 {
                     return false;
                 }
 
-                Strings![index] = Encoding.UTF8.GetBytes(item.GetString()!);
+                Strings![index] = Encoding.UTF8.GetBytes(text);
                 return true;
             }
 
