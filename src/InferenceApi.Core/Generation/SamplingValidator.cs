@@ -19,7 +19,7 @@ public static class SamplingValidator
         var (promptField, limitField) = fields ?? GenerationFields.Tgi;
 
         // Comparisons are written so that NaN fails them: !(x >= 0) is true for NaN, x < 0 is not.
-        var temperature = request.Temperature ?? 1f;
+        var temperature = request.Temperature ?? request.DefaultTemperature;
         if (!(temperature >= 0f && temperature <= limits.MaxTemperature))
         {
             return InferenceError.Invalid("temperature",
@@ -84,7 +84,8 @@ public static class SamplingValidator
         }
         else
         {
-            maxNewTokens = Math.Min(limits.DefaultMaxNewTokens, contextLength - promptTokens);
+            var byDefault = limits.DefaultMaxLength is { } total ? Math.Max(1, total - promptTokens) : limits.DefaultMaxNewTokens;
+            maxNewTokens = Math.Min(byDefault, contextLength - promptTokens);
         }
 
         var stops = request.StopSequences ?? [];

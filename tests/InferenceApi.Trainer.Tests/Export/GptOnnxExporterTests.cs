@@ -97,7 +97,7 @@ public sealed class GptOnnxExporterTests : IDisposable
         var config = HfModelConfig.Load(Path.Combine(folder, "config.json"));
         var signature = OnnxSessionFactory.ReadSignature(Path.Combine(folder, "model.onnx"));
         Assert.Equal(ModelTask.TextGeneration, ModelTaskDetector.Detect(config, signature));
-        Assert.Equal(new DecoderShape(2, 4, 8, Tokenizer.VocabularySize, HasPast: true, HasPositionIds: true), DecoderSignature.Read(signature));
+        Assert.Equal($"2 layers, KV 4×8 Float32, logits Float32, vocabulary {Tokenizer.VocabularySize}, position_ids", DecoderSignature.Read(signature).ToString());
         Assert.Equal(48, config.MaxPositionEmbeddings);
         var served = Gpt2TokenizerLoader.Load(folder);
         Assert.Equal(Tokenizer.EosTokenId, served.EosTokenId);
@@ -113,7 +113,8 @@ public sealed class GptOnnxExporterTests : IDisposable
         var folder = Path.Combine(temp.Path, "served");
         GptOnnxExporter.Publish(model, folder, TokenizerDirectory, Prompts, Tokenizer.EosTokenId!.Value);
         var backend = new OnnxBackend(new OnnxSessionFactory(NullLogger<OnnxSessionFactory>.Instance));
-        using var session = backend.OpenDecoder(Path.Combine(folder, "model.onnx"), new SessionSettings(ExecutionProvider.Cpu, 1, 1, 0));
+        var onnx = Path.Combine(folder, "model.onnx");
+        using var session = backend.OpenDecoder(onnx, DecoderSignature.Read(backend.ReadSignature(onnx)), new SessionSettings(ExecutionProvider.Cpu, 1, 1, 0));
         const int steps = 6;
 
         var served = GreedyThroughServerPath(session, Prompts, steps);
