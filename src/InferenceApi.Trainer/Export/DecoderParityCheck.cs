@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using InferenceApi.Core.Backends;
 using InferenceApi.Trainer.Models;
 using Microsoft.ML.OnnxRuntime;
 using TensorElementType = Microsoft.ML.OnnxRuntime.Tensors.TensorElementType;
@@ -125,39 +126,39 @@ public static class DecoderParityCheck
         {
             var batch = step.IdsShape[0];
             var pastLength = step.MaskShape[1] - step.IdsShape[1];
-            var names = new List<string> { "input_ids", "attention_mask" };
+            var names = new List<string> { OptimumLayout.InputIds, OptimumLayout.AttentionMask };
             var values = new List<OrtValue>
             {
                 OrtValue.CreateTensorValueFromMemory(step.Ids, step.IdsShape),
                 OrtValue.CreateTensorValueFromMemory(step.Mask, step.MaskShape),
             };
-            if (session.InputMetadata.ContainsKey("position_ids"))
+            if (session.InputMetadata.ContainsKey(OptimumLayout.PositionIds))
             {
-                names.Add("position_ids");
+                names.Add(OptimumLayout.PositionIds);
                 values.Add(OrtValue.CreateTensorValueFromMemory(step.Positions, step.IdsShape));
             }
 
-            if (session.InputMetadata.ContainsKey("use_cache_branch"))
+            if (session.InputMetadata.ContainsKey(OptimumLayout.UseCacheBranch))
             {
-                names.Add("use_cache_branch");
+                names.Add(OptimumLayout.UseCacheBranch);
                 values.Add(OrtValue.CreateTensorValueFromMemory(new[] { pastLength > 0 }, [1]));
             }
 
-            var outputs = new List<string> { "logits" };
+            var outputs = new List<string> { OptimumLayout.Logits };
             var pins = new List<GCHandle>();
             try
             {
                 for (var layer = 0; layer < model.Layers; layer++)
                 {
-                    foreach (var (kind, index) in new[] { ("key", 2 * layer), ("value", (2 * layer) + 1) })
+                    foreach (var (pastName, presentName, index) in new[] { (OptimumLayout.PastKey(layer), OptimumLayout.PresentKey(layer), 2 * layer), (OptimumLayout.PastValue(layer), OptimumLayout.PresentValue(layer), (2 * layer) + 1) })
                     {
                         var bytes = past?[index] ?? [0];
                         var pin = GCHandle.Alloc(bytes, GCHandleType.Pinned);
                         pins.Add(pin);
-                        names.Add($"past_key_values.{layer}.{kind}");
+                        names.Add(pastName);
                         values.Add(OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, type,
                             [batch, model.KeyValueHeads, pastLength, model.HeadSize], pin.AddrOfPinnedObject(), past is null ? 0 : bytes.Length));
-                        outputs.Add($"present.{layer}.{kind}");
+                        outputs.Add(presentName);
                     }
                 }
 

@@ -1,3 +1,4 @@
+using InferenceApi.Core.Backends;
 using InferenceApi.Onnx.Proto;
 using InferenceApi.Trainer.Models;
 using TorchSharp.Modules;
@@ -28,34 +29,28 @@ public static class LlamaOnnxGraph
         var o = model.Options;
         var type = layout.Precision == DecoderPrecision.Float16 ? DataType.Float16 : DataType.Float;
         var g = new OnnxGraphBuilder();
-        g.Graph.Input.Add(Int64Tensor("input_ids", "batch_size", "sequence_length"));
-        g.Graph.Input.Add(Int64Tensor("attention_mask", "batch_size", "past_sequence_length + sequence_length"));
+        g.Graph.Input.Add(Int64Tensor(OptimumLayout.InputIds, "batch_size", "sequence_length"));
+        g.Graph.Input.Add(Int64Tensor(OptimumLayout.AttentionMask, "batch_size", "past_sequence_length + sequence_length"));
         if (layout.PositionIds)
         {
-            g.Graph.Input.Add(Int64Tensor("position_ids", "batch_size", "sequence_length"));
+            g.Graph.Input.Add(Int64Tensor(OptimumLayout.PositionIds, "batch_size", "sequence_length"));
         }
 
-        for (var layer = 0; layer < o.Layers; layer++)
+        foreach (var past in OptimumLayout.PastNames(o.Layers))
         {
-            foreach (var kind in new[] { "key", "value" })
-            {
-                g.Graph.Input.Add(Tensor(type, $"past_key_values.{layer}.{kind}", "batch_size", o.KeyValueHeads, "past_sequence_length", o.HeadSize));
-            }
+            g.Graph.Input.Add(Tensor(type, past, "batch_size", o.KeyValueHeads, "past_sequence_length", o.HeadSize));
         }
 
-        g.Graph.Output.Add(Tensor(type, "logits", "batch_size", "sequence_length", o.VocabularySize));
-        for (var layer = 0; layer < o.Layers; layer++)
+        g.Graph.Output.Add(Tensor(type, OptimumLayout.Logits, "batch_size", "sequence_length", o.VocabularySize));
+        foreach (var present in OptimumLayout.PresentNames(o.Layers))
         {
-            foreach (var kind in new[] { "key", "value" })
-            {
-                g.Graph.Output.Add(Tensor(type, $"present.{layer}.{kind}", "batch_size", o.KeyValueHeads, "past_sequence_length + sequence_length", o.HeadSize));
-            }
+            g.Graph.Output.Add(Tensor(type, present, "batch_size", o.KeyValueHeads, "past_sequence_length + sequence_length", o.HeadSize));
         }
 
         var c = new Constants(g, o, type);
         var embedding = g.Initializer("embed_tokens", Values(model.TokenEmbeddings.weight!), type, o.VocabularySize, o.HiddenSize);
-        var hidden = g.Node("Gather", [embedding, "input_ids"], Int("axis", 0));
-        var (cos, sin) = RotaryTables(g, o, c, layout.PositionIds ? "position_ids" : PositionsFromMask(g));
+        var hidden = g.Node("Gather", [embedding, OptimumLayout.InputIds], Int("axis", 0));
+        var (cos, sin) = RotaryTables(g, o, c, layout.PositionIds ? OptimumLayout.PositionIds : PositionsFromMask(g));
         var bias = c.ToModel(g, AttentionBias(g));
         for (var layer = 0; layer < o.Layers; layer++)
         {
@@ -63,7 +58,7 @@ public static class LlamaOnnxGraph
         }
 
         var final = RmsNorm(g, "norm", model.FinalNorm, hidden, c);
-        g.NodeNamed("MatMul", "logits", [final, g.Node("Transpose", [embedding], Ints("perm", 1, 0))]);
+        g.NodeNamed("MatMul", OptimumLayout.Logits, [final, g.Node("Transpose", [embedding], Ints("perm", 1, 0))]);
 
         var result = new ModelProto { IrVersion = 7, ProducerName = "InferenceApi.Trainer", Graph = g.Graph };
         result.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
@@ -73,8 +68,8 @@ public static class LlamaOnnxGraph
     /// <summary>The new tokens' positions as the running count of the mask, cumsum(mask) − 1 over its last <c>sequence_length</c> columns (−1 on padding, which the mask hides).</summary>
     private static string PositionsFromMask(OnnxGraphBuilder g)
     {
-        var counts = g.Node("Sub", [g.Node("CumSum", ["attention_mask", g.Int64Scalar("positions_axis", 1)]), g.Int64Scalar("positions_one", 1)]);
-        var length = g.Node("Slice", [g.Node("Shape", ["input_ids"]), g.Int64s("positions_seq_start", 1), g.Int64s("positions_seq_end", 2)]);
+        var counts = g.Node("Sub", [g.Node("CumSum", [OptimumLayout.AttentionMask, g.Int64Scalar("positions_axis", 1)]), g.Int64Scalar("positions_one", 1)]);
+        var length = g.Node("Slice", [g.Node("Shape", [OptimumLayout.InputIds]), g.Int64s("positions_seq_start", 1), g.Int64s("positions_seq_end", 2)]);
         return g.Node("Slice", [counts, g.Node("Neg", [length]), g.Int64s("positions_end", long.MaxValue), g.Int64s("positions_axes", 1)]);
     }
 
@@ -96,13 +91,13 @@ public static class LlamaOnnxGraph
     {
         var zero = g.Int64Scalar("bias_zero", 0);
         var step = g.Int64Scalar("bias_step", 1);
-        var length = g.Node("Gather", [g.Node("Shape", ["input_ids"]), g.Int64Scalar("bias_seq_axis", 1)], Int("axis", 0));
-        var total = g.Node("Gather", [g.Node("Shape", ["attention_mask"]), g.Int64Scalar("bias_total_axis", 1)], Int("axis", 0));
+        var length = g.Node("Gather", [g.Node("Shape", [OptimumLayout.InputIds]), g.Int64Scalar("bias_seq_axis", 1)], Int("axis", 0));
+        var total = g.Node("Gather", [g.Node("Shape", [OptimumLayout.AttentionMask]), g.Int64Scalar("bias_total_axis", 1)], Int("axis", 0));
         var rows = g.Node("Unsqueeze", [g.Node("Add", [g.Node("Range", [zero, length, step]), g.Node("Sub", [total, length])]), g.Int64s("bias_rows_axes", 1)]);
         var columns = g.Node("Unsqueeze", [g.Node("Range", [zero, total, step]), g.Int64s("bias_columns_axes", 0)]);
         var maskBias = g.Scalar("mask_bias", GptOptions.MaskBias);
         var future = g.Node("Mul", [g.Node("Cast", [g.Node("Greater", [columns, rows])], Int("to", (long)DataType.Float)), maskBias]);
-        var mask = g.Node("Cast", ["attention_mask"], Int("to", (long)DataType.Float));
+        var mask = g.Node("Cast", [OptimumLayout.AttentionMask], Int("to", (long)DataType.Float));
         var padding = g.Node("Unsqueeze", [g.Node("Mul", [g.Node("Sub", [g.Scalar("bias_one", 1f), mask]), maskBias]), g.Int64s("bias_padding_axes", 1, 2)]);
         return g.Node("Add", [g.Node("Unsqueeze", [future, g.Int64s("bias_future_axes", 0, 1)]), padding]);
     }
@@ -115,8 +110,8 @@ public static class LlamaOnnxGraph
         var q = Rotate(g, Heads(g, Linear(g, $"{p}.q_proj", block.Query, normed, c), c.QueryHeads), cos, sin, c);
         var k = Rotate(g, Heads(g, Linear(g, $"{p}.k_proj", block.Key, normed, c), c.KeyValueHeads), cos, sin, c);
         var v = Heads(g, Linear(g, $"{p}.v_proj", block.Value, normed, c), c.KeyValueHeads);
-        var keys = g.NodeNamed("Concat", $"present.{layer}.key", [$"past_key_values.{layer}.key", k], Int("axis", 2));
-        var values = g.NodeNamed("Concat", $"present.{layer}.value", [$"past_key_values.{layer}.value", v], Int("axis", 2));
+        var keys = g.NodeNamed("Concat", OptimumLayout.PresentKey(layer), [OptimumLayout.PastKey(layer), k], Int("axis", 2));
+        var values = g.NodeNamed("Concat", OptimumLayout.PresentValue(layer), [OptimumLayout.PastValue(layer), v], Int("axis", 2));
 
         var scores = g.Node("Div", [g.Node("MatMul", [q, g.Node("Transpose", [Repeat(g, keys, c)], Ints("perm", 0, 1, 3, 2))]), c.Scale]);
         scores = g.Node("Add", [scores, bias]);

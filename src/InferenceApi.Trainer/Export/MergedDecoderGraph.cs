@@ -1,3 +1,4 @@
+using InferenceApi.Core.Backends;
 using InferenceApi.Onnx.Proto;
 using static InferenceApi.Trainer.Export.OnnxGraphBuilder;
 
@@ -11,23 +12,21 @@ namespace InferenceApi.Trainer.Export;
 /// </summary>
 public static class MergedDecoderGraph
 {
-    private const string BranchInput = "use_cache_branch";
-
     public static ModelProto Wrap(ModelProto decoder)
     {
         var plain = decoder.Graph;
         var main = new GraphProto { Name = "merged" };
         main.Input.AddRange(plain.Input);
-        main.Input.Add(Tensor(TensorProto.Types.DataType.Bool, BranchInput, 1));
+        main.Input.Add(Tensor(TensorProto.Types.DataType.Bool, OptimumLayout.UseCacheBranch, 1));
         main.Output.AddRange(plain.Output);
         main.Initializer.AddRange(plain.Initializer);
 
-        var pastInputs = plain.Input.Select(i => i.Name).Where(n => n.StartsWith("past_key_values.", StringComparison.Ordinal)).ToHashSet();
+        var pastInputs = plain.Input.Select(i => i.Name).Where(n => n.StartsWith(OptimumLayout.PastPrefix, StringComparison.Ordinal)).ToHashSet();
         var withPast = Branch(plain, "with_past", []);
         var noPast = Branch(plain, "no_past", pastInputs);
 
         var branch = new NodeProto { OpType = "If", Name = "use_cache_branch_if" };
-        branch.Input.Add(BranchInput);
+        branch.Input.Add(OptimumLayout.UseCacheBranch);
         branch.Output.AddRange(plain.Output.Select(o => o.Name));
         branch.Attribute.Add(new AttributeProto { Name = "then_branch", Type = AttributeProto.Types.AttributeType.Graph, G = withPast });
         branch.Attribute.Add(new AttributeProto { Name = "else_branch", Type = AttributeProto.Types.AttributeType.Graph, G = noPast });

@@ -6,18 +6,18 @@ namespace InferenceApi.Core.Tests.Generation;
 /// <summary><c>generation_config.json</c> as models ship it: end-of-sequence ids and sampling defaults that a request's own fields override.</summary>
 public sealed class GenerationDefaultsTests : IDisposable
 {
-    private readonly TempDirectory folder = new();
+    private readonly TempDirectory _folder = new();
 
     private GenerationDefaults Load(string json)
     {
-        folder.Write(GenerationDefaults.FileName, json);
-        return GenerationDefaults.Load(folder.Path);
+        _folder.Write(GenerationDefaults.FileName, json);
+        return GenerationDefaults.Load(_folder.Path);
     }
 
     [Fact]
     public void Load_NoFile_HasNoDefaults()
     {
-        Assert.Same(GenerationDefaults.None, GenerationDefaults.Load(folder.Path));
+        Assert.Same(GenerationDefaults.None, GenerationDefaults.Load(_folder.Path));
     }
 
     [Fact]
@@ -140,5 +140,5 @@ public sealed class GenerationDefaultsTests : IDisposable
         Assert.Equal(7, SamplingValidator.Validate(new SamplingRequest(), 100, 8, defaults.Limits(50)).Value!.MaxNewTokens);
     }
 
-    public void Dispose() => folder.Dispose();
+    public void Dispose() => _folder.Dispose();
 }

@@ -1,13 +1,10 @@
 using Google.Protobuf;
-using InferenceApi.Core.Backends;
 using InferenceApi.Core.Generation;
 using InferenceApi.Core.Models;
 using InferenceApi.Core.Tokenization;
 using InferenceApi.Onnx;
-using InferenceApi.Trainer.Data;
 using InferenceApi.Trainer.Export;
 using InferenceApi.Trainer.Models;
-using Microsoft.Extensions.Logging.Abstractions;
 using static TorchSharp.torch;
 
 namespace InferenceApi.Trainer.Tests.Export;

@@ -3,7 +3,6 @@ using InferenceApi.Core.Generation;
 using InferenceApi.Core.Models;
 using InferenceApi.Onnx;
 using InferenceApi.Trainer.Export;
-using InferenceApi.Trainer.Models;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
