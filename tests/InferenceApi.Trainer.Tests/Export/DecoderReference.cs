@@ -18,11 +18,11 @@ internal static class DecoderReference
     public const float Penalty = 1.5f;
 
     /// <summary>
-    /// Greedy ids after <paramref name="prompt"/>, re-running the whole sequence each step (no cache); stops after
-    /// <paramref name="stopId"/> if it comes. The logits are widened to float32 and <paramref name="penalty"/> applied
+    /// Greedy ids after <paramref name="prompt"/>, re-running the whole sequence each step (no cache); stops after any of
+    /// <paramref name="stopIds"/> if it comes. The logits are widened to float32 and <paramref name="penalty"/> applied
     /// before the argmax, as the server's sampler does.
     /// </summary>
-    public static int[] GreedyInTorch(CausalDecoder model, int[] prompt, int steps, int? stopId = null, float penalty = 1f)
+    public static int[] GreedyInTorch(CausalDecoder model, int[] prompt, int steps, IReadOnlySet<int>? stopIds = null, float penalty = 1f)
     {
         model.eval();
         using var noGrad = no_grad();
@@ -32,7 +32,7 @@ internal static class DecoderReference
             using var scope = NewDisposeScope();
             var logits = model.forward(tensor(ids.ToArray(), [1, ids.Count]))[0, -1].to_type(ScalarType.Float32).data<float>().ToArray();
             ids.Add(PenalisedArgMax(logits, ids.Select(i => (int)i), penalty));
-            if (ids[^1] == stopId)
+            if (stopIds?.Contains((int)ids[^1]) == true)
             {
                 break;
             }

@@ -79,7 +79,7 @@ public sealed class LlamaServingTests(TinyLlamaServer server) : IClassFixture<Ti
         new { model, prompt = server.Chapter.Texts[prompt], max_new_tokens = NewTokens, repetition_penalty = penalty, logprobs = true };
 
     private int[] Expected(string model, int prompt, float penalty = DecoderReference.Penalty) =>
-        DecoderReference.GreedyInTorch(server.Reference(model), server.Chapter.Prompts[prompt], NewTokens, server.Chapter.EndOfText, penalty);
+        DecoderReference.GreedyInTorch(server.Reference(model), server.Chapter.Prompts[prompt], NewTokens, new HashSet<int> { server.Chapter.EndOfText }, penalty);
 
     private static int[] Ids(JsonElement body) => [.. body.GetProperty("tokens").EnumerateArray().Select(t => t.GetProperty("id").GetInt32())];
 }

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace InferenceApi.Trainer.Tests.Export;
 
-/// <summary>The tiny Llama-style decoders the export and serving tests use: 2 layers, hidden 32, 4 query heads sharing 2 key/value heads of 8, SwiGLU 64, context 48.</summary>
+/// <summary>The tiny Llama-style decoders the export and serving tests use: 2 layers, hidden 32, 4 query heads sharing 2 key/value heads of 8, SwiGLU 64, context 48 unless said.</summary>
 internal static class TinyLlamas
 {
     /// <summary>
@@ -44,12 +44,36 @@ internal static class TinyLlamas
         return model;
     }
 
-    private static TinyLlama New(int vocabularySize)
+    /// <summary>
+    /// Taught <paramref name="sequences"/> by heart (300 seeded full-batch steps, a few seconds): each is padded with
+    /// <paramref name="padId"/> to the longest and starts a window of its own at position 0, as a prompt reaches the
+    /// server. The context is the longest sequence + 32.
+    /// </summary>
+    public static TinyLlama TrainedOn(IReadOnlyList<int[]> sequences, int vocabularySize, int padId)
+    {
+        const int steps = 300;
+        var length = sequences.Max(s => s.Length) + 1;
+        var model = New(vocabularySize, length + 32);
+
+        // Windows of `length` at a stride of length - 1: every sequence, padded to length - 1, then the next one's first token.
+        int[] stream = [.. sequences.SelectMany(s => s.Concat(Enumerable.Repeat(padId, length - 1 - s.Length))), sequences[0][0]];
+        var windows = TokenWindows.Cut(stream, length, "chats");
+        var trainer = new TextGenerationTrainer(model, steps, learningRate: 1e-2, weightDecay: 0);
+        for (var step = 0; step < steps; step++)
+        {
+            trainer.Step(windows);
+        }
+
+        model.eval();
+        return model;
+    }
+
+    private static TinyLlama New(int vocabularySize, int maxPositions = 48)
     {
         manual_seed(11);
         return new TinyLlama(new LlamaOptions
         {
-            VocabularySize = vocabularySize, MaxPositions = 48, HiddenSize = 32, Heads = 4, KeyValueHeads = 2, Layers = 2, IntermediateSize = 64,
+            VocabularySize = vocabularySize, MaxPositions = maxPositions, HiddenSize = 32, Heads = 4, KeyValueHeads = 2, Layers = 2, IntermediateSize = 64,
         });
     }
 }
