@@ -25,9 +25,8 @@ public sealed class OnnxBackend(OnnxSessionFactory sessions) : IInferenceBackend
         return new OnnxTensorSession(session, placement);
     }
 
-    public IDecoderSession OpenDecoder(string modelFile, SessionSettings settings)
+    public IDecoderSession OpenDecoder(string modelFile, DecoderShape shape, SessionSettings settings)
     {
-        var shape = Core.Generation.DecoderSignature.Read(ReadSignature(modelFile));
         var (session, placement) = sessions.Open(modelFile, settings);
         return new OnnxDecoderSession(session, placement, shape);
     }

@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace InferenceApi.Onnx;
 
@@ -13,6 +15,18 @@ internal static class OrtTensors
 
     public static OrtValue Over(float[] buffer, int count, long[] shape) =>
         OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffer.AsMemory(0, count), shape);
+
+    /// <summary>
+    /// A tensor of <paramref name="type"/> over the first <paramref name="count"/> bytes of <paramref name="buffer"/>, for
+    /// element types .NET arrays do not carry (float16 kept as raw bytes). The array is pinned until the caller frees the
+    /// handle added to <paramref name="pins"/>, after the run.
+    /// </summary>
+    public static OrtValue OverBytes(byte[] buffer, int count, TensorElementType type, long[] shape, List<GCHandle> pins)
+    {
+        var pin = GCHandle.Alloc(buffer, GCHandleType.Pinned);
+        pins.Add(pin);
+        return OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, type, shape, pin.AddrOfPinnedObject(), count);
+    }
 
     public static void DisposeAll(List<OrtValue> values)
     {

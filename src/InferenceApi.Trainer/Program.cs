@@ -1,3 +1,12 @@
 using InferenceApi.Trainer.Cli;
 
-return TrainerApp.Run(args, Console.Out, Console.Error);
+namespace InferenceApi.Trainer;
+
+/// <summary>
+/// The trainer's entry point. Named, not top-level statements: those would define a global <c>Program</c> that
+/// clashes with the server's in tests that host both (the server's <c>WebApplicationFactory&lt;Program&gt;</c>).
+/// </summary>
+internal static class TrainerProgram
+{
+    private static int Main(string[] args) => TrainerApp.Run(args, Console.Out, Console.Error);
+}

@@ -67,20 +67,24 @@ for (const [name, source] of Object.entries(templates)) {
 // Feature snippets: each construct the chat-template subset supports, with the context it is rendered in.
 const snippets = readJson(path.join(here, "jinja-snippets.json")).snippets.map((s) => ({ ...s, ...render(s.template, s.context ?? {}) }));
 
-// The prompts the end-to-end chat test sends through the server with the tiny-gpt model and its tokenizer.json: the
-// template rendered with the generation prompt, and its ids as transformers' apply_chat_template(tokenize=True) makes
-// them (no special tokens added around the rendered text).
+// The prompts the end-to-end chat tests send through the server: the template of a tokenizer fixture rendered with the
+// generation prompt, and its ids as transformers' apply_chat_template(tokenize=True) makes them (no special tokens added
+// around the rendered text). tiny-gpt-chat is the tiny GPT with the tiny-gpt-chat tokenizer (InferenceApi.Tests);
+// tiny-llama-chat a tiny Llama exported by the trainer with the llama3 tokenizer (InferenceApi.Trainer.Tests).
 const served = [];
-{
-  const folder = path.join(fixtures, "tokenizers", "tiny-gpt-chat");
+for (const [model, tokenizerFixture, servedConversations] of [
+  ["tiny-gpt-chat", "tiny-gpt-chat", ["user", "multi-turn", "whitespace-unicode"]],
+  ["tiny-llama-chat", "llama3", ["system-user", "multi-turn", "whitespace-unicode"]],
+]) {
+  const folder = path.join(fixtures, "tokenizers", tokenizerFixture);
   const config = readJson(path.join(folder, "tokenizer_config.json"));
   const tokenizer = rust.Tokenizer.fromFile(path.join(folder, "tokenizer.json"));
-  for (const conversation of ["user", "multi-turn", "whitespace-unicode"]) {
+  for (const conversation of servedConversations) {
     const prompt = new Template(config.chat_template).render({
       messages: conversations[conversation], add_generation_prompt: true, bos_token: config.bos_token, eos_token: config.eos_token,
     });
     const ids = (await tokenizer.encode(prompt, null, { addSpecialTokens: false })).getIds();
-    served.push({ model: "tiny-gpt-chat", conversation, prompt, ids });
+    served.push({ model, conversation, prompt, ids });
   }
 }
 

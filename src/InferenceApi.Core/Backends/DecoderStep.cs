@@ -5,8 +5,9 @@ namespace InferenceApi.Core.Backends;
 /// <summary>
 /// One decoder run's tensors in pooled arrays: [batch, newTokens] ids and positions, [batch, past + newTokens]
 /// mask, past keys/values [batch, heads, past, headDim] per layer in, and after the run the last position's
-/// logits per row [batch, vocab] and the presents [batch, heads, past + newTokens, headDim] per layer.
-/// Only the leading <c>Batch × …</c> elements of each array count.
+/// logits per row [batch, vocab] (float32 whatever the graph gives) and the presents [batch, heads, past + newTokens,
+/// headDim] per layer. Keys and values are raw bytes in the model's own element type (<see cref="DecoderShape.KvElement"/>),
+/// so a float16 cache is never widened. Only the leading <c>Batch × …</c> elements of each array count.
 /// </summary>
 public sealed class DecoderStep : IDisposable
 {
@@ -19,12 +20,12 @@ public sealed class DecoderStep : IDisposable
         InputIds = ArrayPool<long>.Shared.Rent(batch * newTokens);
         PositionIds = ArrayPool<long>.Shared.Rent(batch * newTokens);
         AttentionMask = ArrayPool<long>.Shared.Rent(batch * TotalLength);
-        Past = new float[shape.Layers * 2][];
-        Present = new float[shape.Layers * 2][];
+        Past = new byte[shape.KvTensors.Count][];
+        Present = new byte[shape.KvTensors.Count][];
         for (var i = 0; i < Past.Length; i++)
         {
-            Past[i] = ArrayPool<float>.Shared.Rent(Math.Max(1, batch * shape.PositionWidth * pastLength));
-            Present[i] = ArrayPool<float>.Shared.Rent(batch * shape.PositionWidth * TotalLength);
+            Past[i] = ArrayPool<byte>.Shared.Rent(Math.Max(1, PastBytes(i)));
+            Present[i] = ArrayPool<byte>.Shared.Rent(PresentBytes(i));
         }
 
         LastLogits = ArrayPool<float>.Shared.Rent(batch * shape.VocabularySize);
@@ -46,14 +47,20 @@ public sealed class DecoderStep : IDisposable
 
     public long[] AttentionMask { get; }
 
-    /// <summary>Index 2·layer is the key, 2·layer + 1 the value.</summary>
-    public float[][] Past { get; }
+    /// <summary>Index 2·layer is the key, 2·layer + 1 the value; <see cref="PastBytes"/> of each count.</summary>
+    public byte[][] Past { get; }
 
-    /// <summary>Filled by the session: index 2·layer is the key, 2·layer + 1 the value.</summary>
-    public float[][] Present { get; }
+    /// <summary>Filled by the session: index 2·layer is the key, 2·layer + 1 the value; <see cref="PresentBytes"/> of each count.</summary>
+    public byte[][] Present { get; }
 
     /// <summary>Filled by the session: the logits of each row's last position.</summary>
     public float[] LastLogits { get; }
+
+    /// <summary>The bytes of past tensor <paramref name="tensor"/> for the whole batch.</summary>
+    public int PastBytes(int tensor) => Batch * Shape.KvTensors[tensor].PositionWidth * PastLength * Shape.KvElementSize;
+
+    /// <summary>The bytes of present tensor <paramref name="tensor"/> for the whole batch.</summary>
+    public int PresentBytes(int tensor) => Batch * Shape.KvTensors[tensor].PositionWidth * TotalLength * Shape.KvElementSize;
 
     public void Dispose()
     {
@@ -62,8 +69,8 @@ public sealed class DecoderStep : IDisposable
         ArrayPool<long>.Shared.Return(AttentionMask);
         for (var i = 0; i < Past.Length; i++)
         {
-            ArrayPool<float>.Shared.Return(Past[i]);
-            ArrayPool<float>.Shared.Return(Present[i]);
+            ArrayPool<byte>.Shared.Return(Past[i]);
+            ArrayPool<byte>.Shared.Return(Present[i]);
         }
 
         ArrayPool<float>.Shared.Return(LastLogits);

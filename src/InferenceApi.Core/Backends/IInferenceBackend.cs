@@ -15,8 +15,11 @@ public interface IInferenceBackend
     /// <summary>Opens a session for a ViT-style image classifier. Throws <see cref="BackendException"/> on failure.</summary>
     IImageSession OpenImageClassifier(string modelFile, SessionSettings settings);
 
-    /// <summary>Opens a session for a GPT-style decoder with past key/values. Throws <see cref="BackendException"/> on failure.</summary>
-    IDecoderSession OpenDecoder(string modelFile, SessionSettings settings);
+    /// <summary>
+    /// Opens a session for a decoder with past key/values, fed as <paramref name="shape"/> (read by
+    /// <c>DecoderSignature</c> from the graph and config.json) says. Throws <see cref="BackendException"/> on failure.
+    /// </summary>
+    IDecoderSession OpenDecoder(string modelFile, DecoderShape shape, SessionSettings settings);
 
     /// <summary>Opens a session for any graph, run on raw tensors (the tensor task). Throws <see cref="BackendException"/> on failure.</summary>
     ITensorSession OpenTensorSession(string modelFile, SessionSettings settings) =>

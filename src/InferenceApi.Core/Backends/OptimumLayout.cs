@@ -18,6 +18,9 @@ public static class OptimumLayout
     public const string AttentionMask = "attention_mask";
     public const string TokenTypeIds = "token_type_ids";
     public const string PositionIds = "position_ids";
+
+    /// <summary>A legacy merged decoder's bool [1] switch between its first-step and cached-step branches.</summary>
+    public const string UseCacheBranch = "use_cache_branch";
     public const string PixelValues = "pixel_values";
     public const string Logits = "logits";
     public const string LastHiddenState = "last_hidden_state";

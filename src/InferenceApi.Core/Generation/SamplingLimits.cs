@@ -24,4 +24,11 @@ public sealed record SamplingLimits(int VocabularySize)
     /// so that a request without the field never fails the context rule.
     /// </summary>
     public int DefaultMaxNewTokens { get; init; } = 100;
+
+    /// <summary>
+    /// Prompt + new tokens for a request without <c>max_new_tokens</c>, when the model's <c>generation_config.json</c>
+    /// sets <c>max_length</c> (and no <c>max_new_tokens</c>); at least one new token, cut to the context. Null: use
+    /// <see cref="DefaultMaxNewTokens"/>.
+    /// </summary>
+    public int? DefaultMaxLength { get; init; }
 }

@@ -8,8 +8,11 @@ namespace InferenceApi.Core.Generation;
 /// </summary>
 public sealed record SamplingRequest
 {
-    /// <summary>0 means greedy; absent means 1.</summary>
+    /// <summary>0 means greedy; absent means the model's default (<see cref="GenerationDefaults"/>), else <see cref="DefaultTemperature"/>.</summary>
     public double? Temperature { get; init; }
+
+    /// <summary>The endpoint's own default when neither the request nor the model sets a temperature: 1 (OpenAI), 0 on <c>/v1/generate</c>.</summary>
+    public float DefaultTemperature { get; init; } = 1f;
 
     /// <summary>Absent means no top-k filter.</summary>
     public int? TopK { get; init; }

@@ -20,7 +20,7 @@ public static class SamplingValidator
 
         // Checked as doubles, then narrowed: a value past float's range is refused with the number the client sent.
         // Comparisons are written so that NaN fails them: !(x >= 0) is true for NaN, x < 0 is not.
-        var temperature = request.Temperature ?? 1d;
+        var temperature = request.Temperature ?? request.DefaultTemperature;
         if (!(temperature >= 0 && temperature <= limits.MaxTemperature))
         {
             return InferenceError.Invalid("temperature",
@@ -85,7 +85,8 @@ public static class SamplingValidator
         }
         else
         {
-            maxNewTokens = Math.Min(limits.DefaultMaxNewTokens, contextLength - promptTokens);
+            var byDefault = limits.DefaultMaxLength is { } total ? Math.Max(1, total - promptTokens) : limits.DefaultMaxNewTokens;
+            maxNewTokens = Math.Min(byDefault, contextLength - promptTokens);
         }
 
         var stops = request.StopSequences ?? [];

@@ -3,43 +3,44 @@ using InferenceApi.Core.Backends;
 namespace InferenceApi.Core.Generation;
 
 /// <summary>
-/// One sequence's keys and values for every layer, laid out [heads, capacity, headDim] per layer and kind so
-/// that each head's positions are contiguous: copying a head into or out of a batch tensor is one block.
-/// Grows by doubling; the scheduler owns one per running sequence and drops it when the sequence ends.
+/// One sequence's keys and values for every layer, laid out [heads, capacity, headDim] per past tensor so that each
+/// head's positions are contiguous: copying a head into or out of a batch tensor is one block. Values stay in the
+/// model's element type (raw bytes: a float16 cache takes half the memory and is never converted). Grows by doubling;
+/// the scheduler owns one per running sequence and drops it when the sequence ends.
 /// </summary>
 public sealed class SequenceCache
 {
     private readonly DecoderShape _shape;
-    private float[][] _layers;
+    private byte[][] _tensors;
     private int _capacity;
 
     public SequenceCache(DecoderShape shape, int initialCapacity)
     {
         _shape = shape;
         _capacity = Math.Max(1, initialCapacity);
-        _layers = Allocate(shape, _capacity);
+        _tensors = Allocate(shape, _capacity);
     }
 
     /// <summary>Positions cached.</summary>
     public int Length { get; private set; }
 
-    /// <summary>Copies this sequence's cache into row <paramref name="row"/> of a [batch, heads, past, headDim] tensor, right-aligned.</summary>
+    /// <summary>Copies this sequence's cache into row <paramref name="row"/> of each [batch, heads, past, headDim] tensor, right-aligned.</summary>
     public void CopyTo(DecoderStep step, int row)
     {
-        var headDim = _shape.HeadDim;
         var past = step.PastLength;
         var offset = past - Length;
-        for (var tensor = 0; tensor < _layers.Length; tensor++)
+        for (var tensor = 0; tensor < _tensors.Length; tensor++)
         {
-            var source = _layers[tensor];
+            var (heads, position) = Layout(tensor);
+            var source = _tensors[tensor];
             var target = step.Past[tensor];
-            for (var head = 0; head < _shape.Heads; head++)
+            for (var head = 0; head < heads; head++)
             {
-                var rowStart = ((row * _shape.Heads) + head) * past * headDim;
+                var rowStart = ((row * heads) + head) * past * position;
 
                 // Padded positions must be finite: masked attention still multiplies them by zero.
-                Array.Clear(target, rowStart, offset * headDim);
-                Array.Copy(source, head * _capacity * headDim, target, rowStart + (offset * headDim), Length * headDim);
+                Array.Clear(target, rowStart, offset * position);
+                Buffer.BlockCopy(source, head * _capacity * position, target, rowStart + (offset * position), Length * position);
             }
         }
     }
@@ -48,31 +49,38 @@ public sealed class SequenceCache
     public void Append(DecoderStep step, int row, int start, int count)
     {
         EnsureCapacity(Length + count);
-        var headDim = _shape.HeadDim;
         var total = step.TotalLength;
-        for (var tensor = 0; tensor < _layers.Length; tensor++)
+        for (var tensor = 0; tensor < _tensors.Length; tensor++)
         {
+            var (heads, position) = Layout(tensor);
             var source = step.Present[tensor];
-            var target = _layers[tensor];
-            for (var head = 0; head < _shape.Heads; head++)
+            var target = _tensors[tensor];
+            for (var head = 0; head < heads; head++)
             {
-                var from = ((((row * _shape.Heads) + head) * total) + start) * headDim;
-                Array.Copy(source, from, target, ((head * _capacity) + Length) * headDim, count * headDim);
+                var from = ((((row * heads) + head) * total) + start) * position;
+                Buffer.BlockCopy(source, from, target, ((head * _capacity) + Length) * position, count * position);
             }
         }
 
         Length += count;
     }
 
-    private static float[][] Allocate(DecoderShape shape, int capacity)
+    /// <summary>Heads of past tensor <paramref name="tensor"/>, and the bytes one position of one head takes.</summary>
+    private (int Heads, int PositionBytes) Layout(int tensor)
     {
-        var layers = new float[shape.Layers * 2][];
-        for (var i = 0; i < layers.Length; i++)
+        var shape = _shape.KvTensors[tensor];
+        return (shape.Heads, shape.HeadDim * _shape.KvElementSize);
+    }
+
+    private static byte[][] Allocate(DecoderShape shape, int capacity)
+    {
+        var tensors = new byte[shape.KvTensors.Count][];
+        for (var i = 0; i < tensors.Length; i++)
         {
-            layers[i] = new float[shape.Heads * capacity * shape.HeadDim];
+            tensors[i] = new byte[shape.KvTensors[i].PositionWidth * capacity * shape.KvElementSize];
         }
 
-        return layers;
+        return tensors;
     }
 
     private void EnsureCapacity(int needed)
@@ -84,16 +92,16 @@ public sealed class SequenceCache
 
         var capacity = Math.Max(needed, _capacity * 2);
         var grown = Allocate(_shape, capacity);
-        var headDim = _shape.HeadDim;
-        for (var tensor = 0; tensor < _layers.Length; tensor++)
+        for (var tensor = 0; tensor < _tensors.Length; tensor++)
         {
-            for (var head = 0; head < _shape.Heads; head++)
+            var (heads, position) = Layout(tensor);
+            for (var head = 0; head < heads; head++)
             {
-                Array.Copy(_layers[tensor], head * _capacity * headDim, grown[tensor], head * capacity * headDim, Length * headDim);
+                Buffer.BlockCopy(_tensors[tensor], head * _capacity * position, grown[tensor], head * capacity * position, Length * position);
             }
         }
 
-        _layers = grown;
+        _tensors = grown;
         _capacity = capacity;
     }
 }

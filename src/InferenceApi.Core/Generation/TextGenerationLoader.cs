@@ -8,9 +8,10 @@ using Microsoft.Extensions.Logging;
 namespace InferenceApi.Core.Generation;
 
 /// <summary>
-/// Loads decoder models (optimum's decoder with past, or without): the tokenizer the folder has (vocab.json + merges.txt,
-/// tokenizer.json or tokenizer.model, see <see cref="GenerationTokenizerLoader"/>), its chat template, one session,
-/// continuous batching.
+/// Loads decoder models (optimum's decoder with past, or without; GPT-2, Llama, Qwen, Mistral… layouts as
+/// <see cref="DecoderSignature"/> reads them from the graph and config.json): the tokenizer the folder has (vocab.json +
+/// merges.txt, tokenizer.json or tokenizer.model, see <see cref="GenerationTokenizerLoader"/>), its chat template,
+/// generation_config.json's defaults and stop ids, one session, continuous batching.
 /// </summary>
 public sealed class TextGenerationLoader(IInferenceBackend backend, InferenceMetrics metrics, TimeProvider time, ILoggerFactory loggers) : IModelLoader
 {
@@ -18,7 +19,7 @@ public sealed class TextGenerationLoader(IInferenceBackend backend, InferenceMet
 
     public Task<IModelRuntime> LoadAsync(ModelLoadContext context, CancellationToken cancellationToken)
     {
-        var shape = DecoderSignature.Read(context.Signature);
+        var shape = DecoderSignature.Read(context.Signature, context.Config);
         IGenerationTokenizer tokenizer;
         ChatTemplate? chatTemplate;
         try
@@ -53,12 +54,17 @@ public sealed class TextGenerationLoader(IInferenceBackend backend, InferenceMet
             throw new ModelFolderException("no context length: set n_positions in config.json, model_max_length in tokenizer_config.json, or maxSequenceLength in inference.json");
         }
 
+        var defaults = GenerationDefaults.Load(context.Source.Directory);
+        defaults = defaults with { TopK = defaults.TopK is { } k ? Math.Min(k, shape.VocabularySize) : null };
+        CheckStopIds([.. defaults.EosTokenIds, .. context.Config.EosTokenIds], shape.VocabularySize);
         var settings = context.Settings;
-        var limits = new ContinuousBatchLimits(settings.RequestsPerBatch, Math.Max(settings.MaxBatchTokens, contextLength), settings.QueueCapacity, settings.MaxQueueTime);
-        var session = backend.OpenDecoder(context.ModelFile, settings.ToSessionSettings());
+        var limits = new ContinuousBatchLimits(Math.Min(settings.RequestsPerBatch, shape.MaxBatch ?? int.MaxValue), Math.Max(settings.MaxBatchTokens, contextLength), settings.QueueCapacity, settings.MaxQueueTime);
+        var session = backend.OpenDecoder(context.ModelFile, shape, settings.ToSessionSettings());
         try
         {
             WarmUp(session, tokenizer);
+            loggers.CreateLogger("InferenceApi.Generation").LogInformation(
+                "Decoder {Model} v{Version}: {Layout}", context.Source.Name, context.Source.Version, shape);
             var label = new SchedulerLabel(context.Source.Name, context.Source.Version);
             var scheduler = new ContinuousBatchScheduler(label, limits, session, tokenizer.PadTokenId, time, metrics, loggers.CreateLogger("InferenceApi.Generation"));
             var description = new ModelDescription(
@@ -69,7 +75,8 @@ public sealed class TextGenerationLoader(IInferenceBackend backend, InferenceMet
                 settings.RequestTimeout,
                 session.Placement,
                 context.Signature);
-            return Task.FromResult<IModelRuntime>(new TextGenerationRuntime(context.Source.Name, description, tokenizer, chatTemplate, session, scheduler, metrics, time));
+            return Task.FromResult<IModelRuntime>(new TextGenerationRuntime(
+                context.Source.Name, description, tokenizer, chatTemplate, session, scheduler, metrics, time, defaults, context.Config.EosTokenIds));
         }
         catch
         {
@@ -78,21 +85,33 @@ public sealed class TextGenerationLoader(IInferenceBackend backend, InferenceMet
         }
     }
 
-    /// <summary>A prefill and a two-row decode step, so the first request does not pay for lazy initialisation.</summary>
+    /// <summary>
+    /// generation_config.json's and config.json's end-of-sequence ids end generations too (the tokenizer's and the chat
+    /// template's are checked with the tokenizer); one beyond the logits could never be produced and shows a mismatched folder.
+    /// </summary>
+    private static void CheckStopIds(IReadOnlyList<int> ids, int vocabularySize)
+    {
+        var outside = ids.Where(id => id >= vocabularySize).Distinct().ToList();
+        if (outside.Count > 0)
+        {
+            throw new ModelFolderException($"eos_token_id {string.Join(", ", outside)} (from {GenerationDefaults.FileName} or config.json) is outside the model's {vocabularySize} logits");
+        }
+    }
+
+    /// <summary>A prefill and a decode step (two rows each unless the graph fixes the batch at 1), so the first request does not pay for lazy initialisation.</summary>
     private static void WarmUp(IDecoderSession session, IGenerationTokenizer tokenizer)
     {
         var shape = session.Shape;
         var prompt = tokenizer.EncodePrompt("warm up", 8, truncate: true, addSpecialTokens: true).Ids;
-        var first = new SequenceCache(shape, 16);
-        var second = new SequenceCache(shape, 16);
-        DecoderRow[] prefill = [new(first, prompt, 0), new(second, prompt[..1], 0)];
+        SequenceCache[] caches = shape.MaxBatch == 1 ? [new(shape, 16)] : [new(shape, 16), new(shape, 16)];
+        var prefill = caches.Select((cache, i) => new DecoderRow(cache, i == 0 ? prompt : prompt[..1], 0)).ToArray();
         using (var step = DecoderBatchAssembler.Assemble(shape, prefill, tokenizer.PadTokenId))
         {
             session.Run(step);
             DecoderBatchAssembler.Absorb(step, prefill);
         }
 
-        DecoderRow[] decode = [new(first, prompt[..1], first.Length), new(second, prompt[..1], second.Length)];
+        var decode = caches.Select(cache => new DecoderRow(cache, prompt[..1], cache.Length)).ToArray();
         using var next = DecoderBatchAssembler.Assemble(shape, decode, tokenizer.PadTokenId);
         session.Run(next);
     }

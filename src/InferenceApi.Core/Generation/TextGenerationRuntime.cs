@@ -7,9 +7,10 @@ using InferenceApi.Core.Tokenization;
 namespace InferenceApi.Core.Generation;
 
 /// <summary>
-/// A loaded decoder model: tokenizer, chat template (if the folder has one), one decoder session, and its
-/// continuous-batching scheduler. Generation stops at any of <see cref="StopTokenIds"/>: the eos token and the chat
-/// template's end-of-turn token.
+/// A loaded decoder model: tokenizer, chat template (if the folder has one), generation defaults
+/// (<c>generation_config.json</c>), one decoder session, and its continuous-batching scheduler. Generation stops at any
+/// of <see cref="StopTokenIds"/>: the eos token, the chat template's end-of-turn token, and every other end-of-sequence
+/// id the folder names.
 /// </summary>
 public sealed class TextGenerationRuntime : ITextModelRuntime
 {
@@ -24,14 +25,17 @@ public sealed class TextGenerationRuntime : ITextModelRuntime
         IDecoderSession session,
         ContinuousBatchScheduler scheduler,
         InferenceMetrics metrics,
-        TimeProvider time)
+        TimeProvider time,
+        GenerationDefaults? defaults = null,
+        IEnumerable<int>? moreStopTokenIds = null)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
         ModelName = modelName;
         Description = description;
         GenerationTokenizer = tokenizer;
         ChatTemplate = chatTemplate;
-        _stopTokenIds = [.. new[] { tokenizer.SpecialTokens.EosId, chatTemplate?.EndOfTurnId }.OfType<int>()];
+        Defaults = defaults ?? GenerationDefaults.None;
+        _stopTokenIds = [.. new[] { tokenizer.SpecialTokens.EosId, chatTemplate?.EndOfTurnId }.OfType<int>(), .. Defaults.EosTokenIds, .. moreStopTokenIds ?? []];
         _session = session;
         Scheduler = scheduler;
         Metrics = metrics;
@@ -50,6 +54,9 @@ public sealed class TextGenerationRuntime : ITextModelRuntime
 
     /// <summary>The model's Jinja chat template; <c>null</c> when the folder has none (chat uses <see cref="SimpleChatTemplate"/>).</summary>
     public ChatTemplate? ChatTemplate { get; }
+
+    /// <summary>The model's <c>generation_config.json</c>: sampling defaults a request's own fields override.</summary>
+    public GenerationDefaults Defaults { get; }
 
     /// <summary>The ids that end a generation.</summary>
     public IReadOnlySet<int> StopTokenIds => _stopTokenIds;
@@ -135,7 +142,7 @@ public sealed class TextGenerationRuntime : ITextModelRuntime
             return InferenceError.Invalid(fields.Prompt, $"`{fields.Prompt}` produced no tokens.");
         }
 
-        var parameters = SamplingValidator.Validate(request, context, ids.Length, new SamplingLimits(Shape.VocabularySize), fields);
+        var parameters = SamplingValidator.Validate(Defaults.Apply(request), context, ids.Length, Defaults.Limits(Shape.VocabularySize), fields);
         if (!parameters.IsSuccess)
         {
             return parameters.Error;

@@ -13,6 +13,13 @@ public static class ModelFolderScanner
 {
     public const string ModelFileName = "model.onnx";
 
+    /// <summary>A legacy optimum decoder export (before 1.14, or <c>--legacy</c>): served when the folder has no model.onnx.</summary>
+    public const string MergedDecoderFileName = "decoder_model_merged.onnx";
+
+    /// <summary>The graph a version folder serves: <c>model.onnx</c>, else a legacy merged decoder; null when it has neither.</summary>
+    public static string? FindModelFile(string directory) =>
+        new[] { ModelFileName, MergedDecoderFileName }.Select(name => Path.Combine(directory, name)).FirstOrDefault(File.Exists);
+
     public static IReadOnlyList<DiscoveredVersion> Scan(string root, ICollection<string>? skippedNames = null)
     {
         var found = new List<DiscoveredVersion>();

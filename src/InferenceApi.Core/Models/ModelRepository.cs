@@ -363,11 +363,8 @@ public sealed partial class ModelRepository : IAsyncDisposable
 
     private async Task<IModelRuntime> LoadRuntimeAsync(DiscoveredVersion source, CancellationToken cancellationToken)
     {
-        var modelFile = System.IO.Path.Combine(source.Directory, ModelFolderScanner.ModelFileName);
-        if (!File.Exists(modelFile))
-        {
-            throw new ModelFolderException($"{ModelFolderScanner.ModelFileName} is missing from {source.Directory}");
-        }
+        var modelFile = ModelFolderScanner.FindModelFile(source.Directory)
+            ?? throw new ModelFolderException($"{ModelFolderScanner.ModelFileName} is missing from {source.Directory}");
 
         var config = HfModelConfig.Load(System.IO.Path.Combine(source.Directory, "config.json"));
         var (named, settings) = InferenceJson.Load(System.IO.Path.Combine(source.Directory, InferenceJson.FileName), _options.Defaults);

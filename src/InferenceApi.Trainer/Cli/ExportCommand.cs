@@ -26,7 +26,11 @@ public static class ExportCommand
             Description = "Text classifiers: export the encoder without its head (last_hidden_state), served by /v1/embed and /v1/embeddings",
         };
         var quantize = QuantizeOption();
-        var command = new Command("export", "Export a checkpoint as an ONNX model folder the server loads") { checkpoint, target, data, tolerance, metrics, threads, embeddings, quantize };
+        var half = new Option<bool>(ITrainerTask.Float16Option)
+        {
+            Description = $"Llama-style text generators: float16 weights, key/value cache and logits, checked against a float16 copy (--parity-tolerance then defaults to {LlamaOnnxExporter.Float16Tolerance})",
+        };
+        var command = new Command("export", "Export a checkpoint as an ONNX model folder the server loads") { checkpoint, target, data, tolerance, metrics, threads, embeddings, quantize, half };
         foreach (var option in DataOptions.Distinct(tasks))
         {
             command.Options.Add(option);
@@ -40,7 +44,10 @@ public static class ExportCommand
             var task = TrainerTasks.Find(opened[0].Task);
             var int8 = IsInt8(parse, quantize);
             // An int8 graph is compared with the float32 model, so it gets int8's tolerance unless one was given.
-            var limit = int8 && parse.GetResult(tolerance) is not { Implicit: false } ? ExportSettings.Int8Tolerance : SharedOptions.CheckTolerance(parse, tolerance);
+            var given = parse.GetResult(tolerance) is { Implicit: false };
+            var limit = int8 && !given ? ExportSettings.Int8Tolerance
+                : parse.GetValue(half) && !given ? LlamaOnnxExporter.Float16Tolerance
+                : SharedOptions.CheckTolerance(parse, tolerance);
             var report = task.Export(opened, parse, folder, parse.GetValue(data), new ExportSettings(limit, int8)) with { Int8 = int8 };
             output.Info(ReportLines.Exported(report));
             MetricsFile.Write(parse.GetValue(metrics), MetricsJson.Exported(task.Name, Checkpoint.Names(opened), report));

@@ -13,13 +13,30 @@ public sealed class OnnxGraphBuilder
     /// <summary>Prepended to every initializer's name, so several models' weights can live in one graph (an ensemble).</summary>
     public string Prefix { get; set; } = "";
 
-    public string Initializer(string name, float[] values, params long[] dims)
+    public string Initializer(string name, float[] values, params long[] dims) => Initializer(name, values, TensorProto.Types.DataType.Float, dims);
+
+    /// <summary>A float32 or float16 initializer (float16 values are rounded to nearest even, as <c>torch.half()</c> does).</summary>
+    public string Initializer(string name, float[] values, TensorProto.Types.DataType type, params long[] dims)
     {
         name = Prefix + name;
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
+        var tensor = new TensorProto { Name = name, DataType = (int)type };
         tensor.Dims.AddRange(dims);
-        var bytes = new byte[values.Length * sizeof(float)];
-        Buffer.BlockCopy(values, 0, bytes, 0, bytes.Length);
+        byte[] bytes;
+        if (type == TensorProto.Types.DataType.Float16)
+        {
+            var halves = values.Select(v => (Half)v).ToArray();
+            bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(halves.AsSpan()).ToArray();
+        }
+        else if (type == TensorProto.Types.DataType.Float)
+        {
+            bytes = new byte[values.Length * sizeof(float)];
+            Buffer.BlockCopy(values, 0, bytes, 0, bytes.Length);
+        }
+        else
+        {
+            throw new ArgumentOutOfRangeException(nameof(type), type, "float initializers are float32 or float16");
+        }
+
         tensor.RawData = ByteString.CopyFrom(bytes);
         Graph.Initializer.Add(tensor);
         return name;

@@ -8,7 +8,7 @@ namespace InferenceApi.Trainer.Models;
 /// key/value cache, a final LayerNorm, and a language-model head tied to the token embedding (which halves the
 /// parameters of a small model). The forward takes the same inputs as optimum's decoder-with-past graph.
 /// </summary>
-public sealed class TinyGpt : nn.Module<Tensor, Tensor>
+public sealed class TinyGpt : CausalDecoder
 {
     public TinyGpt(GptOptions options) : base(nameof(TinyGpt))
     {
@@ -34,6 +34,16 @@ public sealed class TinyGpt : nn.Module<Tensor, Tensor>
 
     public Dropout Dropout { get; }
 
+    public override int VocabularySize => Options.VocabularySize;
+
+    public override int MaxPositions => Options.MaxPositions;
+
+    public override int Layers => Options.Layers;
+
+    public override int KeyValueHeads => Options.Heads;
+
+    public override int HeadSize => Options.HiddenSize / Options.Heads;
+
     /// <summary>Training: logits [batch, seq, vocab] for unpadded blocks starting at position 0.</summary>
     public override Tensor forward(Tensor inputIds)
     {
@@ -50,11 +60,7 @@ public sealed class TinyGpt : nn.Module<Tensor, Tensor>
         return Logits(hidden).MoveToOuterDisposeScope();
     }
 
-    /// <summary>
-    /// One step as the exported graph runs it: <paramref name="attentionMask"/> covers past + new tokens (0 for
-    /// padding), <paramref name="positionIds"/> the new tokens' positions, <paramref name="past"/> one cache per layer.
-    /// </summary>
-    public (Tensor Logits, (Tensor Key, Tensor Value)[] Present) Step(Tensor inputIds, Tensor attentionMask, Tensor positionIds, (Tensor Key, Tensor Value)[]? past)
+    public override (Tensor Logits, (Tensor Key, Tensor Value)[] Present) Step(Tensor inputIds, Tensor attentionMask, Tensor positionIds, (Tensor Key, Tensor Value)[]? past)
     {
         using var scope = NewDisposeScope();
         var length = inputIds.shape[1];

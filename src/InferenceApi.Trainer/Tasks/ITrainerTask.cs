@@ -16,6 +16,9 @@ public interface ITrainerTask
     /// <summary>The <c>export</c> flag that asks for a model's encoder without its head (text classifiers only).</summary>
     const string EmbeddingsOption = "--embeddings";
 
+    /// <summary>The <c>export</c> flag that asks for float16 weights, cache and logits (Llama-style text generators only).</summary>
+    const string Float16Option = "--fp16";
+
     /// <summary>The <c>train</c> sub-command and trainer.json's <c>task</c>, e.g. <c>text-classification</c>.</summary>
     string Name { get; }
 

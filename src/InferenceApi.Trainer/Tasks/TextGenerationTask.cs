@@ -12,36 +12,45 @@ using InferenceApi.Trainer.Training;
 namespace InferenceApi.Trainer.Tasks;
 
 /// <summary>
-/// <c>train text-generation</c>: a tiny GPT on plain-text files (a file or a folder of <c>.txt</c>), with a
+/// <c>train text-generation</c>: a tiny GPT or Llama-style decoder (<c>--architecture</c>) on plain-text files (a file or a folder of <c>.txt</c>), with a
 /// byte-level BPE learned from the training text (<c>--vocab-size</c>) or given (<c>--tokenizer</c>, e.g. GPT-2's);
 /// perplexity on the validation split and on <c>--eval</c>; the export is a decoder with past.
 /// </summary>
 public sealed class TextGenerationTask : TrainerTask<TextGenerator, TokenWindows>
 {
     private static readonly GptOptions Sizes = new() { VocabularySize = 0 };
+    private const string Gpt = "gpt";
+    private const string Llama = "llama";
     private static readonly string[] TokenizerFiles = [Gpt2TokenizerLoader.VocabularyFileName, Gpt2TokenizerLoader.MergesFileName];
 
     private readonly Option<int?> vocabularySize = new("--vocab-size") { Description = "Learn a byte-level BPE of this many tokens from the training text (default 4096)" };
     private readonly Option<string?> tokenizer = new("--tokenizer") { Description = "A folder with vocab.json and merges.txt to use instead of learning one (e.g. GPT-2's)" };
     private readonly Option<int?> maxLength = new("--max-length") { Description = $"Context length in tokens: training windows and the served prompt + generation limit (default {Sizes.MaxPositions})" };
+    private readonly Option<string?> architecture = new("--architecture") { Description = "gpt (GPT-2: learned positions, LayerNorm, GELU MLP) or llama (rotary positions, RMSNorm, grouped-query attention, SwiGLU) (default gpt)" };
+    private readonly Option<int?> keyValueHeads = new("--kv-heads") { Description = "llama only: key/value heads, dividing --heads (grouped-query attention; default half the heads)" };
     private readonly TransformerSizeOptions sizes = new(
         new(Sizes.HiddenSize, Sizes.Layers, Sizes.Heads, Sizes.IntermediateSize, Sizes.Dropout), "Decoder", "Dropout on embeddings, attention and residual branches");
 
+    public TextGenerationTask()
+    {
+        architecture.AcceptOnlyFromAmong(Gpt, Llama);
+    }
+
     public override string Name => "text-generation";
 
-    public override string Description => "Train a tiny GPT on plain text (a .txt file or a folder of them); exported as an ONNX decoder with past";
+    public override string Description => "Train a tiny GPT or Llama-style decoder on plain text (a .txt file or a folder of them); exported as an ONNX decoder with past";
 
     public override TaskDefaults Defaults { get; } = new(Epochs: 5, BatchSize: 16, LearningRate: 1e-3, ValidationSplit: 0.05);
 
     public override MetricGoal Goal { get; } = new("perplexity", HigherIsBetter: false);
 
-    public override IReadOnlyList<Option> TrainOptions => [vocabularySize, tokenizer, maxLength, .. sizes.All];
+    public override IReadOnlyList<Option> TrainOptions => [vocabularySize, tokenizer, maxLength, architecture, keyValueHeads, .. sizes.All];
 
     protected override TaskSetup<TextGenerator, TokenWindows> Prepare(ParseResult parse, TrainingSettings settings, Checkpoint? initFrom, ITrainingConsole console)
     {
         if (initFrom is not null)
         {
-            RejectWithInitFrom(parse, [vocabularySize, tokenizer, maxLength, .. sizes.All]);
+            RejectWithInitFrom(parse, [vocabularySize, tokenizer, maxLength, architecture, keyValueHeads, .. sizes.All]);
         }
 
         var files = TrainingFiles(settings.DataPath, settings.EvalPath, console);
@@ -59,13 +68,14 @@ public sealed class TextGenerationTask : TrainerTask<TextGenerator, TokenWindows
         var model = initFrom is not null ? Load(initFrom) : Create(parse, documents);
         try
         {
-            var context = model.Model.Options.MaxPositions;
+            var context = model.Model.MaxPositions;
             var all = TokenWindows.Cut(TextCorpus.Tokenize(documents, model.Tokenizer), context + 1, settings.DataPath);
             var (train, validation) = settings.ValidationSplit > 0 ? all.Split(settings.ValidationSplit, settings.Seed) : (all, null);
             var eval = settings.EvalPath is { } evalPath ? ReadData(model, parse, evalPath) : null;
             var perEpoch = (train.Count + settings.BatchSize - 1) / settings.BatchSize;
             model.PlannedSteps = (int)Math.Min((long)settings.Epochs * perEpoch, settings.MaxSteps ?? int.MaxValue);
             console.Info(string.Create(CultureInfo.InvariantCulture,
+                $"model: {(model.Model is TinyLlama ? Llama : Gpt)}, {model.Model.ParameterCount():N0} parameters; " +
                 $"tokenizer: {model.Tokenizer.VocabularySize} tokens; {files.Count} training files, {all.TokenCount:N0} tokens in {all.Count:N0} windows of {context + 1}" +
                 $"{(eval is null ? "" : $"; eval {eval.TokenCount:N0} tokens")}; {model.PlannedSteps} steps planned"));
             return new TaskSetup<TextGenerator, TokenWindows>(model, train, validation, eval,
@@ -87,8 +97,17 @@ public sealed class TextGenerationTask : TrainerTask<TextGenerator, TokenWindows
         return new Evaluation(data.Count, loss, new Dictionary<string, double> { ["perplexity"] = Math.Exp(loss) });
     }
 
-    protected override JsonNode Describe(TextGenerator model) =>
-        JsonSerializer.SerializeToNode(new TextGeneratorManifest(model.Model.Options, new Gpt2Manifest(TokenizerFiles[0], TokenizerFiles[1])), Checkpoint.Json)!;
+    protected override JsonNode Describe(TextGenerator model)
+    {
+        var files = new Gpt2Manifest(TokenizerFiles[0], TokenizerFiles[1]);
+        var manifest = model.Model switch
+        {
+            TinyLlama llama => new TextGeneratorManifest(null, files) { Llama = llama.Options },
+            TinyGpt gpt => new TextGeneratorManifest(gpt.Options, files),
+            var other => throw new NotSupportedException(other.GetType().Name),
+        };
+        return JsonSerializer.SerializeToNode(manifest, Checkpoint.Json)!;
+    }
 
     protected override void WriteFiles(TextGenerator model, string folder)
     {
@@ -102,33 +121,60 @@ public sealed class TextGenerationTask : TrainerTask<TextGenerator, TokenWindows
     {
         var manifest = checkpoint.ReadModel<TextGeneratorManifest>();
         var vocabularyPath = checkpoint.File(manifest.Tokenizer.Vocabulary);
-        var tokens = Gpt2Tokenizer.Create(vocabularyPath, checkpoint.File(manifest.Tokenizer.Merges),
-            new Gpt2TokenizerOptions { ModelMaxLength = manifest.Architecture.MaxPositions });
-        if (tokens.VocabularySize != manifest.Architecture.VocabularySize)
+        CausalDecoder model = manifest switch
         {
-            throw new InvalidDataException($"{vocabularyPath}: {tokens.VocabularySize} tokens, but the model was trained on {manifest.Architecture.VocabularySize}");
-        }
+            { Llama: { } llama } => new TinyLlama(llama),
+            { Architecture: { } gpt } => new TinyGpt(gpt),
+            _ => throw new InvalidDataException($"{checkpoint.Directory}: {Checkpoint.ManifestFileName} describes no architecture"),
+        };
+        try
+        {
+            var tokens = Gpt2Tokenizer.Create(vocabularyPath, checkpoint.File(manifest.Tokenizer.Merges),
+                new Gpt2TokenizerOptions { ModelMaxLength = model.MaxPositions });
+            if (tokens.VocabularySize != model.VocabularySize)
+            {
+                throw new InvalidDataException($"{vocabularyPath}: {tokens.VocabularySize} tokens, but the model was trained on {model.VocabularySize}");
+            }
 
-        var model = new TinyGpt(manifest.Architecture);
-        checkpoint.LoadWeights(model);
-        return new TextGenerator(model, tokens, checkpoint.Directory, ownsTokenizerDirectory: false);
+            checkpoint.LoadWeights(model);
+            return new TextGenerator(model, tokens, checkpoint.Directory, ownsTokenizerDirectory: false);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 
     protected override TokenWindows ReadData(TextGenerator model, ParseResult parse, string path)
     {
         var files = Directory.Exists(path) ? TextFiles(path) : [path];
         var tokens = TextCorpus.Tokenize(TextCorpus.ReadDocuments(files), model.Tokenizer);
-        return TokenWindows.Cut(tokens, model.Model.Options.MaxPositions + 1, path);
+        return TokenWindows.Cut(tokens, model.Model.MaxPositions + 1, path);
     }
 
-    protected override ExportReport Export(TextGenerator model, string folder, TokenWindows? samples, ExportSettings settings)
+    protected override ExportReport Export(TextGenerator model, string folder, TokenWindows? samples, ExportSettings settings) =>
+        Publish(model, folder, samples, settings, DecoderGraphLayout.Default);
+
+    protected override ExportReport ExportFloat16(TextGenerator model, string folder, TokenWindows? samples, ExportSettings settings) =>
+        model.Model is TinyLlama
+            ? Publish(model, folder, samples, settings, new DecoderGraphLayout(DecoderPrecision.Float16))
+            : throw new UsageException($"{ITrainerTask.Float16Option} exports a Llama-style decoder (trained with --architecture llama); this checkpoint is a GPT, exported in float32");
+
+    /// <summary>The decoder parity check on three prompts of different lengths (from the data, else fixed text), then the folder.</summary>
+    private static ExportReport Publish(TextGenerator model, string folder, TokenWindows? samples, ExportSettings settings, DecoderGraphLayout layout)
     {
-        var longest = Math.Min(32, model.Model.Options.MaxPositions - GptOnnxExporter.ParitySteps);
+        var longest = Math.Min(32, model.Model.MaxPositions - DecoderParityCheck.Steps);
         int[][] prompts = samples is null
             ? [.. new[] { "It is a truth universally acknowledged, that a single man in possession", "My dear", "She" }
                 .Select(text => model.Tokenizer.Encode(text, longest, truncate: true).Ids)]
             : [.. new[] { longest, Math.Max(longest / 3, 2), 1 }.Select((length, i) => samples.Prefix(i % samples.Count, length))];
-        var parity = GptOnnxExporter.Publish(model.Model, folder, model.TokenizerDirectory, prompts, model.EndOfTextId, settings.Tolerance, settings.Int8);
+        var parity = model.Model switch
+        {
+            TinyLlama llama => LlamaOnnxExporter.Publish(llama, folder, model.TokenizerDirectory, prompts, model.EndOfTextId, settings.Tolerance, layout, settings.Int8),
+            TinyGpt gpt => GptOnnxExporter.Publish(gpt, folder, model.TokenizerDirectory, prompts, model.EndOfTextId, settings.Tolerance, settings.Int8),
+            var other => throw new NotSupportedException(other.GetType().Name),
+        };
         return new ExportReport(Path.GetFullPath(folder), new Dictionary<string, double>
         {
             ["onnx_vs_torch"] = parity.OnnxVsTorch,
@@ -180,19 +226,7 @@ public sealed class TextGenerationTask : TrainerTask<TextGenerator, TokenWindows
 
             var tokens = Gpt2Tokenizer.Create(
                 Path.Combine(directory, TokenizerFiles[0]), Path.Combine(directory, TokenizerFiles[1]), new Gpt2TokenizerOptions { ModelMaxLength = context });
-            var chosen = sizes.Read(parse);
-            var options = new GptOptions
-            {
-                VocabularySize = tokens.VocabularySize,
-                MaxPositions = context,
-                HiddenSize = chosen.HiddenSize,
-                Layers = chosen.Layers,
-                Heads = chosen.Heads,
-                IntermediateSize = chosen.IntermediateSize,
-                Dropout = chosen.Dropout,
-            };
-
-            return new TextGenerator(new TinyGpt(options), tokens, directory, ownsTokenizerDirectory: given is null);
+            return new TextGenerator(NewDecoder(parse, tokens.VocabularySize, context), tokens, directory, ownsTokenizerDirectory: given is null);
         }
         catch (Exception) when (given is null && Directory.Exists(directory))
         {
@@ -203,5 +237,49 @@ public sealed class TextGenerationTask : TrainerTask<TextGenerator, TokenWindows
         {
             throw new InvalidDataException(e.Message, e);
         }
+    }
+
+    private CausalDecoder NewDecoder(ParseResult parse, int vocabulary, int context)
+    {
+        var chosen = sizes.Read(parse);
+        var kvHeads = OptionValues.Positive(parse, keyValueHeads);
+        if ((parse.GetValue(architecture) ?? Gpt) == Gpt)
+        {
+            return kvHeads is null
+                ? new TinyGpt(new GptOptions
+                {
+                    VocabularySize = vocabulary,
+                    MaxPositions = context,
+                    HiddenSize = chosen.HiddenSize,
+                    Layers = chosen.Layers,
+                    Heads = chosen.Heads,
+                    IntermediateSize = chosen.IntermediateSize,
+                    Dropout = chosen.Dropout,
+                })
+                : throw new UsageException("--kv-heads applies to --architecture llama; a GPT has as many key/value heads as query heads");
+        }
+
+        var groups = kvHeads ?? (chosen.Heads % 2 == 0 ? chosen.Heads / 2 : chosen.Heads);
+        if (chosen.Heads % groups != 0)
+        {
+            throw new UsageException($"--kv-heads {groups} must divide --heads {chosen.Heads}");
+        }
+
+        if (chosen.HiddenSize / chosen.Heads % 2 != 0)
+        {
+            throw new UsageException($"rotary embeddings need an even head size; --hidden {chosen.HiddenSize} / --heads {chosen.Heads} is {chosen.HiddenSize / chosen.Heads}");
+        }
+
+        return new TinyLlama(new LlamaOptions
+        {
+            VocabularySize = vocabulary,
+            MaxPositions = context,
+            HiddenSize = chosen.HiddenSize,
+            Layers = chosen.Layers,
+            Heads = chosen.Heads,
+            KeyValueHeads = groups,
+            IntermediateSize = chosen.IntermediateSize,
+            Dropout = chosen.Dropout,
+        });
     }
 }

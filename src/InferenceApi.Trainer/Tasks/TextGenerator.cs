@@ -5,13 +5,13 @@ using static TorchSharp.torch;
 namespace InferenceApi.Trainer.Tasks;
 
 /// <summary>
-/// A <see cref="TinyGpt"/> and the byte-level BPE it reads (<c>vocab.json</c> + <c>merges.txt</c> in
+/// A decoder (<see cref="TinyGpt"/> or <see cref="TinyLlama"/>) and the byte-level BPE it reads (<c>vocab.json</c> + <c>merges.txt</c> in
 /// <see cref="TokenizerDirectory"/>). A tokenizer learned for this run lives in a temporary folder this object
 /// owns until the checkpoint and the export have copied it.
 /// </summary>
-public sealed class TextGenerator(TinyGpt model, Gpt2Tokenizer tokenizer, string tokenizerDirectory, bool ownsTokenizerDirectory) : ITaskModel
+public sealed class TextGenerator(CausalDecoder model, Gpt2Tokenizer tokenizer, string tokenizerDirectory, bool ownsTokenizerDirectory) : ITaskModel
 {
-    public TinyGpt Model { get; } = model;
+    public CausalDecoder Model { get; } = model;
 
     public Gpt2Tokenizer Tokenizer { get; } = tokenizer;
 
@@ -34,8 +34,11 @@ public sealed class TextGenerator(TinyGpt model, Gpt2Tokenizer tokenizer, string
     }
 }
 
-/// <summary>trainer.json's "model" for text generation.</summary>
-public sealed record TextGeneratorManifest(GptOptions Architecture, Gpt2Manifest Tokenizer);
+/// <summary>trainer.json's "model" for text generation: <see cref="Architecture"/> for a GPT, <see cref="Llama"/> for a Llama-style decoder.</summary>
+public sealed record TextGeneratorManifest(GptOptions? Architecture, Gpt2Manifest Tokenizer)
+{
+    public LlamaOptions? Llama { get; init; }
+}
 
 /// <summary>The byte-level BPE files in the checkpoint folder.</summary>
 public sealed record Gpt2Manifest(string Vocabulary, string Merges);

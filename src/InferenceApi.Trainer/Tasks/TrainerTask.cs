@@ -103,10 +103,17 @@ public abstract class TrainerTask<TModel, TData> : ITrainerTask
             throw new UsageException($"{ITrainerTask.EmbeddingsOption} exports one checkpoint's encoder; {checkpoints.Count} were given");
         }
 
+        var half = parse.GetValue<bool>(ITrainerTask.Float16Option);
+        if (half && (checkpoints.Count > 1 || embeddings || settings.Int8))
+        {
+            throw new UsageException($"{ITrainerTask.Float16Option} exports one checkpoint's whole model in float16, without --quantize int8 or {ITrainerTask.EmbeddingsOption}");
+        }
+
         using var models = LoadAll(checkpoints);
         var samples = samplesPath is null ? null : ReadData(models[0], parse, samplesPath);
         return models.Count > 1 ? ExportEnsemble(models, target, samples, settings)
             : embeddings ? ExportEncoder(models[0], target, samples, settings)
+            : half ? ExportFloat16(models[0], target, samples, settings)
             : Export(models[0], target, samples, settings);
     }
 
@@ -157,6 +164,10 @@ public abstract class TrainerTask<TModel, TData> : ITrainerTask
     /// <summary>Publishes the model's encoder without its head, for the embeddings endpoints; only tasks with an encoder have one.</summary>
     protected virtual ExportReport ExportEncoder(TModel model, string folder, TData? samples, ExportSettings settings) =>
         throw new UsageException($"{ITrainerTask.EmbeddingsOption} exports a text classifier's encoder; a {Name} checkpoint has none");
+
+    /// <summary>Publishes the model with float16 weights, cache and logits; only Llama-style text generators have it.</summary>
+    protected virtual ExportReport ExportFloat16(TModel model, string folder, TData? samples, ExportSettings settings) =>
+        throw new UsageException($"{ITrainerTask.Float16Option} exports a Llama-style text generator in float16; a {Name} checkpoint exports in float32");
 
     private string NoEnsemble(int count) =>
         $"{count} checkpoints make an ensemble, which text-classification supports and {Name} does not; give one --checkpoint";

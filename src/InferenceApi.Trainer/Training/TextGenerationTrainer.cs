@@ -5,19 +5,19 @@ using static TorchSharp.torch;
 namespace InferenceApi.Trainer.Training;
 
 /// <summary>
-/// Trains a <see cref="TinyGpt"/> on batches of token windows: next-token cross-entropy, AdamW (β2 0.95) with
+/// Trains a <see cref="CausalDecoder"/> (GPT or Llama) on batches of token windows: next-token cross-entropy, AdamW (β2 0.95) with
 /// linear warm-up over the first 5% of the planned steps then cosine decay to a tenth, and gradient clipping at 1
 /// (small GPTs spike without it).
 /// </summary>
 public sealed class TextGenerationTrainer : IStepTrainer<TokenWindows>
 {
-    private readonly TinyGpt model;
+    private readonly CausalDecoder model;
     private readonly optim.Optimizer optimizer;
     private readonly double learningRate;
     private readonly int totalSteps;
     private readonly int warmupSteps;
 
-    public TextGenerationTrainer(TinyGpt model, int totalSteps, double learningRate = 1e-3, double weightDecay = 0.1)
+    public TextGenerationTrainer(CausalDecoder model, int totalSteps, double learningRate = 1e-3, double weightDecay = 0.1)
     {
         this.model = model;
         this.totalSteps = Math.Max(totalSteps, 1);
@@ -62,7 +62,7 @@ public sealed class TextGenerationTrainer : IStepTrainer<TokenWindows>
     /// Mean next-token negative log-likelihood over every predicted token of <paramref name="data"/>, in batches of
     /// 16 windows; perplexity is its exponential.
     /// </summary>
-    public static double MeanLoss(TinyGpt model, TokenWindows data)
+    public static double MeanLoss(CausalDecoder model, TokenWindows data)
     {
         model.eval();
         using var noGrad = no_grad();
@@ -78,10 +78,10 @@ public sealed class TextGenerationTrainer : IStepTrainer<TokenWindows>
         return total / (data.Count * (double)(data.Length - 1));
     }
 
-    private static Tensor Loss(TinyGpt model, TokenWindows batch, nn.Reduction reduction)
+    private static Tensor Loss(CausalDecoder model, TokenWindows batch, nn.Reduction reduction)
     {
         var tokens = tensor(batch.ToBatch(), [batch.Count, batch.Length]);
         var logits = model.forward(tokens.narrow(1, 0, batch.Length - 1));
-        return nn.functional.cross_entropy(logits.reshape(-1, model.Options.VocabularySize), tokens.narrow(1, 1, batch.Length - 1).reshape(-1), reduction: reduction);
+        return nn.functional.cross_entropy(logits.reshape(-1, model.VocabularySize), tokens.narrow(1, 1, batch.Length - 1).reshape(-1), reduction: reduction);
     }
 }

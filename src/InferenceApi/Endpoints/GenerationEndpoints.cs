@@ -89,8 +89,9 @@ public static class GenerationEndpoints
 
     private static SamplingRequest ToSampling(GenerateRequest request) => new()
     {
-        // Greedy unless asked: what TGI does, and what makes answers cacheable and reproducible.
-        Temperature = request.Temperature ?? 0,
+        // Greedy unless the request or the model's generation_config.json asks to sample: answers are then cacheable and reproducible.
+        Temperature = request.Temperature,
+        DefaultTemperature = 0,
         TopK = request.TopK,
         TopP = request.TopP,
         RepetitionPenalty = request.RepetitionPenalty,

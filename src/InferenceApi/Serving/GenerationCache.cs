@@ -19,11 +19,13 @@ public sealed class GenerationCache(IResultCache cache)
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     /// <summary>The key for this request on <paramref name="model"/>, or null when its answer is not deterministic.</summary>
-    public static string? Key(ModelVersion model, GenerationStart request)
+    /// <param name="defaults">The model's generation_config.json: without a temperature of its own the request takes the model's, which may sample.</param>
+    public static string? Key(ModelVersion model, GenerationDefaults defaults, GenerationStart request)
     {
-        // An absent temperature means 1: only greedy or seeded sampling replays exactly.
+        // Only greedy or seeded sampling replays exactly.
         var sampling = request.Sampling;
-        if (sampling.Temperature != 0f && sampling.Seed is null)
+        var temperature = sampling.Temperature ?? defaults.Temperature ?? sampling.DefaultTemperature;
+        if (temperature != 0f && sampling.Seed is null)
         {
             return null;
         }

@@ -40,7 +40,7 @@ public sealed class GenerationGateway(RequestValidator validator, ModelRepositor
         }
 
         var model = acquired.Value.Model;
-        var key = GenerationCache.Key(model, request);
+        var key = GenerationCache.Key(model, acquired.Value.Runtime.Defaults, request);
         if (key is not null && await cache.GetAsync(key, cancellationToken) is { } cached)
         {
             acquired.Value.Dispose();

@@ -9,8 +9,8 @@ public sealed class OptimumLayoutTests
     public void Names_AreOptimumsExportNames()
     {
         Assert.Equal(
-            ["input_ids", "attention_mask", "token_type_ids", "position_ids", "pixel_values", "logits", "last_hidden_state"],
-            [OptimumLayout.InputIds, OptimumLayout.AttentionMask, OptimumLayout.TokenTypeIds, OptimumLayout.PositionIds, OptimumLayout.PixelValues, OptimumLayout.Logits, OptimumLayout.LastHiddenState]);
+            ["input_ids", "attention_mask", "token_type_ids", "position_ids", "use_cache_branch", "pixel_values", "logits", "last_hidden_state"],
+            [OptimumLayout.InputIds, OptimumLayout.AttentionMask, OptimumLayout.TokenTypeIds, OptimumLayout.PositionIds, OptimumLayout.UseCacheBranch, OptimumLayout.PixelValues, OptimumLayout.Logits, OptimumLayout.LastHiddenState]);
     }
 
     [Fact]

@@ -14,7 +14,7 @@ internal sealed class GatedDecoderSession : IDecoderSession
 
     public string Placement => "test";
 
-    public DecoderShape Shape { get; } = new(1, 1, 1, 4, HasPast: true, HasPositionIds: true);
+    public DecoderShape Shape { get; } = DecoderShape.Uniform(1, 1, 1, 4);
 
     public List<int> BatchSizes { get; } = [];
 

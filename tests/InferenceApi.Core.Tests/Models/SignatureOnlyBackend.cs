@@ -13,5 +13,5 @@ internal sealed class SignatureOnlyBackend : IInferenceBackend
 
     public IImageSession OpenImageClassifier(string modelFile, SessionSettings settings) => throw new NotSupportedException();
 
-    public IDecoderSession OpenDecoder(string modelFile, SessionSettings settings) => throw new NotSupportedException();
+    public IDecoderSession OpenDecoder(string modelFile, DecoderShape shape, SessionSettings settings) => throw new NotSupportedException();
 }

@@ -19,7 +19,8 @@ public sealed class ChatTemplateEndToEndTests(ChatTemplateServer server) : IClas
 
     private readonly HttpClient _client = server.Client;
 
-    public static TheoryData<int> Served() => new(Enumerable.Range(0, Reference().GetArrayLength()));
+    public static TheoryData<int> Served() =>
+        new(Reference().EnumerateArray().Select((served, index) => (served, index)).Where(s => s.served.GetProperty("model").GetString() == "tiny-gpt-chat").Select(s => s.index));
 
     [Theory]
     [MemberData(nameof(Served))]

@@ -72,6 +72,49 @@ public sealed class TextGenerationCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_ArchitectureLlama_CountsParametersAndExportsAFloat32AndAFloat16DecoderTheServerLoads()
+    {
+        var checkpoint = Path.Combine(temp.Path, "llama");
+        var models = Path.Combine(temp.Path, "models");
+
+        var trained = TrainerCli.Succeeds(["train", "text-generation", "--data", Data, "--eval", Eval, .. Tiny, "--architecture", "llama", "--kv-heads", "1",
+            "--max-steps", "20", "--out", checkpoint, "--export", Path.Combine(models, "llama", "1")]);
+        var half = TrainerCli.Succeeds("export", "--checkpoint", checkpoint, "--out", Path.Combine(models, "llama-fp16", "1"), "--fp16", "--data", Eval);
+
+        // 400×32 tied embedding; per layer 2×32 norms, q and o 32×32, k and v 32×16, gate/up/down 3×32×64; a final norm.
+        Assert.Contains($"model: llama, {(400 * 32) + (2 * 32) + (2 * 32 * 32) + (2 * 32 * 16) + (3 * 32 * 64) + 32:N0} parameters", trained.Out, StringComparison.Ordinal);
+        Assert.Contains("padded vs alone", half.Out, StringComparison.Ordinal);
+        var config = HfModelConfig.Load(Path.Combine(models, "llama-fp16", "1", "config.json"));
+        Assert.Equal(["LlamaForCausalLM"], config.Architectures);
+        Assert.Equal((2, 1, 16), (config.AttentionHeads, config.KeyValueHeads, config.HeadDim));
+        foreach (var name in new[] { "llama", "llama-fp16" })
+        {
+            var served = await ServedModels.LoadAsync(models, name);
+            Assert.True(served.Status == ModelStatus.Ready, served.Reason);
+        }
+    }
+
+    [Theory]
+    [InlineData("--kv-heads applies to --architecture llama", "--kv-heads", "1")]
+    [InlineData("--kv-heads 3 must divide --heads 2", "--architecture", "llama", "--kv-heads", "3")]
+    [InlineData("'mamba' not recognized", "--architecture", "mamba")]
+    public void Train_ArchitectureOptionsThatDoNotFit_AreRefused(string expected, params string[] options)
+    {
+        TrainerCli.FailsWith(expected, ["train", "text-generation", "--data", Path.Combine(Data, "a.txt"), .. Tiny, .. options, "--max-steps", "1"]);
+    }
+
+    [Fact]
+    public void Export_Fp16OfAGptCheckpoint_SaysItIsForLlamaStyleDecoders()
+    {
+        var checkpoint = Path.Combine(temp.Path, "gpt");
+        TrainerCli.Succeeds(["train", "text-generation", "--data", Path.Combine(Data, "a.txt"), .. Tiny, "--max-steps", "2", "--validation-split", "0", "--out", checkpoint]);
+
+        TrainerCli.FailsWith("--fp16 exports a Llama-style decoder", "export", "--checkpoint", checkpoint, "--out", Path.Combine(temp.Path, "out"), "--fp16");
+
+        Assert.False(Directory.Exists(Path.Combine(temp.Path, "out")));
+    }
+
+    [Fact]
     public void Train_MissingText_NamesItAndWritesNothing()
     {
         TrainerCli.FailsWith("missing.txt", ["train", "text-generation", "--data", Path.Combine(temp.Path, "missing.txt"), .. Tiny,

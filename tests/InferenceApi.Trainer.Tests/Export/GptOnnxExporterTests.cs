@@ -1,13 +1,10 @@
 using Google.Protobuf;
-using InferenceApi.Core.Backends;
 using InferenceApi.Core.Generation;
 using InferenceApi.Core.Models;
 using InferenceApi.Core.Tokenization;
 using InferenceApi.Onnx;
-using InferenceApi.Trainer.Data;
 using InferenceApi.Trainer.Export;
 using InferenceApi.Trainer.Models;
-using Microsoft.Extensions.Logging.Abstractions;
 using static TorchSharp.torch;
 
 namespace InferenceApi.Trainer.Tests.Export;
@@ -19,28 +16,13 @@ namespace InferenceApi.Trainer.Tests.Export;
 /// </summary>
 public sealed class GptOnnxExporterTests : IDisposable
 {
-    private readonly TempDirectory temp = new();
+    private readonly ChapterTokenizer chapter = new();
 
-    public GptOnnxExporterTests()
-    {
-        TokenizerDirectory = Path.Combine(temp.Path, "tokenizer");
-        var text = TextCorpus.Paragraphs(string.Join('\n', File.ReadLines(Path.Combine(TestPaths.DataDirectory, "austen", "persuasion.txt")).Take(400)));
-        ByteLevelBpeTrainer.Train([text], 320, [Gpt2TokenizerOptions.EndOfText]).Write(TokenizerDirectory);
-        Tokenizer = Gpt2Tokenizer.Create(
-            Path.Combine(TokenizerDirectory, "vocab.json"), Path.Combine(TokenizerDirectory, "merges.txt"), new Gpt2TokenizerOptions { ModelMaxLength = 48 });
-        Prompts =
-        [
-            Tokenizer.Encode("Sir Walter Elliot, of Kellynch Hall", 40, truncate: true).Ids,
-            Tokenizer.Encode("She", 40, truncate: true).Ids,
-            Tokenizer.Encode("the baronetage", 40, truncate: true).Ids,
-        ];
-    }
+    private string TokenizerDirectory => chapter.Directory;
 
-    private string TokenizerDirectory { get; }
+    private Gpt2Tokenizer Tokenizer => chapter.Tokenizer;
 
-    private Gpt2Tokenizer Tokenizer { get; }
-
-    private int[][] Prompts { get; }
+    private int[][] Prompts => chapter.Prompts;
 
     private TinyGpt NewModel()
     {
@@ -90,37 +72,36 @@ public sealed class GptOnnxExporterTests : IDisposable
     public void Publish_WritesAFolderTheServerReadsAsADecoderWithPast()
     {
         using var model = NewModel();
-        var folder = Path.Combine(temp.Path, "models", "gpt", "1");
+        var folder = chapter.Scratch(Path.Combine("models", "gpt", "1"));
 
         GptOnnxExporter.Publish(model, folder, TokenizerDirectory, Prompts, Tokenizer.EosTokenId!.Value);
 
         var config = HfModelConfig.Load(Path.Combine(folder, "config.json"));
         var signature = OnnxSessionFactory.ReadSignature(Path.Combine(folder, "model.onnx"));
         Assert.Equal(ModelTask.TextGeneration, ModelTaskDetector.Detect(config, signature));
-        Assert.Equal(new DecoderShape(2, 4, 8, Tokenizer.VocabularySize, HasPast: true, HasPositionIds: true), DecoderSignature.Read(signature));
+        Assert.Equal($"2 layers, KV 4×8 Float32, logits Float32, vocabulary {Tokenizer.VocabularySize}, position_ids", DecoderSignature.Read(signature).ToString());
         Assert.Equal(48, config.MaxPositionEmbeddings);
         var served = Gpt2TokenizerLoader.Load(folder);
         Assert.Equal(Tokenizer.EosTokenId, served.EosTokenId);
         Assert.Equal(48, served.Options.ModelMaxLength);
         Assert.Equal(Prompts[0], served.Encode("Sir Walter Elliot, of Kellynch Hall", 40, truncate: true).Ids);
-        Assert.Single(Directory.GetFileSystemEntries(Path.Combine(temp.Path, "models", "gpt")));
+        Assert.Single(Directory.GetFileSystemEntries(chapter.Scratch(Path.Combine("models", "gpt"))));
     }
 
     [Fact]
     public void ServersDecoderPath_GreedyBatchedWithOtherPrompts_MatchesTorchSharp()
     {
         using var model = NewModel();
-        var folder = Path.Combine(temp.Path, "served");
+        var folder = chapter.Scratch("served");
         GptOnnxExporter.Publish(model, folder, TokenizerDirectory, Prompts, Tokenizer.EosTokenId!.Value);
-        var backend = new OnnxBackend(new OnnxSessionFactory(NullLogger<OnnxSessionFactory>.Instance));
-        using var session = backend.OpenDecoder(Path.Combine(folder, "model.onnx"), new SessionSettings(ExecutionProvider.Cpu, 1, 1, 0));
+        using var session = DecoderReference.OpenServed(folder);
         const int steps = 6;
 
-        var served = GreedyThroughServerPath(session, Prompts, steps);
+        var served = DecoderReference.GreedyThroughServerPath(session, Prompts, steps);
 
         for (var i = 0; i < Prompts.Length; i++)
         {
-            Assert.Equal(GreedyInTorch(model, Prompts[i], steps), served[i]);
+            Assert.Equal(DecoderReference.GreedyInTorch(model, Prompts[i], steps), served[i]);
         }
     }
 
@@ -128,7 +109,7 @@ public sealed class GptOnnxExporterTests : IDisposable
     public void Publish_ParityAboveTolerance_RefusesAndLeavesNoFolder()
     {
         using var model = NewModel();
-        var parent = Path.Combine(temp.Path, "refused");
+        var parent = chapter.Scratch("refused");
         Directory.CreateDirectory(parent);
 
         var error = Assert.Throws<InvalidDataException>(() =>
@@ -142,14 +123,14 @@ public sealed class GptOnnxExporterTests : IDisposable
     public void Publish_ExistingTarget_IsRefusedBeforeAnyWork()
     {
         using var model = NewModel();
-        var folder = Path.Combine(temp.Path, "exists");
+        var folder = chapter.Scratch("exists");
         Directory.CreateDirectory(folder);
 
         Assert.Throws<IOException>(() => GptOnnxExporter.Publish(model, folder, TokenizerDirectory, Prompts, Tokenizer.EosTokenId!.Value));
         Assert.Empty(Directory.GetFileSystemEntries(folder));
     }
 
-    public void Dispose() => temp.Dispose();
+    public void Dispose() => chapter.Dispose();
 
     private static byte[] Build(TinyGpt model)
     {
@@ -157,49 +138,5 @@ public sealed class GptOnnxExporterTests : IDisposable
         {
             return GptOnnxGraph.Build(model).ToByteArray();
         }
-    }
-
-    /// <summary>Greedy decoding by re-running the whole sequence each step (no cache), the plainest reference.</summary>
-    private static int[] GreedyInTorch(TinyGpt model, int[] prompt, int steps)
-    {
-        model.eval();
-        using var noGrad = no_grad();
-        var ids = prompt.Select(i => (long)i).ToList();
-        for (var s = 0; s < steps; s++)
-        {
-            using var scope = NewDisposeScope();
-            var logits = model.forward(tensor(ids.ToArray(), [1, ids.Count]));
-            ids.Add(logits[0, -1].argmax().item<long>());
-        }
-
-        return ids.Skip(prompt.Length).Select(i => (int)i).ToArray();
-    }
-
-    /// <summary>The server's decode loop without its scheduler: right-aligned shared steps over per-sequence caches.</summary>
-    private static int[][] GreedyThroughServerPath(IDecoderSession session, int[][] prompts, int steps)
-    {
-        var shape = session.Shape;
-        var caches = prompts.Select(p => new SequenceCache(shape, p.Length + steps)).ToArray();
-        var generated = prompts.Select(_ => new List<int>()).ToArray();
-        for (var s = 0; s < steps; s++)
-        {
-            var rows = prompts.Select((p, i) => s == 0 ? new DecoderRow(caches[i], p, 0) : new DecoderRow(caches[i], [generated[i][^1]], caches[i].Length)).ToList();
-            using var step = DecoderBatchAssembler.Assemble(shape, rows, padTokenId: 0);
-            session.Run(step);
-            DecoderBatchAssembler.Absorb(step, rows);
-            for (var r = 0; r < rows.Count; r++)
-            {
-                var logits = step.LastLogits.AsSpan(r * shape.VocabularySize, shape.VocabularySize);
-                var best = 0;
-                for (var v = 1; v < logits.Length; v++)
-                {
-                    best = logits[v] > logits[best] ? v : best;
-                }
-
-                generated[r].Add(best);
-            }
-        }
-
-        return [.. generated.Select(g => g.ToArray())];
     }
 }
