@@ -16,31 +16,32 @@ internal sealed class RawClassifier : IDisposable
 
     public RawClassifier(string modelFile)
     {
-        using var options = new SessionOptions { IntraOpNumThreads = 0, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        using var options = new SessionOptions { IntraOpNumThreads = Environment.ProcessorCount, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         _session = new InferenceSession(modelFile, options);
         _tokenTypes = _session.InputMetadata.ContainsKey(OptimumLayout.TokenTypeIds);
     }
 
-    /// <summary>Median latency of one batch-1 run of <paramref name="ids"/>, in ms.</summary>
-    public double SingleRunP50(long[] ids, int runs = 2000)
+    /// <summary>Median latency of one batch-1 run of <paramref name="ids"/>, in ms: up to 2000 runs or <paramref name="seconds"/>, at least 50.</summary>
+    public double SingleRunP50(long[] ids, double seconds)
     {
-        var samples = new double[runs];
+        var samples = new List<double>();
         Run(ids, 1);
-        for (var i = 0; i < runs; i++)
+        var started = Stopwatch.GetTimestamp();
+        while (samples.Count < 2000 && (samples.Count < 50 || Stopwatch.GetElapsedTime(started).TotalSeconds < seconds))
         {
-            var started = Stopwatch.GetTimestamp();
+            var run = Stopwatch.GetTimestamp();
             Run(ids, 1);
-            samples[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            samples.Add(Stopwatch.GetElapsedTime(run).TotalMilliseconds);
         }
 
-        Array.Sort(samples);
-        return samples[runs / 2];
+        samples.Sort();
+        return samples[samples.Count / 2];
     }
 
-    /// <summary>The best sequences/s over batch sizes 1..64, each measured for <paramref name="seconds"/>.</summary>
-    public (int Batch, double PerSecond) BestThroughput(long[] ids, double seconds)
+    /// <summary>Sequences/s at each batch size 1..64, each measured for <paramref name="seconds"/>.</summary>
+    public IReadOnlyDictionary<int, double> Throughputs(long[] ids, double seconds)
     {
-        var best = (Batch: 0, PerSecond: 0.0);
+        var rates = new SortedDictionary<int, double>();
         foreach (var batch in new[] { 1, 4, 8, 16, 32, 64 })
         {
             var batched = Enumerable.Repeat(ids, batch).SelectMany(x => x).ToArray();
@@ -53,14 +54,10 @@ internal sealed class RawClassifier : IDisposable
                 sequences += batch;
             }
 
-            var perSecond = sequences / Stopwatch.GetElapsedTime(started).TotalSeconds;
-            if (perSecond > best.PerSecond)
-            {
-                best = (batch, perSecond);
-            }
+            rates[batch] = sequences / Stopwatch.GetElapsedTime(started).TotalSeconds;
         }
 
-        return best;
+        return rates;
     }
 
     public void Dispose()
