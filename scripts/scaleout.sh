@@ -96,7 +96,7 @@ start_replica() {
   local i=$1
   Models__Path="$work/models" \
   Models__PollIntervalMs="$poll_ms" \
-  Models__Defaults__IntraOpThreads=1 \
+  OnnxRuntime__IntraOpThreads=1 \
   Cache__RedisConnectionString="127.0.0.1:$redis_port" \
   Logging__LogLevel__Default=Warning \
   ORT_DISABLE_TELEMETRY=1 \

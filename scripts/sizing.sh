@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Throughput per core of each shipped model, for sizing a deployment (deploy/README.md, Sizing). Starts the
-# server pinned to N cores (taskset, Models:Defaults:IntraOpThreads=N, result cache off) and drives one model
+# server pinned to N cores (taskset, OnnxRuntime:IntraOpThreads=N, result cache off) and drives one model
 # at a time with the load generator (closed loop, 16 clients) pinned to the other cores, then prints one table
 # and the server's peak memory.
 #
@@ -67,7 +67,7 @@ EOF
 port=$((20000 + RANDOM % 20000))
 server_cores="0-$((cores - 1))"
 loadgen_cores="$cores-$((total - 1))"
-Models__Defaults__IntraOpThreads="$cores" \
+OnnxRuntime__IntraOpThreads="$cores" \
 Cache__Enabled=false \
 Logging__LogLevel__Default=Warning \
 ORT_DISABLE_TELEMETRY=1 \
@@ -99,7 +99,7 @@ run gpt-austen generate gpt-austen --texts "$work/prompts.txt" --max-new-tokens 
 
 peak_kib=$(awk '/VmHWM/ { print $2 }' "/proc/$server_pid/status")
 echo
-echo "Sizing: server on $cores core(s) ($server_cores, Models:Defaults:IntraOpThreads=$cores, cache off), load generator on $loadgen_cores, $clients clients closed loop, ${seconds} s per model after 5 s warm-up"
+echo "Sizing: server on $cores core(s) ($server_cores, OnnxRuntime:IntraOpThreads=$cores, cache off), load generator on $loadgen_cores, $clients clients closed loop, ${seconds} s per model after 5 s warm-up"
 printf '%-12s %-9s %12s %14s %18s %9s %9s %7s\n' model scenario "requests/s" "req/s per core" "tokens/s per core" "p50 ms" "p99 ms" errors
 while IFS=$'\t' read -r name scenario throughput per tokens p50 p99 errors; do
   printf '%-12s %-9s %12s %14s %18s %9s %9s %7s\n' "$name" "$scenario" "$throughput" "$per" "$tokens" "$p50" "$p99" "$errors"

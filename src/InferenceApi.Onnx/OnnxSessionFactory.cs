@@ -1,5 +1,6 @@
 using InferenceApi.Core.Backends;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
 
 namespace InferenceApi.Onnx;
@@ -8,11 +9,16 @@ namespace InferenceApi.Onnx;
 /// Opens ONNX Runtime sessions on the configured provider. CUDA is tried only when this build has it
 /// (the GPU package, <c>-p:UseGpu=true</c>); any failure falls back to the CPU with the reason logged
 /// and kept in the session's placement, so a model never fails to load just because a GPU is missing.
+/// Sessions share ONNX Runtime's process-wide intra-op pool unless their settings ask for their own threads
+/// (<see cref="OnnxRuntimeOptions"/>).
 /// </summary>
-public sealed partial class OnnxSessionFactory(ILogger<OnnxSessionFactory> logger)
+public sealed partial class OnnxSessionFactory(ILogger<OnnxSessionFactory> logger, IOptions<OnnxRuntimeOptions>? runtimeOptions = null)
 {
     private const string CudaProvider = "CUDAExecutionProvider";
     private const string CpuPackageReason = "this build uses the CPU package of ONNX Runtime; publish with -p:UseGpu=true for CUDA";
+    private const string AllowSpinning = "session.intra_op.allow_spinning";
+    private readonly OnnxRuntimeOptions _runtime = runtimeOptions?.Value ?? new();
+    private readonly bool _sharedPool = OnnxEnvironment.EnsureCreated(runtimeOptions?.Value ?? new(), logger);
 
     private int _autoFallbackReported;
 
@@ -105,14 +111,27 @@ public sealed partial class OnnxSessionFactory(ILogger<OnnxSessionFactory> logge
         }
     }
 
-    private static SessionOptions CreateOptions(SessionSettings settings) => new()
+    private SessionOptions CreateOptions(SessionSettings settings)
     {
-        GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        ExecutionMode = settings.InterOpThreads > 1 ? ExecutionMode.ORT_PARALLEL : ExecutionMode.ORT_SEQUENTIAL,
-        IntraOpNumThreads = settings.IntraOpThreads,
-        InterOpNumThreads = settings.InterOpThreads,
-        LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
-    };
+        var options = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = settings.InterOpThreads > 1 ? ExecutionMode.ORT_PARALLEL : ExecutionMode.ORT_SEQUENTIAL,
+            InterOpNumThreads = settings.InterOpThreads,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+        };
+        if (_sharedPool && settings.IntraOpThreads == 0 && settings.InterOpThreads <= 1)
+        {
+            options.DisablePerSessionThreads();
+        }
+        else
+        {
+            options.IntraOpNumThreads = settings.IntraOpThreads > 0 ? settings.IntraOpThreads : _runtime.ResolvedIntraOpThreads;
+            options.AddSessionConfigEntry(AllowSpinning, _runtime.AllowSpinning ? "1" : "0");
+        }
+
+        return options;
+    }
 
     private static TensorSpec Describe(string name, NodeMetadata metadata)
     {

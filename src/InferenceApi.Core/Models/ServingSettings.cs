@@ -57,7 +57,11 @@ public sealed record ServingSettings
     /// <summary>Cpu, Cuda or Auto (default): Auto tries CUDA and logs why it fell back to the CPU.</summary>
     public ExecutionProvider ExecutionProvider { get; set; } = ExecutionProvider.Auto;
 
-    /// <summary>Threads inside one operator; 0 (default) lets ONNX Runtime use the physical cores. Lower it when running several instances.</summary>
+    /// <summary>
+    /// Threads inside one operator. Default 0: the process-wide pool shared by all sessions (section OnnxRuntime, as
+    /// many threads as cores). Above 0 the model's sessions get a pool of their own of that size, which competes with
+    /// the shared one for the cores.
+    /// </summary>
     [Range(0, 1024)]
     public int IntraOpThreads { get; set; }
 

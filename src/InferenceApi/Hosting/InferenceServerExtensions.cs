@@ -34,6 +34,8 @@ public static class InferenceServerExtensions
         services.AddSingleton<IValidateOptions<LogOptions>>(new SectionValidator<LogOptions>(LogOptions.Section));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<InferenceMetrics>();
+        services.AddOptions<OnnxRuntimeOptions>().BindConfiguration(OnnxRuntimeOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OnnxRuntimeOptions>>(new SectionValidator<OnnxRuntimeOptions>(OnnxRuntimeOptions.Section));
         services.AddSingleton<OnnxSessionFactory>();
         services.AddSingleton<IInferenceBackend, OnnxBackend>();
         services.AddSingleton<IModelLoader, TextEncoderLoader>();

@@ -74,7 +74,7 @@ public sealed class DeploymentTests(RouteTable routes) : IClassFixture<RouteTabl
 
         Assert.Equal(cpu, container.Resources.Requests["cpu"]);
         Assert.Equal(container.Resources.Limits["memory"], container.Resources.Requests["memory"]);
-        Assert.Equal(cpu.ToDecimal().ToString(CultureInfo.InvariantCulture), container.Env.Single(e => e.Name == "Models__Defaults__IntraOpThreads").Value);
+        Assert.Equal(cpu.ToDecimal().ToString(CultureInfo.InvariantCulture), container.Env.Single(e => e.Name == "OnnxRuntime__IntraOpThreads").Value);
     }
 
     [Theory]

@@ -33,6 +33,6 @@ public sealed class KServeTests(RouteTable routes) : IClassFixture<RouteTable>
         Assert.Contains(container.ReadinessProbe.HttpGet.Path, routes.GetRoutes);
         Assert.True(container.SecurityContext.ReadOnlyRootFilesystem);
         Assert.Equal(container.Resources.Limits["cpu"], container.Resources.Requests["cpu"]);
-        Assert.Equal(container.Resources.Limits["cpu"].ToDecimal().ToString(System.Globalization.CultureInfo.InvariantCulture), container.Env.Single(e => e.Name == "Models__Defaults__IntraOpThreads").Value);
+        Assert.Equal(container.Resources.Limits["cpu"].ToDecimal().ToString(System.Globalization.CultureInfo.InvariantCulture), container.Env.Single(e => e.Name == "OnnxRuntime__IntraOpThreads").Value);
     }
 }

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace InferenceApi.Tests.Hosting;
 
 /// <summary>
-/// Every options section (Models with its Defaults, Api, Cache, Logging, Shutdown) is checked when the server starts: a bad value stops it
+/// Every options section (Models with its Defaults, Api, Cache, Logging, Shutdown, OnnxRuntime) is checked when the server starts: a bad value stops it
 /// with a message naming the setting and the value.
 /// </summary>
 public sealed class SettingsValidationTests
@@ -24,6 +24,7 @@ public sealed class SettingsValidationTests
     [InlineData("Api:MaxInputsPerRequest", "0")]
     [InlineData("Shutdown:DrainDelaySeconds", "-1")]
     [InlineData("Shutdown:DrainDelaySeconds", "30")]
+    [InlineData("OnnxRuntime:IntraOpThreads", "-1")]
     [InlineData("Cache:RedisOperationTimeout", "-00:00:01")]
     [InlineData("Cache:RedisRetryAfter", "00:00:00")]
     [InlineData("Cache:Expiration", "-01:00:00")]

@@ -1,0 +1,41 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace InferenceApi.Onnx;
+
+/// <summary>
+/// ONNX Runtime's threads for the whole process (section <c>OnnxRuntime</c>). ONNX Runtime's environment is created
+/// once per process, so these apply from the first session opened and cannot change while the server runs.
+/// </summary>
+public sealed class OnnxRuntimeOptions
+{
+    public const string Section = "OnnxRuntime";
+
+    /// <summary>
+    /// One intra-op thread pool shared by every loaded session (ONNX Runtime's global thread pool). Default true:
+    /// with a pool per session, each loaded model starts its own set of threads as large as the machine, so two models
+    /// busy at once run twice as many threads as cores and slow each other down. A model whose
+    /// <c>IntraOpThreads</c> (Models:Defaults or its inference.json) is above 0, or whose <c>InterOpThreads</c> is
+    /// above 1, still gets its own pool.
+    /// </summary>
+    public bool SharedThreadPool { get; set; } = true;
+
+    /// <summary>
+    /// Threads in the shared pool, and in a session's own pool when its settings leave the count at 0. Default 0:
+    /// the cores this process may use (<see cref="Environment.ProcessorCount"/>, which honours container CPU limits,
+    /// unlike ONNX Runtime's own default of the machine's physical cores).
+    /// </summary>
+    [Range(0, 1024)]
+    public int IntraOpThreads { get; set; }
+
+    /// <summary>
+    /// Whether idle pool threads spin a while before sleeping (ONNX Runtime's <c>allow_spinning</c>). Default true, as
+    /// in ONNX Runtime: a batched Run hands each operator's work to the pool, and threads that slept between operators
+    /// are woken late. Measured on 2 shared cores (loadtests/README.md), spinning off made batching slower than no
+    /// batching at 32 clients (0.36–0.71× in four runs, 1.08–1.81× with it on). Turn it off when the cores are
+    /// shared with other work that matters more than this server's throughput.
+    /// </summary>
+    public bool AllowSpinning { get; set; } = true;
+
+    /// <summary>The intra-op thread count this resolves to.</summary>
+    public int ResolvedIntraOpThreads => IntraOpThreads > 0 ? IntraOpThreads : Environment.ProcessorCount;
+}
