@@ -18,7 +18,7 @@ public sealed partial class OnnxSessionFactory(ILogger<OnnxSessionFactory> logge
     private const string CpuPackageReason = "this build uses the CPU package of ONNX Runtime; publish with -p:UseGpu=true for CUDA";
     private const string AllowSpinning = "session.intra_op.allow_spinning";
     private readonly OnnxRuntimeOptions _runtime = runtimeOptions?.Value ?? new();
-    private readonly bool _sharedPool = OnnxEnvironment.EnsureCreated(runtimeOptions?.Value ?? new(), logger);
+    private readonly bool _sharedPool = OnnxEnvironment.EnsureCreated(runtimeOptions?.Value ?? new());
 
     private int _autoFallbackReported;
 
