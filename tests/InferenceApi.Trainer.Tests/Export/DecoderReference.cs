@@ -15,7 +15,7 @@ internal static class DecoderReference
     /// (transformers' rule), so greedy decoding cannot settle into a one-token loop and every step's argmax depends on
     /// the positions and cache being right.
     /// </summary>
-    public const float Penalty = 1.5f;
+    public const float Penalty = 3f;
 
     /// <summary>
     /// Greedy ids after <paramref name="prompt"/>, re-running the whole sequence each step (no cache); stops after any of
