@@ -18,7 +18,6 @@
 # Exit code 0 only when every drill passes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
 
 quick=false
 json_out=""
@@ -41,21 +40,7 @@ poll_ms=500
 
 bash scripts/install-missing.sh redis-server jq
 
-server_dll="$root/src/InferenceApi/bin/Release/net10.0/InferenceApi.dll"
-loadgen_dll="$root/loadtests/InferenceApi.LoadGen/bin/Release/net10.0/InferenceApi.LoadGen.dll"
-for project in src/InferenceApi loadtests/InferenceApi.LoadGen; do
-  dll="$root/$project/bin/Release/net10.0/$(basename "$project").dll"
-  [ -f "$dll" ] || dotnet build "$project" -c Release -nologo -v quiet
-done
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/drills.XXXXXX")
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source scripts/lib/harness.sh drills
 
 # The kernel picks a free loopback port (bound, then released).
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }

@@ -16,7 +16,6 @@
 # (Release) when their binaries are missing. Exit code 0 only when all three properties hold.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
 
 replicas=3
 clients=16
@@ -35,21 +34,7 @@ done
 
 bash scripts/install-missing.sh haproxy redis-server jq
 
-server_dll="$root/src/InferenceApi/bin/Release/net10.0/InferenceApi.dll"
-loadgen_dll="$root/loadtests/InferenceApi.LoadGen/bin/Release/net10.0/InferenceApi.LoadGen.dll"
-for project in src/InferenceApi loadtests/InferenceApi.LoadGen; do
-  dll="$root/$project/bin/Release/net10.0/$(basename "$project").dll"
-  [ -f "$dll" ] || dotnet build "$project" -c Release -nologo -v quiet
-done
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/scaleout.XXXXXX")
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source scripts/lib/harness.sh scaleout
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
