@@ -1,4 +1,4 @@
-using InferenceApi.LoadGen.Scenarios;
+using InferenceApi.LoadGen.Timing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
@@ -16,11 +16,11 @@ public class HttpOutcomeTests
             app.MapGet("/with", (HttpContext context) =>
             {
                 context.Response.Headers.RetryAfter = "1";
-                return Results.StatusCode(429);
+                return TypedResults.StatusCode(429);
             });
-            app.MapGet("/without", () => Results.StatusCode(429));
+            app.MapGet("/without", () => TypedResults.StatusCode(429));
         });
-        var settings = new RunSettings(server.Address, "get", "closed", Timing.LoadProfile.Constant(1, TimeSpan.FromMilliseconds(300))) { Path = path, Warmup = TimeSpan.Zero };
+        var settings = new RunSettings(server.Address, "get", "closed", LoadProfile.Constant(1, TimeSpan.FromMilliseconds(300))) { Path = path, Warmup = TimeSpan.Zero };
 
         var result = await LoadTest.RunAsync(settings, null, CancellationToken.None);
 
