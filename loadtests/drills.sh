@@ -80,15 +80,7 @@ ASPNETCORE_URLS="$url" \
   dotnet "$server_dll" > "$work/server.log" 2>&1 &
 server_pid=$!
 pids+=("$server_pid")
-deadline=$((SECONDS + 180))
-until curl -sf -o /dev/null "$url/health/ready"; do
-  if [ $SECONDS -gt $deadline ] || ! kill -0 "$server_pid" 2>/dev/null; then
-    echo "the server did not become ready; its log:" >&2
-    tail -n 30 "$work/server.log" >&2
-    exit 1
-  fi
-  sleep 0.2
-done
+wait_ready "$url" "$server_pid" "$work/server.log"
 
 # Peak RSS (MB) of the server while a drill runs.
 rss_start() {

@@ -91,20 +91,9 @@ start_replica() {
   pids+=($!)
 }
 
-wait_ready() {
-  local i=$1 deadline=$((SECONDS + 180))
-  until curl -sf -o /dev/null "http://127.0.0.1:${port[$i]}/health/ready"; do
-    if [ $SECONDS -gt $deadline ] || ! kill -0 "${pid[$i]}" 2>/dev/null; then
-      echo "replica $i did not become ready; its log:" >&2
-      tail -n 20 "$work/replica-$i.log" >&2
-      exit 1
-    fi
-    sleep 0.2
-  done
-}
 
 for i in $(seq 1 "$replicas"); do start_replica "$i"; done
-for i in $(seq 1 "$replicas"); do wait_ready "$i"; done
+for i in $(seq 1 "$replicas"); do wait_ready "http://127.0.0.1:${port[$i]}" "${pid[$i]}" "$work/replica-$i.log"; done
 
 lb_port=$(free_port)
 stats_port=$(free_port)
@@ -227,7 +216,7 @@ for i in $(seq 1 "$replicas"); do
   drain_s[$i]=$(elapsed "$t0" "$(now)")
   t1=$(now)
   start_replica "$i"
-  wait_ready "$i"
+  wait_ready "http://127.0.0.1:${port[$i]}" "${pid[$i]}" "$work/replica-$i.log"
   wait_haproxy_up "$i"
   ready_s[$i]=$(elapsed "$t1" "$(now)")
 done
