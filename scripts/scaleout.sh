@@ -16,7 +16,6 @@
 # (Release) when their binaries are missing. Exit code 0 only when all three properties hold.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
 
 replicas=3
 clients=16
@@ -35,21 +34,7 @@ done
 
 bash scripts/install-missing.sh haproxy redis-server jq
 
-server_dll="$root/src/InferenceApi/bin/Release/net10.0/InferenceApi.dll"
-loadgen_dll="$root/loadtests/InferenceApi.LoadGen/bin/Release/net10.0/InferenceApi.LoadGen.dll"
-for project in src/InferenceApi loadtests/InferenceApi.LoadGen; do
-  dll="$root/$project/bin/Release/net10.0/$(basename "$project").dll"
-  [ -f "$dll" ] || dotnet build "$project" -c Release -nologo -v quiet
-done
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/scaleout.XXXXXX")
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source scripts/lib/harness.sh scaleout
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
@@ -106,20 +91,9 @@ start_replica() {
   pids+=($!)
 }
 
-wait_ready() {
-  local i=$1 deadline=$((SECONDS + 180))
-  until curl -sf -o /dev/null "http://127.0.0.1:${port[$i]}/health/ready"; do
-    if [ $SECONDS -gt $deadline ] || ! kill -0 "${pid[$i]}" 2>/dev/null; then
-      echo "replica $i did not become ready; its log:" >&2
-      tail -n 20 "$work/replica-$i.log" >&2
-      exit 1
-    fi
-    sleep 0.2
-  done
-}
 
 for i in $(seq 1 "$replicas"); do start_replica "$i"; done
-for i in $(seq 1 "$replicas"); do wait_ready "$i"; done
+for i in $(seq 1 "$replicas"); do wait_ready "http://127.0.0.1:${port[$i]}" "${pid[$i]}" "$work/replica-$i.log"; done
 
 lb_port=$(free_port)
 stats_port=$(free_port)
@@ -242,7 +216,7 @@ for i in $(seq 1 "$replicas"); do
   drain_s[$i]=$(elapsed "$t0" "$(now)")
   t1=$(now)
   start_replica "$i"
-  wait_ready "$i"
+  wait_ready "http://127.0.0.1:${port[$i]}" "${pid[$i]}" "$work/replica-$i.log"
   wait_haproxy_up "$i"
   ready_s[$i]=$(elapsed "$t1" "$(now)")
 done

@@ -7,7 +7,11 @@ namespace InferenceApi.LoadGen.Scenarios;
 /// <summary>Shared by every scenario: status, the server's timing headers, and transport failures as error kinds.</summary>
 internal static class HttpOutcome
 {
-    public static ServerResponse From(HttpResponseMessage response) => new((int)response.StatusCode)
+    /// <summary>
+    /// A 429 without <c>Retry-After</c> is its own error kind, <c>http_429_no_retry_after</c>: a refusal that does not say
+    /// when to come back makes clients retry at once, so the drills count it apart from a well-formed 429.
+    /// </summary>
+    public static ServerResponse From(HttpResponseMessage response) => new((int)response.StatusCode, NoRetryAfter(response) ? "http_429_no_retry_after" : null)
     {
         QueueMs = Header(response, "x-queue-time"),
         InferenceMs = Header(response, "x-inference-time"),
@@ -41,6 +45,8 @@ internal static class HttpOutcome
         IOException => "io",
         _ => null,
     };
+
+    private static bool NoRetryAfter(HttpResponseMessage response) => response.StatusCode == System.Net.HttpStatusCode.TooManyRequests && response.Headers.RetryAfter is null;
 
     private static double? Header(HttpResponseMessage response, string name)
     {

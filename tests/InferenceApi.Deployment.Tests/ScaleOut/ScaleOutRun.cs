@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
+using InferenceApi.Deployment.Tests.Infrastructure;
 
 namespace InferenceApi.Deployment.Tests.ScaleOut;
 
@@ -23,33 +23,7 @@ public sealed class ScaleOutRun : IAsyncLifetime
         Directory.CreateDirectory(folder);
         var json = Path.Combine(folder, "last-run.json");
         File.Delete(json);
-        var start = new ProcessStartInfo("bash")
-        {
-            WorkingDirectory = TestPaths.RepositoryRoot,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in new[] { "scripts/scaleout.sh", "--quick", "--json", json })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Timeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
-
-        ExitCode = process.ExitCode;
-        Output = $"{await stdout}{await stderr}";
+        (ExitCode, Output) = await BashScript.RunAsync(Timeout, "scripts/scaleout.sh", "--quick", "--json", json);
         await File.WriteAllTextAsync(Path.Combine(folder, "last-run.txt"), Output);
         if (File.Exists(json))
         {

@@ -1,0 +1,33 @@
+# Sourced by scripts/scaleout.sh and loadtests/drills.sh from the repository root with the scratch folder's name:
+#   source scripts/lib/harness.sh NAME
+# Sets server_dll and loadgen_dll (building the server and the load generator in Release when missing), work (a
+# scratch folder under $TMPDIR) and pids (processes to stop), and on exit kills every pid in pids and removes work;
+# defines wait_ready.
+root=$(pwd)
+server_dll="$root/src/InferenceApi/bin/Release/net10.0/InferenceApi.dll"
+loadgen_dll="$root/loadtests/InferenceApi.LoadGen/bin/Release/net10.0/InferenceApi.LoadGen.dll"
+for project in src/InferenceApi loadtests/InferenceApi.LoadGen; do
+  dll="$root/$project/bin/Release/net10.0/$(basename "$project").dll"
+  [ -f "$dll" ] || dotnet build "$project" -c Release -nologo -v quiet
+done
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX")
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+wait_ready() { # base-url pid log: until /health/ready answers 200; exits with the log's tail when the process dies or after 180 s
+  local deadline=$((SECONDS + 180))
+  until curl -sf -o /dev/null "$1/health/ready"; do
+    if [ $SECONDS -gt $deadline ] || ! kill -0 "$2" 2>/dev/null; then
+      echo "the server at $1 did not become ready; its log $3:" >&2
+      tail -n 30 "$3" >&2
+      exit 1
+    fi
+    sleep 0.2
+  done
+}
