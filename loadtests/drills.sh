@@ -42,9 +42,6 @@ bash scripts/install-missing.sh redis-server jq
 
 source scripts/lib/harness.sh drills
 
-# The kernel picks a free loopback port (bound, then released).
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
 mkdir -p "$work/models"
 cp -r models/sentiment models/gpt-austen "$work/models/"
 old_version=$(ls "$work/models/sentiment" | sort -n | tail -n 1)

@@ -39,21 +39,6 @@ source scripts/lib/harness.sh scaleout
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
-# A port nothing listens on; the kernel's ephemeral range is left alone.
-used_ports=" "
-free_port() {
-  local port
-  while true; do
-    port=$((20000 + RANDOM % 20000))
-    case "$used_ports" in *" $port "*) continue ;; esac
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      used_ports+="$port "
-      echo "$port"
-      return
-    fi
-  done
-}
-
 # Only the shipped sentiment model: the proof is about replicas, and one model keeps restarts short.
 mkdir -p "$work/models"
 cp -r models/sentiment "$work/models/"

@@ -2,7 +2,7 @@
 #   source scripts/lib/harness.sh NAME
 # Sets server_dll and loadgen_dll (building the server and the load generator in Release when missing), work (a
 # scratch folder under $TMPDIR) and pids (processes to stop), and on exit kills every pid in pids and removes work;
-# defines wait_ready.
+# defines free_port and wait_ready.
 root=$(pwd)
 server_dll="$root/src/InferenceApi/bin/Release/net10.0/InferenceApi.dll"
 loadgen_dll="$root/loadtests/InferenceApi.LoadGen/bin/Release/net10.0/InferenceApi.LoadGen.dll"
@@ -19,6 +19,24 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+
+# A loopback port nothing listens on, below the kernel's ephemeral range: a port from that range (what binding port 0
+# gives) can be taken by any outgoing connection while a replica restarts on it, which failed CI runs with
+# "address already in use". A port handed out once is not handed out again (kept in a file: callers run this in a
+# command substitution, whose variables are lost).
+ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+free_port() {
+  local port
+  while true; do
+    port=$((10000 + (RANDOM * 32768 + RANDOM) % (ephemeral_low - 10000)))
+    grep -qx "$port" "$work/ports" 2>/dev/null && continue
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port" >> "$work/ports"
+      echo "$port"
+      return
+    fi
+  done
+}
 
 wait_ready() { # base-url pid log: until /health/ready answers 200; exits with the log's tail when the process dies or after 180 s
   local deadline=$((SECONDS + 180))
