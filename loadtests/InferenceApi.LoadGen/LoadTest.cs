@@ -17,6 +17,11 @@ public static class LoadTest
             client.DefaultRequestHeaders.CacheControl = new System.Net.Http.Headers.CacheControlHeaderValue { NoCache = true };
         }
 
+        if (settings.ApiKey is { } key)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        }
+
         var sender = ScenarioFactory.Create(settings, client);
         return await RunAsync(settings, sender, progressWriter, ct).ConfigureAwait(false);
     }

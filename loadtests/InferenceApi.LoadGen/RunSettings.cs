@@ -28,6 +28,12 @@ public sealed record RunSettings(Uri Url, string Scenario, string Mode, LoadProf
     /// <summary>Send <c>Cache-Control: no-cache</c> with every request, so the server runs the model instead of answering from its result cache.</summary>
     public bool NoCache { get; init; }
 
+    /// <summary>Sent as <c>Authorization: Bearer</c> with every request when set (servers with <c>Auth:Keys</c>).</summary>
+    public string? ApiKey { get; init; }
+
+    /// <summary>The environment variable <c>run --api-key</c> defaults to.</summary>
+    public const string ApiKeyVariable = "INFERENCEAPI_KEY";
+
     /// <summary>Path for the `get` scenario.</summary>
     public string Path { get; init; } = "/health/ready";
 

@@ -35,9 +35,16 @@ public static class RunCommand
             Description = "Send Cache-Control: no-cache, so the server runs the model for every request instead of answering repeated inputs from its cache",
         };
 
+        var apiKey = new Option<string?>("--api-key")
+        {
+            // An environment variable as the default keeps the key out of the process list and shell history.
+            Description = "API key sent as Authorization: Bearer with every request; default the INFERENCEAPI_KEY environment variable",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable(RunSettings.ApiKeyVariable),
+        };
+
         var command = new Command("run", "Run one load test")
         {
-            url, scenario, model, texts, images, batch, maxTokens, path, mode, rate, concurrency, duration, profile, warmup, timeout, maxInFlight, output, progress, noCache,
+            url, scenario, model, texts, images, batch, maxTokens, path, mode, rate, concurrency, duration, profile, warmup, timeout, maxInFlight, output, progress, noCache, apiKey,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -59,6 +66,7 @@ public static class RunCommand
                     Timeout = Durations.Parse(parse.GetValue(timeout)!),
                     MaxInFlight = parse.GetValue(maxInFlight),
                     NoCache = parse.GetValue(noCache),
+                    ApiKey = parse.GetValue(apiKey) is { Length: > 0 } key ? key : null,
                 };
                 var showProgress = parse.GetValue(progress) || !Console.IsErrorRedirected;
                 // Ctrl+C or SIGTERM stops sending; what was measured so far is still summarised and written.
