@@ -6,7 +6,9 @@
 #   2. restarts every replica in turn (SIGTERM, wait for exit, start, wait until haproxy sees it up),
 #   3. drops a new model version into the shared folder and times until each replica serves it, with no
 #      request failing meanwhile (every replica stays ready while the new version loads beside the old),
-# then prints one table. Failed requests are every load-generator error except the requests still in flight
+#   4. spends a key's requests-per-minute limit through all three replicas in turn: the replicas count it together
+#      in Redis, so exactly the limit is served in total and the rest are 429 with Retry-After,
+# then prints one table. Access control is on throughout (two keys: an unlimited one for the load, one limited). Failed requests are every load-generator error except the requests still in flight
 # when the script stops the load at the end (kind "cancelled"), which it reports apart.
 #
 #   bash scripts/scaleout.sh                 # the proof, with a 10 s steady phase before the restarts
@@ -55,6 +57,13 @@ make_texts() { awk -v from="$1" 'BEGIN {
 make_texts 0 > "$work/texts-restart.txt"
 make_texts 100000 > "$work/texts-reload.txt"
 
+# Two API keys: the load and the probes use an unlimited one; step 4 spends the limited one's minute.
+new_key() { head -c 24 /dev/urandom | base64 | tr '+/' '-_'; }
+sha256() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
+load_key=$(new_key)
+limited_key=$(new_key)
+limited_rpm=30
+
 redis_port=$(free_port)
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no > "$work/redis.log" 2>&1 &
 pids+=($!)
@@ -68,6 +77,9 @@ start_replica() {
   Models__PollIntervalMs="$poll_ms" \
   OnnxRuntime__IntraOpThreads=1 \
   Cache__RedisConnectionString="127.0.0.1:$redis_port" \
+  Auth__Keys__0__Name=load Auth__Keys__0__Sha256="$(sha256 "$load_key")" Auth__Keys__0__Models__0='*' \
+  Auth__Keys__1__Name=limited Auth__Keys__1__Sha256="$(sha256 "$limited_key")" Auth__Keys__1__Models__0=sentiment \
+  Auth__Keys__1__RequestsPerMinute="$limited_rpm" \
   Logging__LogLevel__Default=Warning \
   ORT_DISABLE_TELEMETRY=1 \
   ASPNETCORE_URLS="http://127.0.0.1:${port[$i]}" \
@@ -141,8 +153,8 @@ wait_haproxy_up() {
 }
 for i in $(seq 1 "$replicas"); do wait_haproxy_up "$i"; done
 
-classify() { # replica-port text -> "X-Cache value" "model version"
-  curl -s -D "$work/headers" -o "$work/body" "http://127.0.0.1:$1/v1/classify" \
+classify() { # replica-port text [key] -> "X-Cache value" "model version"
+  curl -s -D "$work/headers" -o "$work/body" "http://127.0.0.1:$1/v1/classify" -H "authorization: Bearer ${3:-$load_key}" \
     -H 'content-type: application/json' -d "{\"model\":\"sentiment\",\"inputs\":\"$2\"}"
   local cache version
   cache=$(tr -d '\r' < "$work/headers" | awk -F': ' 'tolower($1) == "x-cache" { print $2 }')
@@ -162,7 +174,7 @@ for i in $(seq 2 "$replicas"); do cache_others+=("$(classify "${port[$i]}" "$pro
 # Load through haproxy, one load-generator run per phase. SIGTERM (not SIGINT, which background jobs of a
 # script ignore) makes it stop sending and write what it measured.
 start_load() { # phase
-  dotnet "$loadgen_dll" run --url "http://127.0.0.1:$lb_port" --scenario classify --model sentiment \
+  INFERENCEAPI_KEY="$load_key" dotnet "$loadgen_dll" run --url "http://127.0.0.1:$lb_port" --scenario classify --model sentiment \
     --texts "$work/texts-$1.txt" --mode closed --concurrency "$clients" --duration 3600s --warmup 0s --timeout 30s \
     --out "$work/load-$1" > "$work/loadgen-$1.log" 2>&1 &
   load_pid=$!
@@ -233,6 +245,34 @@ done
 sleep 2
 stop_load reload
 
+# 4. Per-key limit across replicas: twice the limit, sent to replicas 1, 2, 3, 1, … directly, inside one minute window
+# (limits count per wall-clock minute; a burst that straddles two windows is sent again in the next one).
+limit_burst() { # -> one "replica status retry-after" line per request in $work/limits
+  : > "$work/limits"
+  local n i status
+  for n in $(seq 0 $((2 * limited_rpm - 1))); do
+    i=$((n % replicas + 1))
+    status=$(curl -s -o /dev/null -D "$work/limit-headers" -w '%{http_code}' "http://127.0.0.1:${port[$i]}/v1/classify" \
+      -H "authorization: Bearer $limited_key" -H 'content-type: application/json' \
+      -d "{\"model\":\"sentiment\",\"inputs\":\"limit probe $n\"}")
+    echo "$i $status $(tr -d '\r' < "$work/limit-headers" | awk -F': ' 'tolower($1) == "retry-after" { print $2 }')" >> "$work/limits"
+  done
+}
+for attempt in 1 2; do
+  [ $(( $(date +%s) % 60 )) -lt 40 ] || sleep $(( 61 - $(date +%s) % 60 ))
+  window=$(( $(date +%s) / 60 ))
+  limit_burst
+  [ "$window" -ne $(( $(date +%s) / 60 )) ] || break
+done
+limit_served=$(awk '$2 == 200' "$work/limits" | wc -l)
+limit_refused=$(awk '$2 == 429' "$work/limits" | wc -l)
+limit_refused_with_retry=$(awk '$2 == 429 && $3 >= 1' "$work/limits" | wc -l)
+limit_other=$(awk '$2 != 200 && $2 != 429' "$work/limits" | wc -l)
+declare -a limit_by
+for i in $(seq 1 "$replicas"); do
+  limit_by[$i]="$(awk -v r="$i" '$1 == r && $2 == 200' "$work/limits" | wc -l)/$(awk -v r="$i" '$1 == r && $2 == 429' "$work/limits" | wc -l)"
+done
+
 # Verdicts and the table.
 restart_failed=$(jq .failed "$work/phase-restart.json")
 restart_ok=true
@@ -245,6 +285,8 @@ reload_ok=true
 [ -z "$pending" ] || reload_ok=false
 reload_load_ok=true
 [ "$(jq .failed "$work/phase-reload.json")" -eq 0 ] || reload_load_ok=false
+limits_ok=true
+[ "$limit_served" -eq "$limited_rpm" ] && [ "$limit_refused" -eq "$limited_rpm" ] && [ "$limit_refused_with_retry" -eq "$limit_refused" ] || limits_ok=false
 verdict() { if $1; then echo "ok"; else echo "FAILED"; fi; }
 slashed() { local IFS=/; echo "$*"; }
 load_line() { # phase
@@ -267,6 +309,9 @@ row "" "exit codes $(slashed "${exit_code[@]:1}"); SIGTERM to exit $(slashed "${
 row "shared cache" "computed through r1: $cache_a; then ${others%, }" "$(verdict $cache_ok)"
 row "hot reload" "version $next_version served after the rename by ${reloads%, }" "$(verdict $reload_ok)"
 row "" "load meanwhile: $(load_line reload)" "$(verdict $reload_load_ok)"
+limits_by=""
+for i in $(seq 1 "$replicas"); do limits_by+="r$i ${limit_by[$i]}, "; done
+row "per-key limit" "$limited_rpm requests/minute, $((2 * limited_rpm)) sent round-robin: $limit_served served, $limit_refused 429 ($limit_refused_with_retry with Retry-After), $limit_other other; served/429 by ${limits_by%, }" "$(verdict $limits_ok)"
 echo "(requests still in flight when the script stopped each load are not counted: $(jq .cancelledAtStop "$work/phase-restart.json") and $(jq .cancelledAtStop "$work/phase-reload.json"))"
 
 if [ -n "$json_out" ]; then
@@ -278,11 +323,16 @@ if [ -n "$json_out" ]; then
     --argjson readySeconds "[$(IFS=,; echo "${ready_s[*]:1}")]" \
     --arg cacheFirst "$cache_a" --argjson cacheOthers "$(printf '%s\n' "${cache_others[@]}" | jq -R . | jq -s .)" \
     --argjson nextVersion "$next_version" \
+    --argjson limit "$limited_rpm" --argjson limitServed "$limit_served" --argjson limitRefused "$limit_refused" \
+    --argjson limitRetryAfter "$limit_refused_with_retry" --argjson limitOther "$limit_other" \
+    --argjson limitByReplica "$(for i in $(seq 1 "$replicas"); do echo "${limit_by[$i]}"; done | jq -R 'split("/") | {served: (.[0] | tonumber), refused: (.[1] | tonumber)}' | jq -s .)" \
     --argjson reloadSeconds "$(for i in $(seq 1 "$replicas"); do echo "${reload_s[$i]:-null}"; done | jq -s .)" \
     '{replicas: $replicas, clients: $clients, pollIntervalMs: $pollMs,
       rollingRestart: ($restart[0] + {exitCodes: $exitCodes, drainSeconds: $drainSeconds, readySeconds: $readySeconds}),
       sharedCache: {computedOnFirst: $cacheFirst, others: $cacheOthers},
-      hotReload: {version: $nextVersion, secondsToServe: $reloadSeconds, load: $reload[0]}}' > "$json_out"
+      hotReload: {version: $nextVersion, secondsToServe: $reloadSeconds, load: $reload[0]},
+      perKeyLimit: {requestsPerMinute: $limit, served: $limitServed, refused: $limitRefused,
+        refusedWithRetryAfter: $limitRetryAfter, other: $limitOther, byReplica: $limitByReplica}}' > "$json_out"
 fi
 
-$restart_ok && $cache_ok && $reload_ok && $reload_load_ok
+$restart_ok && $cache_ok && $reload_ok && $reload_load_ok && $limits_ok

@@ -41,7 +41,23 @@ public sealed class ScaleOutScriptTests(ScaleOutRun run)
     }
 
     [Fact]
-    public void Script_AllThreePropertiesHold_ExitsZero()
+    public void PerKeyLimit_SpentThroughThreeReplicas_ServesTheLimitOnceInTotal()
+    {
+        var limit = run.Figure("perKeyLimit");
+        var perMinute = limit.GetProperty("requestsPerMinute").GetInt64();
+        var byReplica = limit.GetProperty("byReplica").EnumerateArray().ToList();
+
+        Assert.True(limit.GetProperty("served").GetInt64() == perMinute, run.Output);
+        Assert.True(limit.GetProperty("refused").GetInt64() == perMinute, run.Output);
+        Assert.Equal(perMinute, limit.GetProperty("refusedWithRetryAfter").GetInt64());
+        Assert.Equal(0, limit.GetProperty("other").GetInt64());
+        // Each replica served some and refused some: the count is one, not one per replica.
+        Assert.Equal(3, byReplica.Count);
+        Assert.All(byReplica, r => Assert.True(r.GetProperty("served").GetInt64() > 0 && r.GetProperty("refused").GetInt64() > 0, run.Output));
+    }
+
+    [Fact]
+    public void Script_AllFourPropertiesHold_ExitsZero()
     {
         Assert.True(run.ExitCode == 0, run.Output);
     }
