@@ -46,7 +46,7 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
         _time = time;
         _metrics = metrics;
         _logger = logger;
-        _wait = new WaitEstimator(InitialBatch / limits.MaxBatchSize);
+        _wait = new WaitEstimator(InitialBatch / limits.MaxBatchSize, InitialBatch);
         _freeInstances = new SemaphoreSlim(limits.Instances, limits.Instances);
         _instanceIds = new Stack<int>(Enumerable.Range(0, limits.Instances).Reverse());
         _channel = Channel.CreateBounded<WorkItem<TInput, TOutput>>(new BoundedChannelOptions(limits.QueueCapacity)
@@ -64,7 +64,7 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
     public int QueueDepth => Volatile.Read(ref _queued);
 
     /// <summary>How long a request admitted now would wait before it runs, from the queue's depth and measured service rate.</summary>
-    public TimeSpan ExpectedWait => _wait.ExpectedWait(QueueDepth, Limits.Instances);
+    public TimeSpan ExpectedWait => _wait.ExpectedWaitInBatches(QueueDepth, Limits.MaxBatchSize, Limits.Instances);
 
     /// <summary>
     /// Admits all of <paramref name="items"/> or none: a request with ten inputs either gets ten places in the
@@ -94,7 +94,9 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
         if (items.Count > 0)
         {
             // The queue as it was before this request's own places: what it waits for is the work ahead of it.
-            var expected = _wait.ExpectedWait(QueueDepth - items.Count, Limits.Instances);
+            // Long inputs fill a batch's token budget before its size: the newcomer's length stands in for the queue's.
+            var batchSize = Math.Clamp(Limits.MaxBatchTokens / Math.Max(1, items[0].Tokens), 1, Limits.MaxBatchSize);
+            var expected = _wait.ExpectedWaitInBatches(QueueDepth - items.Count, batchSize, Limits.Instances);
             var allowed = Admission.AllowedWait(items[0].Deadline, now, Limits.MaxQueueTime);
             if (expected > allowed)
             {

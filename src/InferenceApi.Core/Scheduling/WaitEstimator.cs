@@ -11,7 +11,8 @@ namespace InferenceApi.Core.Scheduling;
 /// in time. Safe to use from several threads (two updates at the same instant may keep only one of them, which an average can afford).
 /// </summary>
 /// <param name="initialPerRequest">The guess before anything ran: optimistic (a full batch's share), so a fresh server refuses nobody it could serve.</param>
-public sealed class WaitEstimator(TimeSpan initialPerRequest)
+/// <param name="initialRound">The guess for one round's whole duration (a batch's, for <see cref="ExpectedWaitInBatches"/>).</param>
+public sealed class WaitEstimator(TimeSpan initialPerRequest, TimeSpan initialRound)
 {
     private const double RisingWeight = 0.5;
     private const double FallingWeight = 0.1;
@@ -19,22 +20,57 @@ public sealed class WaitEstimator(TimeSpan initialPerRequest)
     private static readonly TimeSpan Longest = TimeSpan.FromSeconds(60);
 
     private double _perRequestSeconds = initialPerRequest.TotalSeconds;
+    private double _roundSeconds = initialRound.TotalSeconds;
+
+    /// <summary>An estimator whose rounds serve one request each (a generation's seat).</summary>
+    public WaitEstimator(TimeSpan initialPerRequest)
+        : this(initialPerRequest, initialPerRequest)
+    {
+    }
 
     /// <summary>The time one lane spends per request served, on the moving average.</summary>
     public TimeSpan AveragePerRequest => TimeSpan.FromSeconds(Volatile.Read(ref _perRequestSeconds));
 
-    /// <summary>Folds one finished round into the average: <paramref name="served"/> requests took <paramref name="elapsed"/> on one lane.</summary>
+    /// <summary>The time one round takes on one lane, whatever it served, on the moving average.</summary>
+    public TimeSpan AverageRound => TimeSpan.FromSeconds(Volatile.Read(ref _roundSeconds));
+
+    /// <summary>Folds one finished round into the averages: <paramref name="served"/> requests took <paramref name="elapsed"/> on one lane.</summary>
     public void Record(TimeSpan elapsed, int served = 1)
     {
-        var previous = Volatile.Read(ref _perRequestSeconds);
-        var sample = elapsed.TotalSeconds / Math.Max(1, served);
-        var weight = sample > previous ? RisingWeight : FallingWeight;
-        Volatile.Write(ref _perRequestSeconds, (previous * (1 - weight)) + (sample * weight));
+        Fold(ref _perRequestSeconds, elapsed.TotalSeconds / Math.Max(1, served));
+        Fold(ref _roundSeconds, elapsed.TotalSeconds);
     }
 
     /// <summary>How long until <paramref name="ahead"/> requests have been served by <paramref name="lanes"/> lanes working side by side.</summary>
     public TimeSpan ExpectedWait(int ahead, int lanes) =>
         ahead <= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(ahead * Volatile.Read(ref _perRequestSeconds) / Math.Max(1, lanes));
+
+    /// <summary>
+    /// How long a newcomer waits behind <paramref name="ahead"/> requests that lanes take up to
+    /// <paramref name="batchSize"/> at a time: the round running now, then one full round for every whole batch ahead
+    /// (the rest leave with the newcomer's own batch). Pricing each waiting request at the time per request of the
+    /// recent rounds instead would refuse at moderate load: those rounds were small, so their share per request is
+    /// several times a full batch's, and one slow small round on a shared machine would refuse a whole short queue.
+    /// </summary>
+    public TimeSpan ExpectedWaitInBatches(int ahead, int batchSize, int lanes)
+    {
+        if (ahead <= 0)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var fullRounds = ahead / Math.Max(1, batchSize);
+        var round = Volatile.Read(ref _roundSeconds);
+        var fullRound = Math.Max(batchSize * Volatile.Read(ref _perRequestSeconds), round);
+        return TimeSpan.FromSeconds((round + (fullRounds * fullRound)) / Math.Max(1, lanes));
+    }
+
+    private static void Fold(ref double average, double sample)
+    {
+        var previous = Volatile.Read(ref average);
+        var weight = sample > previous ? RisingWeight : FallingWeight;
+        Volatile.Write(ref average, (previous * (1 - weight)) + (sample * weight));
+    }
 
     /// <summary>A wait as a <c>Retry-After</c>: whole seconds, rounded up, between 1 and 60.</summary>
     public static TimeSpan RetryAfter(TimeSpan wait) =>

@@ -126,8 +126,9 @@ public sealed class BatchSchedulerTests : IDisposable
         await MeasureOneBatchThenHoldTheInstanceAsync(scheduler, runner);
 
         // One request took 550 ms: the average rose half the way from the first guess (50 ms for a batch of one), to 300 ms
-        // a request. With 3 ahead a newcomer expects 900 ms, which is allowed; with 4, 1,200 ms is not.
-        var admitted = Enumerable.Range(0, 4).Select(i => Item($"w{i}")).ToArray();
+        // a round. A newcomer waits for the round running now and one round per request ahead: with 2 ahead 900 ms,
+        // which is allowed; with 3, 1,200 ms is not.
+        var admitted = Enumerable.Range(0, 3).Select(i => Item($"w{i}")).ToArray();
         foreach (var item in admitted)
         {
             Assert.Null(scheduler.TryEnqueue([item]));
@@ -140,7 +141,7 @@ public sealed class BatchSchedulerTests : IDisposable
         Assert.Equal(1000d, error?.Limit);
         Assert.Equal(1200d, error?.Received);
         Assert.Equal(TimeSpan.FromSeconds(1), error?.RetryAfter);
-        Assert.Equal(4, scheduler.QueueDepth);
+        Assert.Equal(3, scheduler.QueueDepth);
 
         runner.OpenGate();
         await Task.WhenAll(admitted.Select(i => i.Completion)).WaitAsync(SafetyTimeout);
@@ -154,10 +155,11 @@ public sealed class BatchSchedulerTests : IDisposable
         var runner = new RecordingRunner(gated: true, _clock, computeTime: TimeSpan.FromMilliseconds(550));
         await using var scheduler = Create(runner, Limits(maxBatchSize: 1, maxQueueTime: TimeSpan.FromSeconds(10)));
         await MeasureOneBatchThenHoldTheInstanceAsync(scheduler, runner);
-        WorkItem<string, string>[] ahead = [Item("a"), Item("b"), Item("c")];
+        WorkItem<string, string>[] ahead = [Item("a"), Item("b")];
         Assert.Null(scheduler.TryEnqueue(ahead));
 
-        // Three ahead at 300 ms each: a request that may wait 850 ms more is refused, one that may wait 900 ms is not.
+        // The running round and two ahead at 300 ms each: a request that may wait 850 ms more is refused, one that may
+        // wait 900 ms is not.
         var error = scheduler.TryEnqueue([Item("hurried", deadline: _clock.GetUtcNow().AddMilliseconds(850))]);
         var patient = Item("patient", deadline: _clock.GetUtcNow().AddMilliseconds(900));
 

@@ -40,6 +40,45 @@ public sealed class WaitEstimatorTests
     }
 
     [Theory]
+    [InlineData(0, 1, 0)]
+    [InlineData(1, 1, 200)]
+    [InlineData(31, 1, 200)]
+    [InlineData(32, 1, 200 + 320)]
+    [InlineData(100, 1, 200 + (3 * 320))]
+    [InlineData(100, 2, (200 + (3 * 320)) / 2)]
+    public void ExpectedWaitInBatches_TheRunningRoundThenOneFullRoundPerWholeBatchAhead(int ahead, int lanes, int milliseconds)
+    {
+        // Rounds of 200 ms so far, 10 ms per request: a full batch of 32 would take 320 ms.
+        var estimator = new WaitEstimator(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(200));
+
+        Assert.Equal(milliseconds, estimator.ExpectedWaitInBatches(ahead, batchSize: 32, lanes).TotalMilliseconds, 6);
+    }
+
+    [Fact]
+    public void ExpectedWaitInBatches_AfterSlowSmallRounds_AShortQueueStillWaitsOneRound()
+    {
+        // A shared machine: rounds of 2 requests that took 150 ms each (75 ms per request). Pricing the 20 requests
+        // ahead at that share would say 1.5 s and refuse under a 1 s limit; they all fit in the newcomer's batch.
+        var estimator = new WaitEstimator(TimeSpan.FromMilliseconds(2), TimeSpan.FromMilliseconds(50));
+        for (var i = 0; i < 10; i++)
+        {
+            estimator.Record(TimeSpan.FromMilliseconds(150), served: 2);
+        }
+
+        Assert.True(estimator.ExpectedWait(ahead: 20, lanes: 1) > TimeSpan.FromSeconds(1));
+        Assert.Equal(150, estimator.ExpectedWaitInBatches(ahead: 20, batchSize: 32, lanes: 1).TotalMilliseconds, 0);
+    }
+
+    [Fact]
+    public void ExpectedWaitInBatches_FullRoundIsNeverShorterThanTheRoundsSeen()
+    {
+        // Rounds of one request taking 100 ms: a batch of 4 is priced at 4 × 100 ms, not below the 100 ms seen.
+        var estimator = new WaitEstimator(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
+
+        Assert.Equal(100 + (2 * 400), estimator.ExpectedWaitInBatches(ahead: 8, batchSize: 4, lanes: 1).TotalMilliseconds, 6);
+    }
+
+    [Theory]
     [InlineData(0, 1)]
     [InlineData(-5000, 1)]
     [InlineData(1001, 2)]
