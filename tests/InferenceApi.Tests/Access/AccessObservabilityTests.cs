@@ -38,9 +38,10 @@ public sealed class AccessObservabilityTests(AccessObservabilityTests.Server ser
             (await byHeader.GetAsync("/v1/models")).Dispose();
         }
 
-        var lines = server.Logs.Lines;
-        Assert.Contains(server.Logs.Events, e => e.Level == LogLevel.Debug);
-        Assert.Contains(server.Logs.Events, e => e.Properties.TryGetValue("ApiKey", out var name) && Equals(name, "team-a") && Equals(e.Properties["StatusCode"], 403));
+        var logs = server.Logs;
+        var lines = logs.Select(LogRecordValues.Line).ToList();
+        Assert.Contains(logs, e => e.Level == LogLevel.Debug);
+        Assert.Contains(logs.Select(LogRecordValues.Of), v => v.TryGetValue("ApiKey", out var name) && name == "team-a" && v["StatusCode"] == "403");
         foreach (var secret in new[] { server.Team.Key, server.Operator.Key, wrong })
         {
             Assert.DoesNotContain(lines, line => line.Contains(secret, StringComparison.Ordinal) || line.Contains(secret[4..20], StringComparison.Ordinal));
@@ -104,7 +105,7 @@ public sealed class AccessObservabilityTests(AccessObservabilityTests.Server ser
 
         Assert.False(refused.Applied);
         Assert.Equal(HttpStatusCode.OK, still.StatusCode);
-        Assert.Contains(server.Logs.Events, e => e.Level == LogLevel.Warning && e.Message.Contains("refused, the last good", StringComparison.Ordinal));
+        Assert.Contains(server.Logs, e => e.Level == LogLevel.Warning && e.Message.Contains("refused, the last good", StringComparison.Ordinal));
     }
 
     [Fact]

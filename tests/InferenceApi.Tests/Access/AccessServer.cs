@@ -1,6 +1,7 @@
 using InferenceApi.Access;
 using InferenceApi.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace InferenceApi.Tests.Access;
@@ -29,7 +30,7 @@ public class AccessServer : IAsyncLifetime
         Factory.WithServices(services =>
         {
             services.AddKeyedSingleton<TimeProvider>(QuotaCounter.ClockKey, Clock);
-            services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs);
+            services.AddFakeLogging();
         });
     }
 
@@ -46,7 +47,8 @@ public class AccessServer : IAsyncLifetime
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2025, 1, 1, 12, 0, 30, TimeSpan.Zero));
 
-    public LogCapture Logs { get; } = new();
+    /// <summary>Every entry the server logged, at every level the configuration lets through, with its scopes.</summary>
+    public IReadOnlyList<FakeLogRecord> Logs => Factory.Services.GetFakeLogCollector().GetSnapshot();
 
     public InferenceApiFactory Factory { get; } = new();
 
