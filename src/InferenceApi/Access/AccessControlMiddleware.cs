@@ -1,13 +1,15 @@
 using InferenceApi.Endpoints;
 using InferenceApi.Errors;
 using InferenceApi.Hosting;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 
 namespace InferenceApi.Access;
 
 /// <summary>
 /// Access control for HTTP, with <see cref="AccessControl"/>: everything under <c>/v1</c> and <c>/v2</c> needs a key with
-/// the route's scope (<see cref="ApiScopeMetadata"/>, else <c>infer</c>), except <c>/v2/health/*</c>; <c>/metrics</c>
+/// the route's scope (<see cref="ApiScopeMetadata"/>, else <c>infer</c>), and so do the KServe gRPC calls, except routes
+/// marked <see cref="IAllowAnonymous"/> (<c>/v2/health/*</c>, gRPC's ServerLive and ServerReady); <c>/metrics</c>
 /// needs <c>admin</c> when <c>Metrics:Exposure</c> says so; the rest (health, Swagger, the playground) is public. A model
 /// named in the path (<c>{name}</c>) must be one of the key's; then the request takes one permit of the key's requests per
 /// minute, and the answer carries the RateLimit fields. Refusals are written in the route family's shape. The key's name
@@ -61,18 +63,19 @@ public sealed class AccessControlMiddleware(RequestDelegate next, AccessControl 
     private string? ScopeFor(HttpContext http)
     {
         var path = http.Request.Path;
-        if (path.StartsWithSegments("/v1") || (path.StartsWithSegments(ErrorFamilies.KServePrefix) && !path.StartsWithSegments("/v2/health"))
-            || (path.StartsWithSegments(KServeGrpcService.PathPrefix) && !IsGrpcHealth(path)))
+        var endpoint = http.GetEndpoint();
+        if (endpoint?.Metadata.GetMetadata<IAllowAnonymous>() is not null)
         {
-            return http.GetEndpoint()?.Metadata.GetMetadata<ApiScopeMetadata>()?.Scope ?? ApiScopes.Infer;
+            return null;
+        }
+
+        if (path.StartsWithSegments("/v1") || path.StartsWithSegments(ErrorFamilies.KServePrefix) || path.StartsWithSegments(KServeGrpcService.PathPrefix))
+        {
+            return endpoint?.Metadata.GetMetadata<ApiScopeMetadata>()?.Scope ?? ApiScopes.Infer;
         }
 
         return _adminMetrics && path.StartsWithSegments("/metrics") ? ApiScopes.Admin : null;
     }
-
-    /// <summary>gRPC's ServerLive and ServerReady are public, as <c>/v2/health/*</c> is over REST.</summary>
-    private static bool IsGrpcHealth(PathString path) =>
-        path.StartsWithSegments(KServeGrpcService.PathPrefix + "/ServerLive") || path.StartsWithSegments(KServeGrpcService.PathPrefix + "/ServerReady");
 
     /// <summary>The model a route names in its path (<c>/v1/models/{name}</c>, <c>/v2/models/{name}/…</c>).</summary>
     private static string? ModelInPath(HttpContext http) =>

@@ -4,6 +4,7 @@ using InferenceApi.Core.Errors;
 using InferenceApi.Errors;
 using InferenceApi.Grpc;
 using InferenceApi.Serving.KServe;
+using Microsoft.AspNetCore.Authorization;
 
 namespace InferenceApi.Endpoints;
 
@@ -19,9 +20,12 @@ public sealed class KServeGrpcService(KServeService kserve, KServeRequestValidat
     /// <summary>The path every call of this service starts with.</summary>
     public const string PathPrefix = "/inference.GRPCInferenceService";
 
+    // Public, as /v2/health/* is over REST: the access middleware reads the attribute from the call's endpoint.
+    [AllowAnonymous]
     public override Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) =>
         Task.FromResult(new ServerLiveResponse { Live = true });
 
+    [AllowAnonymous]
     public override Task<ServerReadyResponse> ServerReady(ServerReadyRequest request, ServerCallContext context) =>
         Task.FromResult(new ServerReadyResponse { Ready = kserve.IsReady });
 

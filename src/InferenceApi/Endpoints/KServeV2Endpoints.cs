@@ -39,9 +39,11 @@ public static class KServeV2Endpoints
             .WithName("KServeServerMetadata")
             .WithSummary("Server metadata: name, version and protocol extensions (binary_tensor_data, model_repository, generate).");
         v2.MapGet("/health/live", Live)
+            .AllowAnonymous()
             .WithName("KServeServerLive")
             .WithSummary("Liveness: 200 while the process serves requests.");
         v2.MapGet("/health/ready", Ready)
+            .AllowAnonymous()
             .WithName("KServeServerReady")
             .WithSummary("Readiness, the same answer as /health/ready: 200 once the first model scan has loaded (a version loading or refused later does not count), 400 (empty body, as the protocol says) before that or while draining.")
             .WithMetadata(EmptyFalse);
