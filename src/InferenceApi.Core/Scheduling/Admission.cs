@@ -11,11 +11,13 @@ namespace InferenceApi.Core.Scheduling;
 internal static class Admission
 {
     /// <summary>
-    /// Whether a waiting request should leave instead of running: cancelled first (the client is gone, nobody reads a
-    /// 504), then expired once its deadline is reached.
+    /// Whether a waiting request should leave instead of running: expired once its deadline is reached, else cancelled
+    /// when its client left. The deadline comes first because a request whose deadline passed is counted as expired even
+    /// when its cancellation also fired: the samples of one generation request share a deadline, and when the first of
+    /// them expires the request ends the others, which would otherwise count as cancelled by a client that never left.
     /// </summary>
     public static DropReason? Drop(IQueuedRequest request, DateTimeOffset now) =>
-        request.IsCancelled ? DropReason.Cancelled : now >= request.Deadline ? DropReason.Expired : null;
+        now >= request.Deadline ? DropReason.Expired : request.IsCancelled ? DropReason.Cancelled : null;
 
     /// <summary>The error a dropped request ends with; <paramref name="waited"/> is how long it was queued.</summary>
     public static InferenceError Dropped(DropReason reason, string model, TimeSpan waited) => reason switch

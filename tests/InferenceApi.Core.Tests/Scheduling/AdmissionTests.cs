@@ -13,8 +13,9 @@ public sealed class AdmissionTests
     [InlineData(false, 0, DropReason.Expired)]
     [InlineData(false, -1, DropReason.Expired)]
     [InlineData(true, 1, DropReason.Cancelled)]
-    [InlineData(true, -1, DropReason.Cancelled)]
-    public void Drop_CancelledOrAtTheDeadline_SaysWhy(bool cancelled, int deadlineInSeconds, DropReason? expected)
+    [InlineData(true, 0, DropReason.Expired)]
+    [InlineData(true, -1, DropReason.Expired)]
+    public void Drop_AtTheDeadlineOrCancelled_SaysWhy(bool cancelled, int deadlineInSeconds, DropReason? expected)
     {
         var request = new Waiting(Now.AddSeconds(-3), Now.AddSeconds(deadlineInSeconds), cancelled);
 
