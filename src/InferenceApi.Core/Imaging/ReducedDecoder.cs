@@ -62,6 +62,7 @@ internal static class ReducedDecoder
 
         // PNG, WebP without scaling, GIF: this Skia decodes them whole only. The full image is then a transient, unpooled
         // buffer, and the reduction still spares the copy to RGB and the resize at full size.
+        using var slot = WholeDecodeGate.Shared.Enter((long)stored.Width * stored.Height * 4);
         var (full, _, _, result) = ImageDecoder.DecodeFull(codec);
         try
         {
