@@ -145,7 +145,7 @@ annotate soak "$(rate 0.7) req/s (70 %) for ${soak_s} s"
 rss_start overload
 load overload 0s "${classify[@]}" --no-cache --rate "$(rate 3)" --duration "${over_s}s"
 finish overload http_429
-annotate overload "$(rate 3) req/s (3x) for ${over_s} s; goodput $(jq '.summary.successes / .summary.durationSeconds * 10 | round / 10' "$work/overload/results.json") req/s"
+annotate overload "$(rate 3) req/s (3x) for ${over_s} s; goodput $(jq '.summary.successes / .summary.durationSeconds * 10 | round / 10' "$work/overload/results.json") req/s; admitted: queue p99 $(jq '.summary.serverQueueMs.p99 // "?"' "$work/overload/results.json") ms (Models:Defaults:MaxQueueTimeMs 1000), compute p99 $(jq '.summary.serverInferenceMs.p99 // "?"' "$work/overload/results.json") ms"
 
 rss_start redis
 load redis 0s --scenario classify --model sentiment --texts "$work/texts-redis.txt" --rate "$(rate 0.5)" --duration "${redis_s}s"
