@@ -1,4 +1,4 @@
-# Sourced by scripts/scaleout.sh and loadtests/drills.sh from the repository root with the scratch folder's name:
+# Sourced by scripts/scaleout.sh, loadtests/drills.sh and loadtests/image-burst.sh from the repository root with the scratch folder's name:
 #   source scripts/lib/harness.sh NAME
 # Sets server_dll and loadgen_dll (building the server and the load generator in Release when missing), work (a
 # scratch folder under $TMPDIR) and pids (processes to stop), and on exit kills every pid in pids and removes work;
@@ -20,15 +20,23 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A loopback port nothing listens on, below the kernel's ephemeral range: a port from that range (what binding port 0
+# A loopback port nothing listens on, outside the kernel's ephemeral range: a port from that range (what binding port 0
 # gives) can be taken by any outgoing connection while a replica restarts on it, which failed CI runs with
 # "address already in use". A port handed out once is not handed out again (kept in a file: callers run this in a
 # command substitution, whose variables are lost).
-ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+read -r ephemeral_low ephemeral_high < /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || { ephemeral_low=32768; ephemeral_high=60999; }
+if [ "$ephemeral_low" -ge 11024 ]; then
+  port_from=10000; port_to=$ephemeral_low
+elif [ "$ephemeral_high" -le 64511 ]; then
+  port_from=$((ephemeral_high + 1)); port_to=65536
+else
+  echo "no room for test ports outside the ephemeral range $ephemeral_low-$ephemeral_high" >&2
+  exit 1
+fi
 free_port() {
   local port
   while true; do
-    port=$((10000 + (RANDOM * 32768 + RANDOM) % (ephemeral_low - 10000)))
+    port=$((port_from + (RANDOM * 32768 + RANDOM) % (port_to - port_from)))
     grep -qx "$port" "$work/ports" 2>/dev/null && continue
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "$port" >> "$work/ports"

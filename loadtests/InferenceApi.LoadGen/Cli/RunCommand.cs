@@ -37,9 +37,9 @@ public static class RunCommand
 
         var apiKey = new Option<string?>("--api-key")
         {
-            // An environment variable as the default keeps the key out of the process list and shell history.
-            Description = "API key sent as Authorization: Bearer with every request; default the INFERENCEAPI_KEY environment variable",
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable(RunSettings.ApiKeyVariable),
+            // The environment variable keeps the key out of the process list and shell history. It is read in the action,
+            // not as a default value, which --help would print.
+            Description = $"API key sent as Authorization: Bearer with every request; default the {RunSettings.ApiKeyVariable} environment variable",
         };
 
         var command = new Command("run", "Run one load test")
@@ -66,7 +66,7 @@ public static class RunCommand
                     Timeout = Durations.Parse(parse.GetValue(timeout)!),
                     MaxInFlight = parse.GetValue(maxInFlight),
                     NoCache = parse.GetValue(noCache),
-                    ApiKey = parse.GetValue(apiKey) is { Length: > 0 } key ? key : null,
+                    ApiKey = (parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable(RunSettings.ApiKeyVariable)) is { Length: > 0 } key ? key : null,
                 };
                 var showProgress = parse.GetValue(progress) || !Console.IsErrorRedirected;
                 // Ctrl+C or SIGTERM stops sending; what was measured so far is still summarised and written.

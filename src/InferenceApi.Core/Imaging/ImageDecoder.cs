@@ -72,6 +72,8 @@ public static class ImageDecoder
         var factor = resizeTo is { } target
             ? ReducedDecoder.Factor(storedWidth, storedHeight, swapsAxes ? target.Height : target.Width, swapsAxes ? target.Width : target.Height)
             : 1;
+        // A reduced decode takes a slot itself when it has to decode whole; a full one holds it through the upright copy.
+        using var slot = factor > 1 ? default : WholeDecodeGate.Shared.Enter((long)storedWidth * storedHeight * 4);
         var (rgba, decodedWidth, decodedHeight, result) = factor > 1 ? ReducedDecoder.Decode(codec, factor) : DecodeFull(codec);
         try
         {

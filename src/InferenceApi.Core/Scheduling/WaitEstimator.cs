@@ -3,9 +3,11 @@ namespace InferenceApi.Core.Scheduling;
 /// <summary>
 /// How long a newcomer would wait in a queue, from its depth and the queue's measured service rate, for both
 /// schedulers: admission by expected wait (<see cref="Admission.WaitTooLong"/>) and the <c>Retry-After</c> of every
-/// refusal. The rate is a moving average of the time one lane takes per request it serves (a batch's compute over
-/// its size on one instance; a generation's whole duration on one seat of the running batch), so it follows the
-/// model's real speed, and under load, when batches are full, it is the amortised cost. It rises fast and falls slowly
+/// refusal. Two moving averages follow the model's real speed: the time one lane takes per request it serves (a batch's
+/// compute over its size on one instance; a generation's whole duration on one seat of the running batch), which under
+/// load, when batches are full, is the amortised cost; and the time one round takes whatever it served. Generation seats
+/// free one by one, so a queue there is priced per request (<see cref="ExpectedWait"/>); batches take many waiting
+/// requests at once, so a batch queue is priced in rounds (<see cref="ExpectedWaitInBatches"/>). It rises fast and falls slowly
 /// (half the way to a slower round, a tenth to a faster one): on a machine whose speed swings, an admitted request is
 /// better served by the slow end of the recent rounds than by their mean, which would admit more than it can answer
 /// in time. Safe to use from several threads (two updates at the same instant may keep only one of them, which an average can afford).
@@ -51,6 +53,8 @@ public sealed class WaitEstimator(TimeSpan initialPerRequest, TimeSpan initialRo
     /// (the rest leave with the newcomer's own batch). Pricing each waiting request at the time per request of the
     /// recent rounds instead would refuse at moderate load: those rounds were small, so their share per request is
     /// several times a full batch's, and one slow small round on a shared machine would refuse a whole short queue.
+    /// A full round is priced at the larger of a batch's worth of that share and the rounds seen: still high after small
+    /// rounds, which errs towards refusing once a whole batch is waiting, where admitting late would answer late.
     /// </summary>
     public TimeSpan ExpectedWaitInBatches(int ahead, int batchSize, int lanes)
     {

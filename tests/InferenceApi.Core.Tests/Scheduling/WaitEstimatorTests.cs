@@ -69,13 +69,15 @@ public sealed class WaitEstimatorTests
         Assert.Equal(150, estimator.ExpectedWaitInBatches(ahead: 20, batchSize: 32, lanes: 1).TotalMilliseconds, 0);
     }
 
-    [Fact]
-    public void ExpectedWaitInBatches_FullRoundIsNeverShorterThanTheRoundsSeen()
+    [Theory]
+    [InlineData(100, 100, 100 + (2 * 400))]
+    [InlineData(10, 200, 200 + (2 * 200))]
+    public void ExpectedWaitInBatches_FullRoundIsABatchOfTheShareButNeverShorterThanTheRoundsSeen(int perRequestMs, int roundMs, int expectedMs)
     {
-        // Rounds of one request taking 100 ms: a batch of 4 is priced at 4 × 100 ms, not below the 100 ms seen.
-        var estimator = new WaitEstimator(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
+        // 100 ms per request makes a batch of 4 take 400 ms; 10 ms would make it 40 ms, shorter than the 200 ms rounds seen.
+        var estimator = new WaitEstimator(TimeSpan.FromMilliseconds(perRequestMs), TimeSpan.FromMilliseconds(roundMs));
 
-        Assert.Equal(100 + (2 * 400), estimator.ExpectedWaitInBatches(ahead: 8, batchSize: 4, lanes: 1).TotalMilliseconds, 6);
+        Assert.Equal(expectedMs, estimator.ExpectedWaitInBatches(ahead: 8, batchSize: 4, lanes: 1).TotalMilliseconds, 6);
     }
 
     [Theory]
