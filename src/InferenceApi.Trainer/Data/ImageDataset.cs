@@ -51,6 +51,42 @@ public sealed class ImageDataset : IExampleSet<ImageDataset>
         return new ImageDataset(pixels, labels, Channels, Height, Width);
     }
 
+    /// <summary>These images followed by <paramref name="other"/>'s, which must have the same shape.</summary>
+    public ImageDataset Concat(ImageDataset other) =>
+        (other.Channels, other.Height, other.Width) == (Channels, Height, Width)
+            ? new ImageDataset([.. Pixels, .. other.Pixels], [.. Labels, .. other.Labels], Channels, Height, Width)
+            : throw new ArgumentException($"images of {other.Channels}×{other.Height}×{other.Width} cannot join images of {Channels}×{Height}×{Width}", nameof(other));
+
+    /// <summary>
+    /// The channels averaged into one, as the ViT's first step does; a one-channel set is returned as it is. Lets
+    /// decoded RGB images join the one-channel digits CSV.
+    /// </summary>
+    public ImageDataset Grey()
+    {
+        if (Channels == 1)
+        {
+            return this;
+        }
+
+        var plane = Height * Width;
+        var grey = new float[Count * plane];
+        for (var i = 0; i < Count; i++)
+        {
+            for (var p = 0; p < plane; p++)
+            {
+                var sum = 0f;
+                for (var c = 0; c < Channels; c++)
+                {
+                    sum += Pixels[(((i * Channels) + c) * plane) + p];
+                }
+
+                grey[(i * plane) + p] = sum / Channels;
+            }
+        }
+
+        return new ImageDataset(grey, Labels, 1, Height, Width);
+    }
+
     /// <summary>Holds out <paramref name="holdOutFraction"/> of every label (see <see cref="DataSplits.Stratified"/>).</summary>
     public (ImageDataset Train, ImageDataset HoldOut) StratifiedSplit(double holdOutFraction, int seed)
     {

@@ -38,6 +38,13 @@ public sealed class ImageClassificationTask : TrainerTask<ImageClassifier, Image
         Description = "The model turns every image into light ink on dark at full contrast first (polarity from the outer ring of pixels, "
             + "contrast from the darkest and brightest), in the ONNX graph too, so drawings in either polarity read alike (default off)",
     };
+    private readonly Option<string?> extraTrain = new("--extra-train")
+    {
+        Description = "An image folder of class sub-folders added to the training examples only, after --validation-split carved the "
+            + "hold-out from --data (so the hold-out stays the same examples); e.g. digits rendered from other fonts (default none)",
+    };
+
+    private readonly LearningRateScheduleOptions schedule = new();
     private readonly TransformerSizeOptions sizes = new(new(Sizes.HiddenSize, Sizes.Layers, Sizes.Heads, Sizes.IntermediateSize, 0), "Encoder", dropoutHelp: null);
     private readonly ImageAugmentationOptions augmentation = new();
 
@@ -49,7 +56,7 @@ public sealed class ImageClassificationTask : TrainerTask<ImageClassifier, Image
 
     public override MetricGoal Goal => MetricGoal.Accuracy;
 
-    public override IReadOnlyList<Option> TrainOptions => [labels, imageSize, patchSize, normalizeInk, fitInk, .. sizes.All, .. augmentation.All];
+    public override IReadOnlyList<Option> TrainOptions => [labels, imageSize, patchSize, normalizeInk, fitInk, extraTrain, .. schedule.All, .. sizes.All, .. augmentation.All];
 
     protected override TaskSetup<ImageClassifier, ImageDataset> Prepare(ParseResult parse, TrainingSettings settings, Checkpoint? initFrom, ITrainingConsole console)
     {
@@ -68,16 +75,29 @@ public sealed class ImageClassificationTask : TrainerTask<ImageClassifier, Image
         }
 
         var (train, validation) = settings.ValidationSplit > 0 ? all.StratifiedSplit(settings.ValidationSplit, settings.Seed) : (all, null);
+        if (parse.GetValue(extraTrain) is { } extra)
+        {
+            var added = ImageFolder.Load(extra, labelSet, side) is var folder && train.Channels == 1 ? folder.Grey() : folder;
+            console.Info($"--extra-train: {added.Count} images from {Path.GetFullPath(extra)} join {train.Count} training examples");
+            train = train.Concat(added);
+        }
+
         var eval = settings.EvalPath is { } evalPath ? Read(evalPath, labelSet, side) : null;
         var built = start is null ? NewModel(parse, side, labelSet) : Continue(start, labelSet, console);
-        var model = new ImageClassifier(built.Model, built.Labels) { Augmentation = augmentation.Read(parse) };
+        var planned = (int)Math.Min((long)settings.Epochs * Batches.PerEpoch(train.Count, settings.BatchSize), settings.MaxSteps ?? int.MaxValue);
+        var model = new ImageClassifier(built.Model, built.Labels)
+        {
+            Augmentation = augmentation.Read(parse),
+            Schedule = schedule.Read(parse, settings.LearningRate, planned),
+        };
         return new TaskSetup<ImageClassifier, ImageDataset>(model, train, validation, eval,
             new DataSource(Path.GetFullPath(settings.DataPath), format, all.Count, labelSet.Names));
     }
 
     protected override IStepTrainer<ImageDataset> CreateTrainer(ImageClassifier model, TrainingSettings settings) =>
         new ImageClassificationTrainer(model.Model, settings.LearningRate, settings.WeightDecay, settings.LabelSmoothing,
-            model.Augmentation.IsActive ? new ImageAugmenter(model.Augmentation, ImageNormalization.Mean, ImageNormalization.Std) : null);
+            model.Augmentation.IsActive ? new ImageAugmenter(model.Augmentation, ImageNormalization.Mean, ImageNormalization.Std) : null,
+            model.Schedule);
 
     protected override Evaluation Evaluate(ImageClassifier model, ImageDataset data, int batchSize) =>
         ImageClassificationTrainer.Evaluate(model.Model, data, Math.Max(batchSize, ClassificationEvaluation.DefaultBatchSize));

@@ -7,14 +7,18 @@ namespace InferenceApi.Trainer.Training;
 /// <summary>
 /// Trains a <see cref="TinyVit"/> on images with AdamW (see <see cref="StepTrainer{TData}"/>);
 /// <paramref name="labelSmoothing"/> mixes that much of a uniform target into each label (training loss only);
-/// <paramref name="augmenter"/>, when given, varies every training batch (never evaluation).
+/// <paramref name="augmenter"/>, when given, varies every training batch (never evaluation); <paramref name="schedule"/>,
+/// when given, sets each step's learning rate.
 /// </summary>
 public sealed class ImageClassificationTrainer(
     TinyVit model, double learningRate = 3e-3, double weightDecay = StepTrainer<ImageDataset>.DefaultWeightDecay, double labelSmoothing = 0,
-    ImageAugmenter? augmenter = null)
+    ImageAugmenter? augmenter = null, LearningRateSchedule? schedule = null)
     : IStepTrainer<ImageDataset>
 {
-    private readonly StepTrainer<ImageDataset> steps = new(model, batch => LossTensor(model, batch, labelSmoothing, augmenter), learningRate, weightDecay);
+    private readonly StepTrainer<ImageDataset> steps = new(model, batch => LossTensor(model, batch, labelSmoothing, augmenter), learningRate, weightDecay, schedule);
+
+    /// <summary>The rate the next step uses.</summary>
+    public double CurrentRate => steps.CurrentRate;
 
     public double Step(ImageDataset batch) => steps.Step(batch);
 

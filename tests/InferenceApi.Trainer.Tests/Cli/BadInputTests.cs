@@ -101,6 +101,19 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Theory]
+    [InlineData("'linear'", "--lr-schedule", "linear")]
+    [InlineData("--lr-floor must be a fraction in [0, 1]; got 1.5", "--lr-schedule", "cosine", "--lr-floor", "1.5")]
+    public void Train_BadLearningRateSchedule_NamesTheOption(string expected, params string[] args)
+    {
+        var images = TinyImages.WriteFolder(temp.Path, perClass: 4);
+
+        var result = TrainerCli.FailsWith(expected, ["train", "image-classification", "--data", images, .. args, "--out", Checkpoint, "--export", Export]);
+
+        Assert.Equal(2, result.ExitCode);
+        AssertNothingWritten();
+    }
+
+    [Theory]
     [InlineData("--epochs", "abc", "'abc'")]
     [InlineData("--epochs", "0", "--epochs must be at least 1; got 0")]
     [InlineData("--validation-split", "1.5", "--validation-split must be a fraction in [0, 1); got 1.5")]

@@ -1,4 +1,5 @@
 using InferenceApi.Core.Models;
+using InferenceApi.Trainer.Data;
 
 namespace InferenceApi.Trainer.Tests.Cli;
 
@@ -67,6 +68,26 @@ public sealed class TrainCommandTests : IDisposable
         Assert.True(served.Status == ModelStatus.Ready, served.Reason);
         Assert.Equal(ModelTask.ImageClassification, served.Description!.Task);
         Assert.Equal(["dark", "light"], served.Description.Labels);
+    }
+
+    [Fact]
+    public void TrainImageClassification_ExtraTrainFolder_JoinsTheTrainingExamplesOnlyUnderACosineSchedule()
+    {
+        var typed = Path.Combine(temp.Path, "typed");
+        DigitRenderer.RenderFolder(typed, ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"], [28], [InkPolarity.DarkOnLight, InkPolarity.LightOnDark]);
+        var metricsPath = Path.Combine(temp.Path, "metrics.json");
+
+        var result = TrainerCli.Succeeds("train", "image-classification", "--data", Digits, "--max-examples", "100", "--epochs", "2",
+            "--batch-size", "32", "--validation-split", "0.2", "--extra-train", typed, "--lr-schedule", "cosine", "--lr-floor", "0",
+            "--metrics", metricsPath);
+
+        Assert.Contains("--extra-train: 20 images from ", result.Out, StringComparison.Ordinal);
+        var metrics = JsonFile.Read(metricsPath);
+        Assert.Equal(100, metrics["data"]!["examples"]!.GetValue<int>());
+        var validation = metrics["validation"]!["examples"]!.GetValue<int>();
+        Assert.InRange(validation, 18, 22);
+        Assert.Equal(100 - validation + 20, metrics["data"]!["train_examples"]!.GetValue<int>());
+        Assert.Equal(2 * 4, metrics["steps"]!.GetValue<int>());
     }
 
     [Fact]
