@@ -1,34 +1,36 @@
 using System.Buffers;
+using InferenceApi.Core.Generation;
 
 namespace InferenceApi.Core.Backends;
 
 /// <summary>
-/// One decoder run's tensors in pooled arrays: [batch, newTokens] ids and positions, [batch, past + newTokens]
-/// mask, past keys/values [batch, heads, past, headDim] per layer in, and after the run the last position's
-/// logits per row [batch, vocab] (float32 whatever the graph gives) and the presents [batch, heads, past + newTokens,
-/// headDim] per layer. Keys and values are raw bytes in the model's own element type (<see cref="DecoderShape.KvElement"/>),
-/// so a float16 cache is never widened. Only the leading <c>Batch × …</c> elements of each array count.
+/// One decoder run's inputs in pooled arrays: [batch, newTokens] ids and positions, [batch, past + newTokens] mask,
+/// and for each row its sequence's cache (<see cref="Caches"/>), how many positions that cache held
+/// (<see cref="RowPast"/>) and how many real new tokens the row feeds (<see cref="RowNew"/>). The keys and values are
+/// not here: the session keeps them between steps, laid out as the mask says (row b's past right-aligned in
+/// [0, past), its new tokens in [past + newTokens − RowNew[b], past + newTokens)). After the run, <see cref="Logits"/>
+/// gives each row's last-position logits in float32 whatever the graph gives. Only the leading <c>Batch × …</c>
+/// elements of each array count.
 /// </summary>
 public sealed class DecoderStep : IDisposable
 {
-    public DecoderStep(DecoderShape shape, int batch, int pastLength, int newTokens)
+    private float[]? _scratch;
+    private float[]? _logits;
+    private int _logitsStart;
+    private int _logitsStride;
+
+    public DecoderStep(DecoderShape shape, IReadOnlyList<SequenceCache> caches, int pastLength, int newTokens)
     {
         Shape = shape;
-        Batch = batch;
+        Caches = caches;
+        Batch = caches.Count;
         PastLength = pastLength;
         NewTokens = newTokens;
-        InputIds = ArrayPool<long>.Shared.Rent(batch * newTokens);
-        PositionIds = ArrayPool<long>.Shared.Rent(batch * newTokens);
-        AttentionMask = ArrayPool<long>.Shared.Rent(batch * TotalLength);
-        Past = new byte[shape.KvTensors.Count][];
-        Present = new byte[shape.KvTensors.Count][];
-        for (var i = 0; i < Past.Length; i++)
-        {
-            Past[i] = ArrayPool<byte>.Shared.Rent(Math.Max(1, PastBytes(i)));
-            Present[i] = ArrayPool<byte>.Shared.Rent(PresentBytes(i));
-        }
-
-        LastLogits = ArrayPool<float>.Shared.Rent(batch * shape.VocabularySize);
+        RowPast = new int[Batch];
+        RowNew = new int[Batch];
+        InputIds = ArrayPool<long>.Shared.Rent(Batch * newTokens);
+        PositionIds = ArrayPool<long>.Shared.Rent(Batch * newTokens);
+        AttentionMask = ArrayPool<long>.Shared.Rent(Batch * TotalLength);
     }
 
     public DecoderShape Shape { get; }
@@ -41,38 +43,49 @@ public sealed class DecoderStep : IDisposable
 
     public int TotalLength => PastLength + NewTokens;
 
+    /// <summary>Each row's sequence cache: the identity the session finds the row's keys and values by.</summary>
+    public IReadOnlyList<SequenceCache> Caches { get; }
+
+    /// <summary>Positions each row's cache held when the step was built (its own past).</summary>
+    public int[] RowPast { get; }
+
+    /// <summary>Real (unpadded) new tokens of each row.</summary>
+    public int[] RowNew { get; }
+
     public long[] InputIds { get; }
 
     public long[] PositionIds { get; }
 
     public long[] AttentionMask { get; }
 
-    /// <summary>Index 2·layer is the key, 2·layer + 1 the value; <see cref="PastBytes"/> of each count.</summary>
-    public byte[][] Past { get; }
+    /// <summary>A [batch, vocab] scratch the session fills when the graph's logits are not float32 (or a test session writes).</summary>
+    public float[] LastLogits => _scratch ??= ArrayPool<float>.Shared.Rent(Batch * Shape.VocabularySize);
 
-    /// <summary>Filled by the session: index 2·layer is the key, 2·layer + 1 the value; <see cref="PresentBytes"/> of each count.</summary>
-    public byte[][] Present { get; }
+    /// <summary>
+    /// Row <paramref name="row"/>'s last-position logits after the run: in the session's own output buffer when it points
+    /// the step there (<see cref="UseLogits"/>; valid until the session runs again), otherwise in <see cref="LastLogits"/>.
+    /// The caller may modify them in place.
+    /// </summary>
+    public Span<float> Logits(int row) => _logits is { } buffer
+        ? buffer.AsSpan(_logitsStart + (row * _logitsStride), Shape.VocabularySize)
+        : LastLogits.AsSpan(row * Shape.VocabularySize, Shape.VocabularySize);
 
-    /// <summary>Filled by the session: the logits of each row's last position.</summary>
-    public float[] LastLogits { get; }
-
-    /// <summary>The bytes of past tensor <paramref name="tensor"/> for the whole batch.</summary>
-    public int PastBytes(int tensor) => Batch * Shape.KvTensors[tensor].PositionWidth * PastLength * Shape.KvElementSize;
-
-    /// <summary>The bytes of present tensor <paramref name="tensor"/> for the whole batch.</summary>
-    public int PresentBytes(int tensor) => Batch * Shape.KvTensors[tensor].PositionWidth * TotalLength * Shape.KvElementSize;
+    /// <summary>Says the rows' last logits sit in <paramref name="buffer"/>, row b's at <paramref name="start"/> + b × <paramref name="rowStride"/>.</summary>
+    public void UseLogits(float[] buffer, int start, int rowStride)
+    {
+        _logits = buffer;
+        _logitsStart = start;
+        _logitsStride = rowStride;
+    }
 
     public void Dispose()
     {
         ArrayPool<long>.Shared.Return(InputIds);
         ArrayPool<long>.Shared.Return(PositionIds);
         ArrayPool<long>.Shared.Return(AttentionMask);
-        for (var i = 0; i < Past.Length; i++)
+        if (_scratch is not null)
         {
-            ArrayPool<byte>.Shared.Return(Past[i]);
-            ArrayPool<byte>.Shared.Return(Present[i]);
+            ArrayPool<float>.Shared.Return(_scratch);
         }
-
-        ArrayPool<float>.Shared.Return(LastLogits);
     }
 }

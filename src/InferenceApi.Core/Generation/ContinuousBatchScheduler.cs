@@ -260,11 +260,10 @@ public sealed class ContinuousBatchScheduler : IAsyncDisposable
             span?.SetTag("inference.padded_tokens", step.Batch * step.TotalLength);
             _session.Run(step);
             DecoderBatchAssembler.Absorb(step, rows);
-            var vocabulary = _session.Shape.VocabularySize;
             var finished = new HashSet<IGeneratingSequence>();
             for (var i = 0; i < sequences.Count; i++)
             {
-                if (sequences[i].Advance(step.LastLogits.AsSpan(i * vocabulary, vocabulary)))
+                if (sequences[i].Advance(step.Logits(i)))
                 {
                     finished.Add(sequences[i]);
                 }

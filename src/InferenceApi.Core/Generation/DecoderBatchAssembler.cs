@@ -7,6 +7,7 @@ namespace InferenceApi.Core.Generation;
 /// Rows are right-aligned: with P the longest past and S the most new tokens, row b's past sits at
 /// [P − p_b, P) and its new tokens at [P + S − s_b, P + S); the attention mask is 1 exactly there, and
 /// positions continue each sequence's own count, so every row computes what it would compute alone.
+/// The keys and values are the session's to place (<see cref="DecoderStep.Caches"/>); this only says where.
 /// </summary>
 public static class DecoderBatchAssembler
 {
@@ -20,13 +21,15 @@ public static class DecoderBatchAssembler
             fresh = Math.Max(fresh, row.NewTokens.Count);
         }
 
-        var step = new DecoderStep(shape, rows.Count, past, fresh);
+        var step = new DecoderStep(shape, rows.Select(row => row.Cache).ToArray(), past, fresh);
         var total = step.TotalLength;
         for (var b = 0; b < rows.Count; b++)
         {
             var row = rows[b];
             var ownPast = shape.HasPast ? row.Cache.Length : 0;
             var padding = fresh - row.NewTokens.Count;
+            step.RowPast[b] = ownPast;
+            step.RowNew[b] = row.NewTokens.Count;
             for (var j = 0; j < fresh; j++)
             {
                 var real = j >= padding;
@@ -38,16 +41,12 @@ public static class DecoderBatchAssembler
             mask.Clear();
             mask.Slice(past - ownPast, ownPast).Fill(1);
             mask.Slice(past + padding, row.NewTokens.Count).Fill(1);
-            if (shape.HasPast)
-            {
-                row.Cache.CopyTo(step, b);
-            }
         }
 
         return step;
     }
 
-    /// <summary>Appends each row's new positions from the step's presents to its cache.</summary>
+    /// <summary>Counts each row's new positions into its cache: the session keeps the keys and values of the step it ran.</summary>
     public static void Absorb(DecoderStep step, IReadOnlyList<DecoderRow> rows)
     {
         if (!step.Shape.HasPast)
@@ -57,8 +56,7 @@ public static class DecoderBatchAssembler
 
         for (var b = 0; b < rows.Count; b++)
         {
-            var count = rows[b].NewTokens.Count;
-            rows[b].Cache.Append(step, b, step.TotalLength - count, count);
+            rows[b].Cache.Extend(rows[b].NewTokens.Count);
         }
     }
 }

@@ -46,7 +46,7 @@ public sealed class GenerationSequence : IGeneratingSequence
         EnqueuedAt = runtime.Time.GetUtcNow();
         _deadline = EnqueuedAt + runtime.Description.RequestTimeout;
         _enqueuedTimestamp = runtime.Time.GetTimestamp();
-        Cache = new SequenceCache(runtime.Shape, prompt.Length + parameters.MaxNewTokens);
+        Cache = new SequenceCache();
         NextInput = prompt;
         TraceContext = InferenceTracing.CurrentContext;
     }

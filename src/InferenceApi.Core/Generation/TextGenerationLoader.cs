@@ -103,7 +103,7 @@ public sealed class TextGenerationLoader(IInferenceBackend backend, InferenceMet
     {
         var shape = session.Shape;
         var prompt = tokenizer.EncodePrompt("warm up", 8, truncate: true, addSpecialTokens: true).Ids;
-        SequenceCache[] caches = shape.MaxBatch == 1 ? [new(shape, 16)] : [new(shape, 16), new(shape, 16)];
+        SequenceCache[] caches = shape.MaxBatch == 1 ? [new()] : [new(), new()];
         var prefill = caches.Select((cache, i) => new DecoderRow(cache, i == 0 ? prompt : prompt[..1], 0)).ToArray();
         using (var step = DecoderBatchAssembler.Assemble(shape, prefill, tokenizer.PadTokenId))
         {

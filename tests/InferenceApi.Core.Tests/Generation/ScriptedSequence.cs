@@ -8,7 +8,7 @@ internal sealed class ScriptedSequence(IReadOnlyList<int> prompt, int tokensToGe
 {
     private readonly TaskCompletionSource<InferenceError?> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public SequenceCache Cache { get; } = new(InferenceApi.Core.Backends.DecoderShape.Uniform(1, 1, 1, 4), 8);
+    public SequenceCache Cache { get; } = new();
 
     public IReadOnlyList<int> NextInput { get; private set; } = prompt;
 

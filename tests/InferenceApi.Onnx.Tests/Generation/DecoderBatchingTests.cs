@@ -80,7 +80,7 @@ public sealed class DecoderBatchingTests : IDisposable
     private List<(List<int> Ids, List<double> Logprobs)> Decode(int[][] prompts, int[] joinAt)
     {
         var shape = _session.Shape;
-        var caches = prompts.Select(p => new SequenceCache(shape, p.Length + Steps)).ToArray();
+        var caches = prompts.Select(_ => new SequenceCache()).ToArray();
         var results = prompts.Select(_ => (Ids: new List<int>(), Logprobs: new List<double>())).ToArray();
         for (var global = 0; results.Any(r => r.Ids.Count < Steps); global++)
         {
@@ -93,7 +93,7 @@ public sealed class DecoderBatchingTests : IDisposable
             DecoderBatchAssembler.Absorb(step, rows);
             for (var r = 0; r < active.Count; r++)
             {
-                var logits = step.LastLogits.AsSpan(r * shape.VocabularySize, shape.VocabularySize);
+                var logits = step.Logits(r);
                 var best = 0;
                 for (var v = 1; v < logits.Length; v++)
                 {

@@ -54,7 +54,7 @@ internal static class DecoderReference
     public static int[][] GreedyThroughServerPath(IDecoderSession session, int[][] prompts, int steps, float penalty = 1f)
     {
         var shape = session.Shape;
-        var caches = prompts.Select(p => new SequenceCache(shape, p.Length + steps)).ToArray();
+        var caches = prompts.Select(_ => new SequenceCache()).ToArray();
         var generated = prompts.Select(_ => new List<int>()).ToArray();
         for (var s = 0; s < steps; s++)
         {
@@ -64,7 +64,7 @@ internal static class DecoderReference
             DecoderBatchAssembler.Absorb(step, rows);
             for (var r = 0; r < rows.Count; r++)
             {
-                var logits = step.LastLogits.AsSpan(r * shape.VocabularySize, shape.VocabularySize).ToArray();
+                var logits = step.Logits(r).ToArray();
                 generated[r].Add(PenalisedArgMax(logits, prompts[r].Concat(generated[r]), penalty));
             }
         }
