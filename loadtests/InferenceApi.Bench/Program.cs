@@ -16,7 +16,8 @@ if (only == "int8")
     Console.WriteLine($"RATIOS {Int8Benchmark.Run(repositoryRoot, seconds)}");
     return;
 }
-var serverDll = Directory.EnumerateFiles(Path.Combine(repositoryRoot, "src", "InferenceApi", "bin"), "InferenceApi.dll", SearchOption.AllDirectories)
+// BENCH_SERVER_DLL compares another build (say, main before a change) with the same benchmark.
+var serverDll = Environment.GetEnvironmentVariable("BENCH_SERVER_DLL") is { Length: > 0 } chosen ? chosen : Directory.EnumerateFiles(Path.Combine(repositoryRoot, "src", "InferenceApi", "bin"), "InferenceApi.dll", SearchOption.AllDirectories)
     .Where(p => p.Contains("Release", StringComparison.Ordinal)).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
     ?? throw new FileNotFoundException("Build the server first: dotnet build -c Release src/InferenceApi");
 
@@ -68,7 +69,7 @@ if (only is null || only == "access")
 
 if (only is null || only == "generate")
 {
-    ratios.Add(await GenerationBenchmark.RunAsync(serverDll, Path.Combine(fixtures, "tiny-gpt"), seconds));
+    ratios.Add(await GenerationBenchmark.RunAsync(serverDll, seconds));
 }
 
 Console.WriteLine($"RATIOS {string.Join("; ", ratios)}");
