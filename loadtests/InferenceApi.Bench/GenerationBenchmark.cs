@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 
@@ -15,7 +16,7 @@ namespace InferenceApi.Bench;
 internal static class GenerationBenchmark
 {
     private const int Tokens = 100;
-    private static readonly int[] Streams = [1, 4, 16];
+    private static readonly int[] Streams = [1, 16, 4];
 
     public static async Task<string> RunAsync(string serverDll, double seconds)
     {
@@ -23,43 +24,38 @@ internal static class GenerationBenchmark
         var shape = GptBenchFolder.Options;
         Console.WriteLine($"generate  model: random-weight GPT, {shape.Layers} layers, hidden {shape.HiddenSize}, {shape.Heads} heads, vocabulary {shape.VocabularySize}; "
             + $"prompt {gpt.PromptIds.Length} tokens, {Tokens} new tokens, greedy");
-        double raw1, raw16;
-        using (var raw = new RawDecodeLoop(Path.Combine(gpt.Folder, "model.onnx"), gpt.Layers))
-        {
-            raw1 = raw.TokensPerSecond(gpt.PromptIds, Tokens, batch: 1);
-            raw16 = raw.TokensPerSecond(gpt.PromptIds, Tokens, batch: 16);
-        }
-
-        Console.WriteLine($"generate  raw ONNX Runtime KV-cache loop (IOBinding, presents bound as pasts): batch 1 {raw1,8:0} tokens/s  |  batch 16 {raw16,8:0} tokens/s");
-        var aggregate = new Dictionary<int, double>();
         var models = Path.Combine(Path.GetTempPath(), "inferenceapi-bench-" + Guid.NewGuid().ToString("N"));
         Copy(gpt.Folder, Path.Combine(models, "gpt"));
+        var server = new Dictionary<int, double>();
+        var raw = new Dictionary<int, double>();
         try
         {
-            await using var server = await ServerProcess.StartAsync(serverDll, new Dictionary<string, string>
+            await using var process = await ServerProcess.StartAsync(serverDll, new Dictionary<string, string>
             {
                 ["Models__Path"] = models,
                 ["Models__Defaults__MaxBatchSize"] = "32",
                 ["Cache__Enabled"] = "false",
             });
-            using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
+            using var client = new HttpClient { BaseAddress = process.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
+            using var loop = new RawDecodeLoop(Path.Combine(gpt.Folder, "model.onnx"), gpt.Layers);
             await GenerateAsync(client);
             foreach (var count in Streams)
             {
-                long total = 0;
-                var stopAt = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
-                var started = Stopwatch.GetTimestamp();
-                await Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
+                // The raw loop runs just before and just after the server phase it is compared with (the server idle):
+                // on a shared machine the load drifts within minutes, and the mean of both brackets the phase.
+                var before = count == 4 ? 0 : loop.TokensPerSecond(gpt.PromptIds, Tokens, batch: count);
+                var steps = await StepTotalsAsync(client);
+                server[count] = await StreamsAsync(client, count, seconds);
+                steps = (await StepTotalsAsync(client)).Minus(steps);
+                if (count != 4)
                 {
-                    // At least one whole generation per stream, however short the phase.
-                    do
-                    {
-                        Interlocked.Add(ref total, await GenerateAsync(client));
-                    }
-                    while (Stopwatch.GetTimestamp() < stopAt);
-                }));
-                aggregate[count] = total / Stopwatch.GetElapsedTime(started).TotalSeconds;
-                Console.WriteLine($"generate  server, continuous batching, {count,2} streams: {aggregate[count],8:0} tokens/s");
+                    var after = loop.TokensPerSecond(gpt.PromptIds, Tokens, batch: count);
+                    raw[count] = (before + after) / 2;
+                    Console.WriteLine($"generate  raw ONNX Runtime KV-cache loop (IOBinding, presents bound as pasts), batch {count,2}: {raw[count],8:0} tokens/s ({before:0} before, {after:0} after)");
+                }
+
+                Console.WriteLine($"generate  server, continuous batching, {count,2} streams:                           {server[count],8:0} tokens/s "
+                    + $"({steps.Count:0} steps: mean batch {steps.Rows / steps.Count:0.0}, padded tokens {steps.Tokens / steps.Count:0}, {1000 * steps.Seconds / steps.Count:0.0} ms each)");
             }
         }
         finally
@@ -67,11 +63,36 @@ internal static class GenerationBenchmark
             Directory.Delete(models, recursive: true);
         }
 
-        var single = aggregate[1];
-        var sixteen = aggregate[16];
-        Console.WriteLine($"generate  side by side: one stream {single:0} vs raw batch 1 {raw1:0} tokens/s  |  16 streams {sixteen:0} vs raw batch 16 {raw16:0} tokens/s");
-        return $"generate P4 {single / raw1:0.00}x single (server {single:0} ÷ raw b1 {raw1:0} tokens/s), {sixteen / raw16:0.00}x 16 streams (server {sixteen:0} ÷ raw b16 {raw16:0}); "
+        var (single, sixteen) = (server[1], server[16]);
+        return $"generate P4 {single / raw[1]:0.00}x single (server {single:0} ÷ raw b1 {raw[1]:0} tokens/s), {sixteen / raw[16]:0.00}x 16 streams (server {sixteen:0} ÷ raw b16 {raw[16]:0}); "
             + $"server 16 streams ÷ one stream {sixteen / single:0.00}x";
+    }
+
+    /// <summary>The server's decode-step totals so far, from its Prometheus endpoint: steps, rows, padded tokens, seconds in the runtime.</summary>
+    private static async Task<StepTotals> StepTotalsAsync(HttpClient client)
+    {
+        var text = await client.GetStringAsync("/metrics");
+        double Sum(string name) => text.Split('\n')
+            .Where(line => line.StartsWith(name + "{", StringComparison.Ordinal) && line.Contains("model=\"gpt\"", StringComparison.Ordinal))
+            .Sum(line => double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture));
+        return new StepTotals(Sum("inference_batch_size_count"), Sum("inference_batch_size_sum"), Sum("inference_batch_tokens_sum"), Sum("inference_compute_duration_seconds_sum"));
+    }
+
+    /// <summary>Aggregate tokens/s of <paramref name="count"/> closed-loop streams for <paramref name="seconds"/>, each finishing at least one generation.</summary>
+    private static async Task<double> StreamsAsync(HttpClient client, int count, double seconds)
+    {
+        long total = 0;
+        var stopAt = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
+        var started = Stopwatch.GetTimestamp();
+        await Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
+        {
+            do
+            {
+                Interlocked.Add(ref total, await GenerateAsync(client));
+            }
+            while (Stopwatch.GetTimestamp() < stopAt);
+        }));
+        return total / Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
 
     private static async Task<int> GenerateAsync(HttpClient client)

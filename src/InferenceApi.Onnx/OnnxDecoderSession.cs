@@ -23,9 +23,9 @@ internal sealed class OnnxDecoderSession : IDecoderSession
     private readonly ResidentKvCache _kv;
     private readonly bool[] _useCache = new bool[1];
 
-    /// <summary>The logits output: float32 read in place by the sampler, or float16 widened from <see cref="_halfLogits"/>.</summary>
-    private float[] _logits = GC.AllocateUninitializedArray<float>(1, pinned: true);
-    private Half[] _halfLogits = GC.AllocateUninitializedArray<Half>(1, pinned: true);
+    /// <summary>The logits output of each part of a step (see <see cref="SplitJoining"/>): float32 read in place by the sampler, or float16 widened from <see cref="_halfLogits"/>.</summary>
+    private readonly float[][] _logits = [Pinned<float>(), Pinned<float>()];
+    private readonly Half[][] _halfLogits = [Pinned<Half>(), Pinned<Half>()];
 
     public OnnxDecoderSession(InferenceSession session, string placement, DecoderShape shape)
     {
@@ -48,47 +48,21 @@ internal sealed class OnnxDecoderSession : IDecoderSession
 
     public void Run(DecoderStep step)
     {
-        var values = new List<OrtValue>(8 + (2 * _pastNames.Length));
         try
         {
-            Bind(values, OptimumLayout.InputIds, OrtTensors.Over(step.InputIds, step.Batch * step.NewTokens, [step.Batch, step.NewTokens]));
-            Bind(values, OptimumLayout.AttentionMask, OrtTensors.Over(step.AttentionMask, step.Batch * step.TotalLength, [step.Batch, step.TotalLength]));
-            if (Shape.HasPositionIds)
+            if (SplitJoining(step) is not { } parts)
             {
-                Bind(values, OptimumLayout.PositionIds, OrtTensors.Over(step.PositionIds, step.Batch * step.NewTokens, [step.Batch, step.NewTokens]));
+                RunPart(step, step, Enumerable.Range(0, step.Batch).ToArray(), 0);
+                return;
             }
 
-            if (Shape.HasUseCacheBranch)
+            // A joining prompt runs apart from the running rows' next tokens: together, every running row would be padded
+            // to the prompt's width and pay for it in every layer and in the logits of every padded position.
+            for (var i = 0; i < parts.Length; i++)
             {
-                // A merged decoder's no-past branch ignores the (empty) past; it exists for steps with nothing cached.
-                _useCache[0] = step.PastLength > 0;
-                Bind(values, OptimumLayout.UseCacheBranch, OrtValue.CreateTensorValueFromMemory(_useCache, [1]));
+                using var part = step.Subset(parts[i]);
+                RunPart(step, part, parts[i], i);
             }
-
-            long[] logitsShape = [step.Batch, step.NewTokens, Shape.VocabularySize];
-            var logitsCount = step.Batch * step.NewTokens * Shape.VocabularySize;
-            BindOutput(values, OptimumLayout.Logits, Shape.LogitsElement == TensorElement.Float16
-                ? Over(Fit(ref _halfLogits, logitsCount), logitsCount * 2, TensorElementType.Float16, logitsShape)
-                : Over(Fit(ref _logits, logitsCount), logitsCount * sizeof(float), TensorElementType.Float, logitsShape));
-            byte[][]? present = null;
-            if (Shape.HasPast)
-            {
-                (var past, present) = _kv.Prepare(step);
-                for (var i = 0; i < _pastNames.Length; i++)
-                {
-                    var kv = Shape.KvTensors[i];
-                    Bind(values, _pastNames[i], Over(past[i], _kv.Bytes(step.Batch, i, step.PastLength), _kvType, [step.Batch, kv.Heads, step.PastLength, kv.HeadDim]));
-                    BindOutput(values, _presentNames[i], Over(present[i], _kv.Bytes(step.Batch, i, step.TotalLength), _kvType, [step.Batch, kv.Heads, step.TotalLength, kv.HeadDim]));
-                }
-            }
-
-            _session.RunWithBinding(_runOptions, _binding);
-            if (present is not null)
-            {
-                _kv.Commit(step, present);
-            }
-
-            ReadLogits(step);
         }
         catch (OnnxRuntimeException exception)
         {
@@ -100,11 +74,6 @@ internal sealed class OnnxDecoderSession : IDecoderSession
             _kv.Forget();
             throw;
         }
-        finally
-        {
-            // The binding keeps its own references to the native values; ours only wrap the buffers.
-            OrtTensors.DisposeAll(values);
-        }
     }
 
     public void Dispose()
@@ -113,6 +82,87 @@ internal sealed class OnnxDecoderSession : IDecoderSession
         _runOptions.Dispose();
         _session.Dispose();
     }
+
+    /// <summary>
+    /// The running rows and the joining ones of a step that has both and would pad the running rows (a prompt wider than
+    /// their one new token); null when the step runs as one.
+    /// </summary>
+    private static int[][]? SplitJoining(DecoderStep step)
+    {
+        if (!step.Shape.HasPast || step.NewTokens == 1)
+        {
+            return null;
+        }
+
+        var running = Enumerable.Range(0, step.Batch).Where(b => step.RowPast[b] > 0).ToArray();
+        if (running.Length == 0 || running.Length == step.Batch || running.Max(b => step.RowNew[b]) == step.NewTokens)
+        {
+            return null;
+        }
+
+        return [running, Enumerable.Range(0, step.Batch).Where(b => step.RowPast[b] == 0).ToArray()];
+    }
+
+    /// <summary>Runs <paramref name="part"/> (rows <paramref name="rows"/> of <paramref name="step"/>) with logits buffer <paramref name="slot"/>, and points the step's rows at their logits.</summary>
+    private void RunPart(DecoderStep step, DecoderStep part, int[] rows, int slot)
+    {
+        var values = new List<OrtValue>(8 + (2 * _pastNames.Length));
+        byte[][]? past = null;
+        byte[][]? present = null;
+        try
+        {
+            Bind(values, OptimumLayout.InputIds, OrtTensors.Over(part.InputIds, part.Batch * part.NewTokens, [part.Batch, part.NewTokens]));
+            Bind(values, OptimumLayout.AttentionMask, OrtTensors.Over(part.AttentionMask, part.Batch * part.TotalLength, [part.Batch, part.TotalLength]));
+            if (Shape.HasPositionIds)
+            {
+                Bind(values, OptimumLayout.PositionIds, OrtTensors.Over(part.PositionIds, part.Batch * part.NewTokens, [part.Batch, part.NewTokens]));
+            }
+
+            if (Shape.HasUseCacheBranch)
+            {
+                // A merged decoder's no-past branch ignores the (empty) past; it exists for steps with nothing cached.
+                _useCache[0] = part.PastLength > 0;
+                Bind(values, OptimumLayout.UseCacheBranch, OrtValue.CreateTensorValueFromMemory(_useCache, [1]));
+            }
+
+            long[] logitsShape = [part.Batch, part.NewTokens, Shape.VocabularySize];
+            var logitsCount = part.Batch * part.NewTokens * Shape.VocabularySize;
+            BindOutput(values, OptimumLayout.Logits, Shape.LogitsElement == TensorElement.Float16
+                ? Over(Fit(ref _halfLogits[slot], logitsCount), logitsCount * 2, TensorElementType.Float16, logitsShape)
+                : Over(Fit(ref _logits[slot], logitsCount), logitsCount * sizeof(float), TensorElementType.Float, logitsShape));
+            if (Shape.HasPast)
+            {
+                (past, present) = _kv.Prepare(part);
+                for (var i = 0; i < _pastNames.Length; i++)
+                {
+                    var kv = Shape.KvTensors[i];
+                    Bind(values, _pastNames[i], Over(past[i], _kv.Bytes(part.Batch, i, part.PastLength), _kvType, [part.Batch, kv.Heads, part.PastLength, kv.HeadDim]));
+                    BindOutput(values, _presentNames[i], Over(present[i], _kv.Bytes(part.Batch, i, part.TotalLength), _kvType, [part.Batch, kv.Heads, part.TotalLength, kv.HeadDim]));
+                }
+            }
+
+            _session.RunWithBinding(_runOptions, _binding);
+            if (past is not null && present is not null)
+            {
+                _kv.Commit(part, past, present);
+                (past, present) = (null, null);
+            }
+
+            ReadLogits(step, part, rows, slot);
+        }
+        finally
+        {
+            if (past is not null && present is not null)
+            {
+                _kv.Release(past, present);
+            }
+
+            // The binding keeps its own references to the native values; ours only wrap the buffers.
+            OrtTensors.DisposeAll(values);
+        }
+    }
+
+    private static T[] Pinned<T>() => GC.AllocateUninitializedArray<T>(1, pinned: true);
 
     private static OrtValue Over<T>(T[] buffer, int bytes, TensorElementType type, long[] shape) =>
         OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, type, shape, Marshal.UnsafeAddrOfPinnedArrayElement(buffer, 0), bytes);
@@ -140,23 +190,25 @@ internal sealed class OnnxDecoderSession : IDecoderSession
         _binding.BindOutput(name, value);
     }
 
-    /// <summary>Rows are right-aligned, so every row's last token sits at the last position; float16 logits are widened here, once per row.</summary>
-    private void ReadLogits(DecoderStep step)
+    /// <summary>
+    /// Rows are right-aligned, so every row's last token sits at the part's last position: float32 logits are read where
+    /// they are; float16 ones are widened here, once per row, into the step's scratch.
+    /// </summary>
+    private void ReadLogits(DecoderStep step, DecoderStep part, int[] rows, int slot)
     {
         var vocabulary = Shape.VocabularySize;
-        var rowStride = step.NewTokens * vocabulary;
-        var last = (step.NewTokens - 1) * vocabulary;
-        if (Shape.LogitsElement == TensorElement.Float32)
+        var rowStride = part.NewTokens * vocabulary;
+        var last = (part.NewTokens - 1) * vocabulary;
+        for (var i = 0; i < rows.Length; i++)
         {
-            step.UseLogits(_logits, last, rowStride);
-            return;
-        }
+            if (Shape.LogitsElement == TensorElement.Float32)
+            {
+                step.UseLogits(rows[i], _logits[slot], (i * rowStride) + last);
+                continue;
+            }
 
-        var source = _halfLogits.AsSpan();
-        for (var row = 0; row < step.Batch; row++)
-        {
-            var from = source.Slice((row * rowStride) + last, vocabulary);
-            var target = step.LastLogits.AsSpan(row * vocabulary, vocabulary);
+            var from = _halfLogits[slot].AsSpan((i * rowStride) + last, vocabulary);
+            var target = step.LastLogits.AsSpan(rows[i] * vocabulary, vocabulary);
             for (var v = 0; v < vocabulary; v++)
             {
                 target[v] = (float)from[v];

@@ -4,125 +4,146 @@ using InferenceApi.Core.Generation;
 namespace InferenceApi.Onnx;
 
 /// <summary>
-/// The decoder's keys and values between steps, in two sets of pinned buffers (one per past tensor each) that ONNX
-/// Runtime reads and writes directly: a step's presents are written into one set and read as the next step's pasts
-/// while that step's presents go to the other (ping-pong), so while the batch keeps its rows nothing is copied at all.
-/// When rows join or leave, the next pasts are gathered once from the last presents into the free set, in the layout
-/// <see cref="DecoderBatchAssembler"/> describes (each row right-aligned, padding zeroed), and the step's presents are
-/// written over the set just read. Buffers grow on demand and shrink when a step needs under a quarter of them.
+/// The decoder's keys and values between runs, in sets of pinned buffers (one per past tensor each) that ONNX Runtime
+/// reads and writes directly. A run's presents stay where it wrote them (a <see cref="Source"/>); when the next run has
+/// exactly that source's rows, the presents are bound as its pasts as they are and its own presents go to a free set,
+/// so while the batch keeps its rows nothing is copied at all. When rows join or leave, the next pasts are gathered
+/// once from the sources into a free set, in the layout <see cref="DecoderBatchAssembler"/> describes (each row
+/// right-aligned, padding zeroed). A run consumes every source it took a row from (rows left behind belong to
+/// sequences that ended); an untouched source is kept, so a prompt run apart from the running rows leaves those intact,
+/// up to <see cref="MaxSources"/>. Buffers grow on demand and shrink when a run needs under a quarter of them.
 /// </summary>
 internal sealed class ResidentKvCache
 {
+    /// <summary>The running rows' presents and a joining prompt's: what one step run in two parts leaves.</summary>
+    private const int MaxSources = 2;
+    private const int MaxFree = 2;
     private const int ShrinkFloor = 1 << 20;
     private readonly DecoderShape _shape;
-    private readonly byte[][][] _sets;
-
-    /// <summary>The set holding the last step's presents, or −1 when there is none to continue from.</summary>
-    private int _current = -1;
-    private SequenceCache[] _rows = [];
-    private int[] _rowPast = [];
-    private int[] _rowNew = [];
-    private int _pastLength;
-    private int _totalLength;
+    private readonly List<Source> _sources = [];
+    private readonly Stack<byte[][]> _free = new();
 
     public ResidentKvCache(DecoderShape shape)
     {
         _shape = shape;
-        _sets = [NewSet(), NewSet()];
     }
 
-    /// <summary>Steps that bound the last presents as pasts as they were, and steps that had to gather them first.</summary>
+    /// <summary>Runs that bound the last presents as they were, and runs that had to gather their pasts first.</summary>
     public (long Bound, long Gathered) Counts { get; private set; }
 
     /// <summary>
-    /// Makes the step's pasts ready and says where they are and where its presents go: (past set, present set). Throws
-    /// when a row has a cache this session did not run in its last step.
+    /// Makes the step's pasts ready and says where they are and where its presents go. Throws when a row has a cache
+    /// whose positions this session no longer holds.
     /// </summary>
     public (byte[][] Past, byte[][] Present) Prepare(DecoderStep step)
     {
-        int past;
-        if (Continues(step))
+        byte[][] past;
+        if (_sources.Find(source => source.Continues(step)) is { } same)
         {
-            past = _current;
+            past = same.Set;
             Counts = (Counts.Bound + 1, Counts.Gathered);
         }
         else
         {
-            past = _current < 0 ? 0 : 1 - _current;
-            Gather(step, _sets[past]);
+            past = Rent();
+            try
+            {
+                Gather(step, past);
+            }
+            catch
+            {
+                Return(past);
+                throw;
+            }
+
             Counts = (Counts.Bound, Counts.Gathered + 1);
         }
 
-        var present = 1 - past;
-        for (var tensor = 0; tensor < _sets[present].Length; tensor++)
+        var present = Rent();
+        for (var tensor = 0; tensor < present.Length; tensor++)
         {
-            Fit(_sets[present], tensor, Bytes(step.Batch, tensor, step.TotalLength));
+            Fit(present, tensor, Bytes(step.Batch, tensor, step.TotalLength));
         }
 
-        return (_sets[past], _sets[present]);
+        return (past, present);
     }
 
-    /// <summary>The step ran: its presents (in <paramref name="present"/>) are what the next step continues from.</summary>
-    public void Commit(DecoderStep step, byte[][] present)
+    /// <summary>
+    /// The step ran: its presents become a source, the sources it read from are consumed, the pasts set (if gathered)
+    /// is free again, and the oldest source goes when there are more than <see cref="MaxSources"/>.
+    /// </summary>
+    public void Commit(DecoderStep step, byte[][] past, byte[][] present)
     {
-        _current = ReferenceEquals(present, _sets[0]) ? 0 : 1;
-        _rows = [.. step.Caches];
-        _rowPast = [.. step.RowPast];
-        _rowNew = [.. step.RowNew];
-        _pastLength = step.PastLength;
-        _totalLength = step.TotalLength;
+        var consumed = _sources.Where(source => step.Caches.Any(source.Holds)).ToList();
+        foreach (var source in consumed)
+        {
+            _sources.Remove(source);
+            Return(source.Set);
+        }
+
+        if (!consumed.Any(source => ReferenceEquals(source.Set, past)))
+        {
+            Return(past);
+        }
+
+        _sources.Add(new Source(present, [.. step.Caches], [.. step.RowPast], [.. step.RowNew], step.PastLength, step.TotalLength));
+        while (_sources.Count > MaxSources)
+        {
+            Return(_sources[0].Set);
+            _sources.RemoveAt(0);
+        }
     }
 
-    /// <summary>The step failed: what the buffers hold is no longer known, so no later step may continue from them.</summary>
+    /// <summary>A run failed after <see cref="Prepare"/>: its sets go back unused.</summary>
+    public void Release(byte[][] past, byte[][] present)
+    {
+        if (!_sources.Exists(source => ReferenceEquals(source.Set, past)))
+        {
+            Return(past);
+        }
+
+        Return(present);
+    }
+
+    /// <summary>A step failed: what the buffers hold is no longer known, so no later run may continue from them.</summary>
     public void Forget()
     {
-        _current = -1;
-        _rows = [];
+        foreach (var source in _sources)
+        {
+            Return(source.Set);
+        }
+
+        _sources.Clear();
     }
 
     /// <summary>Bytes of a [batch, heads, length, headDim] tensor.</summary>
     public int Bytes(int batch, int tensor, int length) => batch * _shape.KvTensors[tensor].PositionWidth * length * _shape.KvElementSize;
 
-    /// <summary>
-    /// True when the step's pasts are exactly the last presents: the same rows in the same order, each having fed the
-    /// full width of new tokens last time (so no padding sits between its past and its new positions).
-    /// </summary>
-    private bool Continues(DecoderStep step)
-    {
-        if (_current < 0 || step.Batch != _rows.Length || step.PastLength != _totalLength)
-        {
-            return false;
-        }
-
-        for (var b = 0; b < _rows.Length; b++)
-        {
-            if (!ReferenceEquals(step.Caches[b], _rows[b]) || _rowNew[b] != _totalLength - _pastLength || step.RowPast[b] != _rowPast[b] + _rowNew[b])
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>Writes each row's past, right-aligned with zeroed padding, from the last presents into <paramref name="target"/>.</summary>
+    /// <summary>Writes each row's past, right-aligned with zeroed padding, from the sources into <paramref name="target"/>.</summary>
     private void Gather(DecoderStep step, byte[][] target)
     {
         var past = step.PastLength;
-        var sources = new int[step.Batch];
+        var from = new (Source? Source, int Row)[step.Batch];
         for (var b = 0; b < step.Batch; b++)
         {
-            sources[b] = step.RowPast[b] == 0 ? -1 : Array.FindIndex(_rows, row => ReferenceEquals(row, step.Caches[b]));
-            if (step.RowPast[b] > 0 && (_current < 0 || sources[b] < 0 || _rowPast[sources[b]] + _rowNew[sources[b]] != step.RowPast[b]))
+            if (step.RowPast[b] == 0)
             {
-                throw new BackendException($"row {b} continues a sequence whose {step.RowPast[b]} cached positions are not in this session's last step; a sequence must take part in every step from its prefill until it leaves");
+                continue;
             }
+
+            var source = _sources.Find(s => s.Holds(step.Caches[b]));
+            var row = source is null ? -1 : Array.FindIndex(source.Rows, r => ReferenceEquals(r, step.Caches[b]));
+            if (source is null || source.RowPast[row] + source.RowNew[row] != step.RowPast[b])
+            {
+                throw new BackendException($"row {b} continues a sequence whose {step.RowPast[b]} cached positions this session no longer holds; a sequence must take part in every step from its prefill until it leaves");
+            }
+
+            from[b] = (source, row);
         }
 
-        var from = _current < 0 ? null : _sets[_current];
         for (var tensor = 0; tensor < target.Length; tensor++)
         {
-            Fit(target, tensor, Math.Max(1, Bytes(step.Batch, tensor, past)));
+            Fit(target, tensor, Bytes(step.Batch, tensor, past));
             var heads = _shape.KvTensors[tensor].Heads;
             var position = _shape.KvTensors[tensor].HeadDim * _shape.KvElementSize;
             for (var b = 0; b < step.Batch; b++)
@@ -134,24 +155,34 @@ internal sealed class ResidentKvCache
 
                     // Padded positions must be finite: masked attention still multiplies them by zero.
                     Array.Clear(target[tensor], rowStart, (past - own) * position);
-                    if (own == 0)
+                    if (from[b].Source is not { } source)
                     {
                         continue;
                     }
 
-                    // The source row holds its old past right-aligned before the last step's new positions, and its own
-                    // new positions right-aligned at the end; padding may sit between them.
-                    var j = sources[b];
-                    var sourceRow = ((j * heads) + head) * _totalLength * position;
-                    var oldPast = _rowPast[j];
-                    var fresh = _rowNew[j];
+                    // The source row holds its old past right-aligned before that run's new positions, and its own new
+                    // positions right-aligned at the end; padding may sit between them.
+                    var j = from[b].Row;
+                    var sourceRow = ((j * heads) + head) * source.TotalLength * position;
+                    var (oldPast, fresh) = (source.RowPast[j], source.RowNew[j]);
                     var into = rowStart + ((past - own) * position);
-                    Buffer.BlockCopy(from![tensor], sourceRow + ((_pastLength - oldPast) * position), target[tensor], into, oldPast * position);
-                    Buffer.BlockCopy(from[tensor], sourceRow + ((_totalLength - fresh) * position), target[tensor], into + (oldPast * position), fresh * position);
+                    Buffer.BlockCopy(source.Set[tensor], sourceRow + ((source.PastLength - oldPast) * position), target[tensor], into, oldPast * position);
+                    Buffer.BlockCopy(source.Set[tensor], sourceRow + ((source.TotalLength - fresh) * position), target[tensor], into + (oldPast * position), fresh * position);
                 }
             }
         }
     }
+
+    /// <summary>Keeps a few free sets for the next runs; more (after a split step) are left to the collector.</summary>
+    private void Return(byte[][] set)
+    {
+        if (_free.Count < MaxFree)
+        {
+            _free.Push(set);
+        }
+    }
+
+    private byte[][] Rent() => _free.Count > 0 ? _free.Pop() : Enumerable.Range(0, _shape.KvTensors.Count).Select(_ => Pinned(1)).ToArray();
 
     /// <summary>Gives <paramref name="set"/>[<paramref name="tensor"/>] room for <paramref name="bytes"/>, growing by half again or shrinking to twice the need.</summary>
     private static void Fit(byte[][] set, int tensor, int bytes)
@@ -167,7 +198,33 @@ internal sealed class ResidentKvCache
         }
     }
 
-    private static byte[] Pinned(int bytes) => GC.AllocateUninitializedArray<byte>(bytes, pinned: true);
+    private static byte[] Pinned(int bytes) => GC.AllocateUninitializedArray<byte>(Math.Max(1, bytes), pinned: true);
 
-    private byte[][] NewSet() => Enumerable.Range(0, _shape.KvTensors.Count).Select(_ => Pinned(1)).ToArray();
+    /// <summary>One run's presents: the set holding them, its rows in order, and the layout they were written in.</summary>
+    private sealed record Source(byte[][] Set, SequenceCache[] Rows, int[] RowPast, int[] RowNew, int PastLength, int TotalLength)
+    {
+        public bool Holds(SequenceCache cache) => Array.Exists(Rows, row => ReferenceEquals(row, cache));
+
+        /// <summary>
+        /// True when the step's pasts are exactly these presents: the same rows in the same order, each having fed the
+        /// full width of new tokens (so no padding sits between its past and its new positions).
+        /// </summary>
+        public bool Continues(DecoderStep step)
+        {
+            if (step.Batch != Rows.Length || step.PastLength != TotalLength)
+            {
+                return false;
+            }
+
+            for (var b = 0; b < Rows.Length; b++)
+            {
+                if (!ReferenceEquals(step.Caches[b], Rows[b]) || RowNew[b] != TotalLength - PastLength || step.RowPast[b] != RowPast[b] + RowNew[b])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
 }

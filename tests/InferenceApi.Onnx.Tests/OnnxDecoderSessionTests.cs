@@ -6,8 +6,8 @@ namespace InferenceApi.Onnx.Tests;
 
 /// <summary>
 /// Where the decoder's keys and values live between steps: a batch that keeps its rows runs on its last presents as
-/// they are (nothing gathered), joining and leaving gather once, and a sequence the session no longer holds is refused
-/// with a clear error rather than decoded from garbage. What the rows compute is DecoderBatchingTests' part.
+/// they are (nothing gathered), a joining prompt runs apart from the running rows, joining and leaving gather once, and
+/// a sequence the session no longer holds is refused with a clear error rather than decoded from garbage. What the rows compute is DecoderBatchingTests' part.
 /// </summary>
 public sealed class OnnxDecoderSessionTests : IDisposable
 {
@@ -49,20 +49,24 @@ public sealed class OnnxDecoderSessionTests : IDisposable
         joined = Step([new DecoderRow(first, [joined[0]], first.Length), new DecoderRow(second, [joined[1]], second.Length)]);
         Step([new DecoderRow(second, [joined[1]], second.Length)]);
 
-        // Gathered: the first prefill, the join, the step after it, the leave; bound: the others.
-        Assert.Equal((2L, 4L), _session.KvSteps);
+        // The join step runs in two parts: the running row on its own presents (bound), the prompt from nothing
+        // (gathered). Gathered besides: the first prefill, the step after the join, the leave.
+        Assert.Equal((3L, 4L), _session.KvSteps);
     }
 
     [Fact]
-    public void Run_SequenceNotInTheLastStep_FailsWithBackendExceptionAndTheSessionStartsAfresh()
+    public void Run_SequenceTheSessionNoLongerHolds_FailsWithBackendExceptionAndTheSessionStartsAfresh()
     {
-        var (left, other) = (new SequenceCache(), new SequenceCache());
+        var (left, other, third) = (new SequenceCache(), new SequenceCache(), new SequenceCache());
         var a = Step([new DecoderRow(left, Prompt, 0)])[0];
+
+        // The session keeps what two runs left that nobody continued (a step run in two parts needs both): a third is too many.
         Step([new DecoderRow(other, Prompt, 0)]);
+        Step([new DecoderRow(third, Prompt, 0)]);
 
         var error = Assert.Throws<BackendException>(() => Step([new DecoderRow(left, [a], left.Length)]));
 
-        Assert.Contains("not in this session's last step", error.Message, StringComparison.Ordinal);
+        Assert.Contains("this session no longer holds", error.Message, StringComparison.Ordinal);
         var fresh = new SequenceCache();
         var again = Step([new DecoderRow(fresh, Prompt, 0)]);
         Assert.Equal(a, again[0]);

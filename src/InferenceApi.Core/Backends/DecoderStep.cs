@@ -15,9 +15,8 @@ namespace InferenceApi.Core.Backends;
 public sealed class DecoderStep : IDisposable
 {
     private float[]? _scratch;
-    private float[]? _logits;
-    private int _logitsStart;
-    private int _logitsStride;
+    private float[]?[]? _rowLogits;
+    private int[]? _rowLogitsStart;
 
     public DecoderStep(DecoderShape shape, IReadOnlyList<SequenceCache> caches, int pastLength, int newTokens)
     {
@@ -63,19 +62,47 @@ public sealed class DecoderStep : IDisposable
 
     /// <summary>
     /// Row <paramref name="row"/>'s last-position logits after the run: in the session's own output buffer when it points
-    /// the step there (<see cref="UseLogits"/>; valid until the session runs again), otherwise in <see cref="LastLogits"/>.
+    /// the row there (<see cref="UseLogits"/>; valid until the session runs again), otherwise in <see cref="LastLogits"/>.
     /// The caller may modify them in place.
     /// </summary>
-    public Span<float> Logits(int row) => _logits is { } buffer
-        ? buffer.AsSpan(_logitsStart + (row * _logitsStride), Shape.VocabularySize)
+    public Span<float> Logits(int row) => _rowLogits?[row] is { } buffer
+        ? buffer.AsSpan(_rowLogitsStart![row], Shape.VocabularySize)
         : LastLogits.AsSpan(row * Shape.VocabularySize, Shape.VocabularySize);
 
-    /// <summary>Says the rows' last logits sit in <paramref name="buffer"/>, row b's at <paramref name="start"/> + b × <paramref name="rowStride"/>.</summary>
-    public void UseLogits(float[] buffer, int start, int rowStride)
+    /// <summary>Says row <paramref name="row"/>'s last logits sit in <paramref name="buffer"/> from <paramref name="start"/>.</summary>
+    public void UseLogits(int row, float[] buffer, int start)
     {
-        _logits = buffer;
-        _logitsStart = start;
-        _logitsStride = rowStride;
+        _rowLogits ??= new float[]?[Batch];
+        _rowLogitsStart ??= new int[Batch];
+        _rowLogits[row] = buffer;
+        _rowLogitsStart[row] = start;
+    }
+
+    /// <summary>
+    /// A step of just <paramref name="rows"/> (indexes into this one), laid out as <see cref="Generation.DecoderBatchAssembler"/>
+    /// lays them out alone: a session runs a joining prompt apart from the running rows' next tokens so that those are
+    /// not padded to the prompt's width. Each row's real tokens are the right end of its row here.
+    /// </summary>
+    public DecoderStep Subset(IReadOnlyList<int> rows)
+    {
+        var past = rows.Max(r => RowPast[r]);
+        var fresh = rows.Max(r => RowNew[r]);
+        var subset = new DecoderStep(Shape, rows.Select(r => Caches[r]).ToArray(), past, fresh);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var r = rows[i];
+            subset.RowPast[i] = RowPast[r];
+            subset.RowNew[i] = RowNew[r];
+            var from = (r * NewTokens) + NewTokens - fresh;
+            InputIds.AsSpan(from, fresh).CopyTo(subset.InputIds.AsSpan(i * fresh));
+            PositionIds.AsSpan(from, fresh).CopyTo(subset.PositionIds.AsSpan(i * fresh));
+            var mask = subset.AttentionMask.AsSpan(i * subset.TotalLength, subset.TotalLength);
+            mask.Clear();
+            mask.Slice(past - RowPast[r], RowPast[r]).Fill(1);
+            mask.Slice(subset.TotalLength - RowNew[r], RowNew[r]).Fill(1);
+        }
+
+        return subset;
     }
 
     public void Dispose()
