@@ -195,8 +195,10 @@ static async Task<string> ClassifyBaselinesAsync(Scenario scenario, string serve
             response.EnsureSuccessStatusCode();
             latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
 
-            // Server-Timing "app;dur=MS": the server's own time until its answer started.
-            serverTimes.Add(double.Parse(response.Headers.GetValues("Server-Timing").First().Split("dur=")[1], CultureInfo.InvariantCulture));
+            // Server-Timing "app;dur=MS": the server's own time until its answer started (NaN from a build without it, BENCH_SERVER).
+            serverTimes.Add(response.Headers.TryGetValues("Server-Timing", out var timing)
+                ? double.Parse(timing.First().Split("dur=")[1], CultureInfo.InvariantCulture)
+                : double.NaN);
         }
 
         latencies.RemoveAt(0);
