@@ -1,23 +1,11 @@
-using InferenceApi.Core.Diagnostics;
 using InferenceApi.Core.Errors;
-using InferenceApi.Core.Scheduling;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace InferenceApi.Core.Tests.Scheduling;
 
-/// <summary>
-/// <see cref="BatchScheduler{TInput,TOutput}.RunAsync"/>'s path without hand-offs: a request that finds nothing queued
-/// and an instance free runs on its own thread, and every other case still goes through the queue.
-/// </summary>
-public sealed class BatchSchedulerRunAsyncTests : IDisposable
+// RunAsync's path without hand-offs: a request that finds nothing queued and an instance free runs on its own thread,
+// and every other case still goes through the queue.
+public sealed partial class BatchSchedulerTests
 {
-    private static readonly TimeSpan SafetyTimeout = TimeSpan.FromSeconds(10);
-
-    private readonly ObservableTimeProvider _clock = new();
-    private readonly TestMeterFactory _meters = new();
-
-    public void Dispose() => _meters.Dispose();
-
     [Fact]
     public async Task RunAsync_NothingQueuedAndAnInstanceFree_RunsOnTheCallersThreadBeforeReturning()
     {
@@ -83,12 +71,4 @@ public sealed class BatchSchedulerRunAsyncTests : IDisposable
         Assert.Equal(ErrorKind.Draining, result.Error?.Kind);
         Assert.Empty(runner.Batches);
     }
-
-    private static BatchLimits Limits(int maxBatchSize = 8, TimeSpan? delay = null) =>
-        new(maxBatchSize, MaxBatchTokens: 4096, delay ?? TimeSpan.Zero, QueueCapacity: 64, Instances: 1);
-
-    private BatchScheduler<string, string> Create(RecordingRunner runner, BatchLimits limits) =>
-        new(new SchedulerLabel("tiny-bert", 3), limits, runner, _clock, new InferenceMetrics(_meters), NullLogger.Instance);
-
-    private WorkItem<string, string> Item(string input) => new(input, 4, _clock.GetUtcNow().AddHours(1), CancellationToken.None);
 }
