@@ -16,8 +16,8 @@ if (only == "int8")
     Console.WriteLine($"RATIOS {Int8Benchmark.Run(repositoryRoot, seconds)}");
     return;
 }
-// BENCH_SERVER_DLL compares another build (say, main before a change) with the same benchmark.
-var serverDll = Environment.GetEnvironmentVariable("BENCH_SERVER_DLL") is { Length: > 0 } chosen ? chosen : Directory.EnumerateFiles(Path.Combine(repositoryRoot, "src", "InferenceApi", "bin"), "InferenceApi.dll", SearchOption.AllDirectories)
+// BENCH_SERVER names another build's InferenceApi.dll, to measure two builds in one period on a shared machine.
+var serverDll = Environment.GetEnvironmentVariable("BENCH_SERVER") is { Length: > 0 } otherServer ? Path.GetFullPath(otherServer) : Directory.EnumerateFiles(Path.Combine(repositoryRoot, "src", "InferenceApi", "bin"), "InferenceApi.dll", SearchOption.AllDirectories)
     .Where(p => p.Contains("Release", StringComparison.Ordinal)).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
     ?? throw new FileNotFoundException("Build the server first: dotnet build -c Release src/InferenceApi");
 
@@ -53,6 +53,8 @@ foreach (var scenario in scenarios.Where(s => only is null || s.Name == only))
         results[label] = await MeasureAsync(scenario, serverDll, maxBatch, seconds);
         var m = results[label];
         Console.WriteLine($"{scenario.Name,-9} {label,-13} idle p50 {m.P50,7:0.000} ms  p99 {m.P99,7:0.000} ms  |  {scenario.Clients} clients: {m.Throughput,8:0} req/s, mean batch {m.MeanBatch:0.0}");
+        Console.WriteLine($"{"",-9} {"",-13} idle server compute p50 {m.IdleCompute,7:0.000} ms, queue p50 {m.IdleQueue:0.000} ms  |  "
+            + $"loaded: compute {m.LoadedComputePerBatch:0.00} ms per batch, {m.LoadedBusy:P0} of the time busy");
     }
 
     var on = results["batching on"];
@@ -87,33 +89,68 @@ static async Task<Measurement> MeasureAsync(Scenario scenario, string serverDll,
             ["Models__Defaults__MaxBatchSize"] = maxBatch,
             ["Models__Defaults__MaxQueueDelayMs"] = Environment.GetEnvironmentVariable("BENCH_DELAY_MS") ?? "0",
             ["Cache__Enabled"] = "false",
+
+            // Throughput, not admission, is measured: on a loaded machine the expected-wait estimate refuses (429) at 32 clients.
+            ["Models__Defaults__MaxQueueTimeMs"] = "60000",
         });
         using var client = new HttpClient { BaseAddress = server.BaseAddress };
-        await SendAsync(client, scenario, model, 0);
+
+        // Steady state is measured: without a loaded warm-up the JIT's tier-1 recompilation of the hot path still ran
+        // during the phases below (a fifth of the server's CPU under load in a perf profile), in the server and here.
+        var warmUntil = Stopwatch.GetTimestamp() + (long)(Math.Min(3, seconds / 2) * Stopwatch.Frequency);
+        await Task.WhenAll(Enumerable.Range(0, scenario.Clients).Select(async worker =>
+        {
+            for (var i = worker; Stopwatch.GetTimestamp() < warmUntil; i++)
+            {
+                await SendAsync(client, scenario, model, i);
+            }
+        }));
 
         var latencies = new List<double>();
+        var computes = new List<double>();
+        var queues = new List<double>();
         var idle = Stopwatch.StartNew();
         while (idle.Elapsed.TotalSeconds < Math.Min(5, seconds / 2) || latencies.Count < 50)
         {
             var start = Stopwatch.GetTimestamp();
-            await SendAsync(client, scenario, model, latencies.Count);
+            var sent = await SendAsync(client, scenario, model, latencies.Count);
             latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            computes.Add(sent.ComputeMs);
+            queues.Add(sent.QueueMs);
         }
 
         latencies.Sort();
+        computes.Sort();
+        queues.Sort();
         long count = 0, batchSum = 0;
+        double computeShare = 0;
         var stopAt = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
+        var loadStarted = Stopwatch.GetTimestamp();
         await Task.WhenAll(Enumerable.Range(0, scenario.Clients).Select(async worker =>
         {
             var i = worker;
             while (Stopwatch.GetTimestamp() < stopAt)
             {
-                var batch = await SendAsync(client, scenario, model, i++);
+                var sent = await SendAsync(client, scenario, model, i++);
                 Interlocked.Increment(ref count);
-                Interlocked.Add(ref batchSum, batch);
+                Interlocked.Add(ref batchSum, sent.Batch);
+
+                // Each request carries its batch's compute time: its share of it sums to the batches' total.
+                lock (latencies)
+                {
+                    computeShare += sent.ComputeMs / sent.Batch;
+                }
             }
         }));
-        return new Measurement(Percentile(latencies, 0.50), Percentile(latencies, 0.99), count / seconds, batchSum / (double)Math.Max(1, count));
+        var loaded = Stopwatch.GetElapsedTime(loadStarted).TotalMilliseconds;
+        var meanBatch = batchSum / (double)Math.Max(1, count);
+        return new Measurement(Percentile(latencies, 0.50), Percentile(latencies, 0.99), count / seconds, meanBatch)
+        {
+            IdleCompute = Percentile(computes, 0.50),
+            IdleQueue = Percentile(queues, 0.50),
+            LoadedComputePerBatch = computeShare * meanBatch / Math.Max(1, count),
+            LoadedBusy = computeShare / loaded,
+        };
     }
     finally
     {
@@ -144,40 +181,52 @@ static async Task<string> ClassifyBaselinesAsync(Scenario scenario, string serve
     var models = Path.Combine(Path.GetTempPath(), "inferenceapi-bench-" + Guid.NewGuid().ToString("N"));
     var model = Path.GetFileName(scenario.ModelFolder.TrimEnd('/'));
     CopyDirectory(scenario.ModelFolder, Path.Combine(models, model));
-    double hitP50;
+    double hitP50, hitServerP50;
     try
     {
         await using var server = await ServerProcess.StartAsync(serverDll, new Dictionary<string, string> { ["Models__Path"] = models });
         using var client = new HttpClient { BaseAddress = server.BaseAddress };
         var latencies = new List<double>();
+        var serverTimes = new List<double>();
         for (var i = 0; i < 500; i++)
         {
             var started = Stopwatch.GetTimestamp();
             using var response = await client.PostAsync(scenario.Path, scenario.Request(model, 0));
             response.EnsureSuccessStatusCode();
             latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+
+            // Server-Timing "app;dur=MS": the server's own time until its answer started (NaN from a build without it, BENCH_SERVER).
+            serverTimes.Add(response.Headers.TryGetValues("Server-Timing", out var timing)
+                ? double.Parse(timing.First().Split("dur=")[1], CultureInfo.InvariantCulture)
+                : double.NaN);
         }
 
         latencies.RemoveAt(0);
         latencies.Sort();
+        serverTimes.RemoveAt(0);
+        serverTimes.Sort();
         hitP50 = Percentile(latencies, 0.5);
+        hitServerP50 = Percentile(serverTimes, 0.5);
     }
     finally
     {
         Directory.Delete(models, recursive: true);
     }
 
-    Console.WriteLine($"classify  cache hit (same text, in-process cache) p50 {hitP50,7:0.000} ms");
+    Console.WriteLine($"classify  cache hit (same text, in-process cache) p50 {hitP50,7:0.000} ms at the client, {hitServerP50:0.000} ms in the server (Server-Timing)");
     return $"classify P1 {on.Throughput / best.Value:0.00}x (HTTP@{scenario.Clients} {on.Throughput:0} ÷ raw best {best.Value:0} at batch {best.Key}); "
         + $"P2 {on.P50 - rawP50:0.000} ms (idle p50 {on.P50:0.000} − raw Run {rawP50:0.000}); "
-        + $"P3 {on.Throughput / off.Throughput / rawGain:0.00} (batching on/off {on.Throughput / off.Throughput:0.00}x ÷ raw best/batch-1 {rawGain:0.00}x); cache-hit p50 {hitP50:0.000} ms";
+        + $"P3 {on.Throughput / off.Throughput / rawGain:0.00} (batching on/off {on.Throughput / off.Throughput:0.00}x ÷ raw best/batch-1 {rawGain:0.00}x); P5 cache-hit p50 {hitServerP50:0.000} ms server-side ({hitP50:0.000} ms at the client)";
 }
 
-static async Task<int> SendAsync(HttpClient client, Scenario scenario, string model, int i)
+static async Task<Sent> SendAsync(HttpClient client, Scenario scenario, string model, int i)
 {
     using var response = await client.PostAsync(scenario.Path, scenario.Request(model, i));
     response.EnsureSuccessStatusCode();
-    return int.Parse(response.Headers.GetValues("x-batch-size").First(), CultureInfo.InvariantCulture);
+    return new Sent(
+        int.Parse(response.Headers.GetValues("x-batch-size").First(), CultureInfo.InvariantCulture),
+        double.Parse(response.Headers.GetValues("x-inference-time").First(), CultureInfo.InvariantCulture),
+        double.Parse(response.Headers.GetValues("x-queue-time").First(), CultureInfo.InvariantCulture));
 }
 
 static double Percentile(List<double> sorted, double q) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
@@ -204,4 +253,21 @@ static string FindRepositoryRoot()
     return Directory.GetCurrentDirectory();
 }
 
-internal sealed record Measurement(double P50, double P99, double Throughput, double MeanBatch);
+/// <summary>One server's figures; the server-side ones come from its x-inference-time and x-queue-time headers.</summary>
+internal sealed record Measurement(double P50, double P99, double Throughput, double MeanBatch)
+{
+    /// <summary>Idle requests: the server's own timing of its batch (pack, Run, copy out), p50 in ms.</summary>
+    public double IdleCompute { get; init; }
+
+    /// <summary>Idle requests: from admission to the batch starting, p50 in ms.</summary>
+    public double IdleQueue { get; init; }
+
+    /// <summary>Under load: the mean compute time of one batch, ms.</summary>
+    public double LoadedComputePerBatch { get; init; }
+
+    /// <summary>Under load: the share of the phase the model spent computing (1 = a batch always running).</summary>
+    public double LoadedBusy { get; init; }
+}
+
+/// <summary>What one request's response said: the batch it joined, its compute and queue time (ms).</summary>
+internal readonly record struct Sent(int Batch, double ComputeMs, double QueueMs);

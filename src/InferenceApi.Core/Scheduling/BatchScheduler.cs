@@ -10,6 +10,13 @@ namespace InferenceApi.Core.Scheduling;
 /// and up to <see cref="BatchLimits.Instances"/> batches running at once. Admission is all-or-nothing per
 /// request and answers at once when the queue is full.
 /// </summary>
+/// <remarks>
+/// Thread hand-offs are what an idle request pays for on a busy machine (each wake of a parked thread waits for a core
+/// that ONNX Runtime's threads hold), so the common paths have none: a request of <see cref="RunAsync"/> that finds
+/// nothing queued and an instance free runs its batch on its own thread when the policy would run it at once; with one
+/// instance the loop runs each batch itself instead of handing it to another thread; and the loop holds no instance
+/// while it waits for work, so that path stays open.
+/// </remarks>
 public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
 {
     /// <summary>The first guess of a full batch's compute, before one has run.</summary>
@@ -25,7 +32,6 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
     private readonly SemaphoreSlim _freeInstances;
     private readonly Stack<int> _instanceIds;
     private readonly List<WorkItem<TInput, TOutput>> _pending = [];
-    private readonly List<Task> _running = [];
     private readonly Task _loop;
     private readonly WaitEstimator _wait;
     private int _queued;
@@ -139,7 +145,7 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
             items[i] = new WorkItem<TInput, TOutput>(inputs[i], cost(inputs[i]), deadline, cancellationToken, batchKey?.Invoke(inputs[i]));
         }
 
-        if (TryEnqueue(items) is { } rejected)
+        if (!TryRunAtOnce(items) && TryEnqueue(items) is { } rejected)
         {
             return rejected;
         }
@@ -189,6 +195,46 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
         _freeInstances.Dispose();
     }
 
+    /// <summary>
+    /// Runs <paramref name="items"/> as one batch on the caller's thread, when nothing is queued ahead of them, an
+    /// instance is free and the policy would run them at once (no queue delay to wait for company, one batch key, within
+    /// the limits); false leaves them to the queue. Ahead of nobody and refused by nothing, they need no admission check.
+    /// </summary>
+    private bool TryRunAtOnce(WorkItem<TInput, TOutput>[] items)
+    {
+        if (items.Length == 0 || items.Length > Limits.MaxBatchSize || items.Length > Limits.QueueCapacity
+            || Volatile.Read(ref _draining) != 0 || !_freeInstances.Wait(0))
+        {
+            return false;
+        }
+
+        // Draining is checked again with the instance held: the drain waits for every instance, so a batch that holds one
+        // before it finishes waiting is waited for, and one that gets one after it sees the flag.
+        if (Volatile.Read(ref _draining) != 0 || Interlocked.CompareExchange(ref _queued, items.Length, 0) != 0)
+        {
+            _freeInstances.Release();
+            return false;
+        }
+
+        var now = _time.GetUtcNow();
+        foreach (var item in items)
+        {
+            item.EnqueuedAt = now;
+        }
+
+        var plan = _policy.Plan(items, now);
+        if (plan.Batch.Count != items.Length)
+        {
+            Interlocked.Add(ref _queued, -items.Length);
+            _freeInstances.Release();
+            return false;
+        }
+
+        Interlocked.Add(ref _queued, -items.Length);
+        Execute(items, TakeInstanceId());
+        return true;
+    }
+
     private async Task RunLoopAsync()
     {
         var reader = _channel.Reader;
@@ -196,60 +242,85 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
         var channelOpen = true;
         while (true)
         {
-            await _freeInstances.WaitAsync().ConfigureAwait(false);
-            var dispatched = false;
-            while (!dispatched)
+            if (_pending.Count == 0 && channelOpen && !reader.TryPeek(out _))
             {
-                while (reader.TryRead(out var item))
-                {
-                    _pending.Add(item);
-                }
-
-                if (Volatile.Read(ref _cutOff) != 0)
-                {
-                    EndPending();
-                    _freeInstances.Release();
-                    await Task.WhenAll(_running).ConfigureAwait(false);
-                    return;
-                }
-
-                var plan = _policy.Plan(_pending, _time.GetUtcNow(), flush: !channelOpen);
-                var batch = plan.Batch.Select(index => _pending[index]).ToArray();
-                ApplyDrops(plan);
-                RemovePlanned(plan);
-                if (batch.Length > 0)
-                {
-                    Dispatch(batch);
-                    dispatched = true;
-                    continue;
-                }
-
-                if (!channelOpen)
-                {
-                    // Flushing batches every live item, so an empty plan here means nothing is left.
-                    _freeInstances.Release();
-                    await Task.WhenAll(_running).ConfigureAwait(false);
-                    return;
-                }
-
+                // Idle, holding no instance: a request that finds the queue empty may run at once on its own thread.
                 waitToRead ??= reader.WaitToReadAsync().AsTask();
-                if (plan.WakeAt is { } wakeAt)
-                {
-                    using var timer = new CancellationTokenSource();
-                    // At least 1 ms: a shorter timer rounds to zero and would spin the loop until the instant passes.
-                    var delay = Task.Delay(Max(wakeAt - _time.GetUtcNow(), MinimumWait), _time, timer.Token);
-                    var first = await Task.WhenAny(waitToRead, delay).ConfigureAwait(false);
-                    await timer.CancelAsync().ConfigureAwait(false);
-                    if (first == delay)
-                    {
-                        continue;
-                    }
-                }
-
                 channelOpen = await waitToRead.ConfigureAwait(false);
                 waitToRead = null;
+                continue;
             }
+
+            await _freeInstances.WaitAsync().ConfigureAwait(false);
+            while (reader.TryRead(out var item))
+            {
+                _pending.Add(item);
+            }
+
+            if (Volatile.Read(ref _cutOff) != 0)
+            {
+                EndPending();
+                _freeInstances.Release();
+                await AllInstancesFreeAsync().ConfigureAwait(false);
+                return;
+            }
+
+            var plan = _policy.Plan(_pending, _time.GetUtcNow(), flush: !channelOpen);
+            var batch = new WorkItem<TInput, TOutput>[plan.Batch.Count];
+            for (var i = 0; i < batch.Length; i++)
+            {
+                batch[i] = _pending[plan.Batch[i]];
+            }
+
+            ApplyDrops(plan);
+            RemovePlanned(plan);
+            if (batch.Length > 0)
+            {
+                Dispatch(batch);
+                continue;
+            }
+
+            _freeInstances.Release();
+            if (!channelOpen)
+            {
+                // Flushing batches every live item, so an empty plan here means nothing is left.
+                await AllInstancesFreeAsync().ConfigureAwait(false);
+                return;
+            }
+
+            if (plan.WakeAt is not { } wakeAt)
+            {
+                // Everything pending was dropped: back to waiting for work.
+                continue;
+            }
+
+            waitToRead ??= reader.WaitToReadAsync().AsTask();
+            using (var timer = new CancellationTokenSource())
+            {
+                // At least 1 ms: a shorter timer rounds to zero and would spin the loop until the instant passes.
+                var delay = Task.Delay(Max(wakeAt - _time.GetUtcNow(), MinimumWait), _time, timer.Token);
+                var first = await Task.WhenAny(waitToRead, delay).ConfigureAwait(false);
+                await timer.CancelAsync().ConfigureAwait(false);
+                if (first == delay)
+                {
+                    continue;
+                }
+            }
+
+            channelOpen = await waitToRead.ConfigureAwait(false);
+            waitToRead = null;
         }
+    }
+
+    /// <summary>Waits until no batch runs: each running batch, the loop's or a caller's, holds an instance until it ends.</summary>
+    private async Task AllInstancesFreeAsync()
+    {
+        for (var i = 0; i < Limits.Instances; i++)
+        {
+            await _freeInstances.WaitAsync().ConfigureAwait(false);
+        }
+
+        _freeInstances.Release(Limits.Instances);
     }
 
     private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(1);
@@ -310,17 +381,27 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs a planned batch: on the loop's own thread with one instance (the loop has nothing else to do until it ends), on another thread otherwise.</summary>
     private void Dispatch(WorkItem<TInput, TOutput>[] batch)
     {
         Interlocked.Add(ref _queued, -batch.Length);
-        int instance;
+        var instance = TakeInstanceId();
+        if (Limits.Instances == 1)
+        {
+            Execute(batch, instance);
+        }
+        else
+        {
+            _ = Task.Run(() => Execute(batch, instance));
+        }
+    }
+
+    private int TakeInstanceId()
+    {
         lock (_instanceIds)
         {
-            instance = _instanceIds.Pop();
+            return _instanceIds.Pop();
         }
-
-        _running.RemoveAll(t => t.IsCompleted);
-        _running.Add(Task.Run(() => Execute(batch, instance)));
     }
 
     private void Execute(WorkItem<TInput, TOutput>[] batch, int instance)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using InferenceApi.Core.Diagnostics;
 using InferenceApi.Endpoints;
 using InferenceApi.Errors;
@@ -24,6 +25,10 @@ public sealed partial class RequestTelemetryMiddleware(RequestDelegate next, Inf
         var started = clock.GetTimestamp();
         var fields = new RequestLogFields();
         context.Features.Set(fields);
+
+        // The server's own time until the answer starts (W3C Server-Timing, ms): what a client's latency holds of this
+        // process, apart from the network and the client itself (the benchmark's server-side cache-hit figure).
+        context.Response.OnStarting(WriteServerTiming, (context, clock, started));
         Exception? escaped = null;
         try
         {
@@ -69,6 +74,13 @@ public sealed partial class RequestTelemetryMiddleware(RequestDelegate next, Inf
         {
             metrics.RecordRequest(fields.Model ?? "none", endpoint?.RoutePattern.RawText ?? "unmatched", status);
         }
+    }
+
+    private static Task WriteServerTiming(object state)
+    {
+        var (context, clock, started) = ((HttpContext, TimeProvider, long))state;
+        context.Response.Headers["Server-Timing"] = string.Create(CultureInfo.InvariantCulture, $"app;dur={clock.GetElapsedTime(started).TotalMilliseconds:0.###}");
+        return Task.CompletedTask;
     }
 
     [LoggerMessage(Message = "HTTP {Method} {Path} responded {StatusCode} in {ElapsedMs} ms (model {Model}, trace {TraceId})")]

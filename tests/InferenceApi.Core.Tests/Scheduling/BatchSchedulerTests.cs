@@ -11,7 +11,7 @@ namespace InferenceApi.Core.Tests.Scheduling;
 /// The channel loop around <see cref="BatchPolicy"/>, driven by a fake clock and a runner that records
 /// batches and can hold an instance busy. Real-time timeouts appear only as a guard against hangs.
 /// </summary>
-public sealed class BatchSchedulerTests : IDisposable
+public sealed partial class BatchSchedulerTests : IDisposable
 {
     private static readonly TimeSpan SafetyTimeout = TimeSpan.FromSeconds(10);
     private static readonly SchedulerLabel Label = new("tiny-bert", 3);

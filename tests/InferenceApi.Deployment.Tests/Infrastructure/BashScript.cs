@@ -5,7 +5,11 @@ namespace InferenceApi.Deployment.Tests.Infrastructure;
 /// <summary>Runs a script of the repository with bash from its root; killed with its children past the timeout.</summary>
 public static class BashScript
 {
-    public static async Task<(int ExitCode, string Output)> RunAsync(TimeSpan timeout, params string[] arguments)
+    public static Task<(int ExitCode, string Output)> RunAsync(TimeSpan timeout, params string[] arguments) =>
+        RunAsync(timeout, new Dictionary<string, string>(), arguments);
+
+    /// <summary>The same, with <paramref name="environment"/> added to the script's environment.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(TimeSpan timeout, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("bash")
         {
@@ -16,6 +20,11 @@ public static class BashScript
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
         }
 
         using var process = Process.Start(start)!;

@@ -125,6 +125,18 @@ public sealed class RequestTelemetryTests : SingleModelServer
     }
 
     [Fact]
+    public async Task ServerTiming_AnsweredAfterTheClockMoved_SaysTheServersTimeUntilTheAnswerStarted()
+    {
+        var classifying = Client.PostJsonAsync("/v1/classify", new { model = "tiny-bert-cls", inputs = "timed" });
+        await WaitForQueueDepthAsync(1);
+        _clock.Advance(TimeSpan.FromMilliseconds(1500.25));
+        using var response = await classifying;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("app;dur=1500.25", Assert.Single(response.Headers.GetValues("Server-Timing")));
+    }
+
+    [Fact]
     public async Task Metrics_ExceptionHandlerAnswer_IsExportedWithItsStatus()
     {
         using (var response = await Client.PostAsync("/v1/classify", Json("not json")))
