@@ -51,7 +51,13 @@ new_version=$((old_version + 1))
 make_texts() { awk -v tag="$1" 'BEGIN {
   split("a gripping|a dull|an honest|a clumsy|a tender|a loud|a patient|a hollow", a, "|");
   split("film|script|performance|ending|score|story|cast|sequel", b, "|");
-  for (i = 0; i < 200000; i++) printf "%s %s, %s take %d.\n", a[i % 8 + 1], b[int(i / 8) % 8 + 1], tag, i;
+  split("stays with you|drags on|never lands|earns its ending|wastes its cast|finds its voice", c, "|");
+  # About 50 of the model'\''s 64 tokens: the drills are about the model'\''s queue, and texts of a dozen tokens made a
+  # run so cheap that 3x its capacity was more HTTP than two cores could carry.
+  for (i = 0; i < 200000; i++)
+    printf "%s %s, %s take %d: it %s, and the %s %s; the second act is %s, the %s %s, and the last scene %s.\n",
+      a[i % 8 + 1], b[int(i / 8) % 8 + 1], tag, i, c[i % 6 + 1], a[int(i / 3) % 8 + 1], b[i % 8 + 1],
+      a[int(i / 5) % 8 + 1], b[int(i / 7) % 8 + 1], c[int(i / 2) % 6 + 1], c[int(i / 11) % 6 + 1];
 }'; }
 make_texts drill > "$work/texts.txt"
 make_texts redis > "$work/texts-redis.txt"

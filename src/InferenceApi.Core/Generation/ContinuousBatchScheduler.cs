@@ -233,8 +233,9 @@ public sealed class ContinuousBatchScheduler : IAsyncDisposable
             InferenceTracing.RecordGenerated(sequence, _label, now - _time.GetElapsedTime(joined), now, reason.ToString());
         }
 
-        sequence.Fail(Admission.Dropped(reason, _label.Model, now - sequence.EnqueuedAt));
+        // Counted before the answer, so whoever sees the answer (a test) finds the count too.
         _metrics.RecordDropped(_label, reason);
+        sequence.Fail(Admission.Dropped(reason, _label.Model, now - sequence.EnqueuedAt));
         return true;
     }
 

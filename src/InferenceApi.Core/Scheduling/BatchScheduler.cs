@@ -358,8 +358,9 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
             var (index, reason) = plan.Dropped[i];
             var item = _pending[index];
             Interlocked.Decrement(ref _queued);
-            item.Fail(Admission.Dropped(reason, _label.Model, now - item.EnqueuedAt));
+            // Counted before the answer, so whoever sees the answer (a test) finds the count too.
             _metrics.RecordDropped(_label, reason);
+            item.Fail(Admission.Dropped(reason, _label.Model, now - item.EnqueuedAt));
         }
     }
 
