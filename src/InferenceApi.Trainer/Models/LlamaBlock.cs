@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -70,15 +71,17 @@ public sealed class LlamaBlock : nn.Module<Tensor, Tensor>
         }
 
         var group = options.Heads / options.KeyValueHeads;
-        var scores = q.matmul(RepeatKeyValue(k, group).transpose(-2, -1)).div(Math.Sqrt(options.HeadSize)) + bias;
+        // Scalars held alive through the native calls and TensorMath's additions (see TensorMath).
+        using var scale = Math.Sqrt(options.HeadSize).ToScalar();
+        var scores = TensorMath.Add(q.matmul(RepeatKeyValue(k, group).transpose(-2, -1)).div(scale), bias);
 
         // transformers takes the softmax in float32 and casts back, which an fp16 export does too.
         var weights = Dropout.forward(scores.softmax(-1, ScalarType.Float32).to_type(q.dtype));
         var context = weights.matmul(RepeatKeyValue(v, group)).transpose(1, 2).reshape(input.shape[0], input.shape[1], options.HiddenSize);
-        var attended = input + Dropout.forward(AttentionOutput.forward(context));
+        var attended = TensorMath.Add(input, Dropout.forward(AttentionOutput.forward(context)));
         var inner = PostAttentionNorm.forward(attended);
         var mlp = Down.forward(nn.functional.silu(Gate.forward(inner)).mul(Up.forward(inner)));
-        var output = attended + Dropout.forward(mlp);
+        var output = TensorMath.Add(attended, Dropout.forward(mlp));
         return (output.MoveToOuterDisposeScope(), k.MoveToOuterDisposeScope(), v.MoveToOuterDisposeScope());
     }
 

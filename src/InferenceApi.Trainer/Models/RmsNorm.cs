@@ -25,7 +25,8 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x = input.to_type(ScalarType.Float32);
-        var normed = x.mul(x.pow(2).mean([-1], keepdim: true).add(Eps).rsqrt());
+        // square() and TensorMath.Add take no Scalar that a collection could free mid-call (see TensorMath).
+        var normed = x.mul(TensorMath.Add(x.square().mean([-1], keepdim: true), Eps).rsqrt());
         return Weight.mul(normed.to_type(input.dtype)).MoveToOuterDisposeScope();
     }
 }

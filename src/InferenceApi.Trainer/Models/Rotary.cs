@@ -29,6 +29,6 @@ public static class Rotary
         using var scope = NewDisposeScope();
         var half = x.shape[^1] / 2;
         var rotated = cat([x.narrow(-1, half, half).neg(), x.narrow(-1, 0, half)], -1);
-        return x.mul(cos).add(rotated.mul(sin)).MoveToOuterDisposeScope();
+        return TensorMath.Add(x.mul(cos), rotated.mul(sin)).MoveToOuterDisposeScope();
     }
 }
