@@ -33,10 +33,13 @@ public sealed class StepTrainer<TData>(
         }
 
         StepsTaken++;
-        optimizer.zero_grad();
-        var value = loss(batch);
-        value.backward();
-        optimizer.step();
-        return value.item<float>();
+        return CollectionPause.Run(() =>
+        {
+            optimizer.zero_grad();
+            var value = loss(batch);
+            value.backward();
+            optimizer.step();
+            return value.item<float>();
+        });
     }
 }

@@ -49,13 +49,16 @@ public sealed class TextGenerationTrainer : IStepTrainer<TokenWindows>
             group.LearningRate = LearningRate(StepsTaken);
         }
 
-        optimizer.zero_grad();
-        var loss = Loss(model, batch, nn.Reduction.Mean);
-        loss.backward();
-        nn.utils.clip_grad_norm_(model.parameters(), 1.0);
-        optimizer.step();
         StepsTaken++;
-        return loss.item<float>();
+        return CollectionPause.Run(() =>
+        {
+            optimizer.zero_grad();
+            var loss = Loss(model, batch, nn.Reduction.Mean);
+            loss.backward();
+            nn.utils.clip_grad_norm_(model.parameters(), 1.0);
+            optimizer.step();
+            return loss.item<float>();
+        });
     }
 
     /// <summary>
