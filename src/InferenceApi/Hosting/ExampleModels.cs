@@ -15,8 +15,8 @@ public static class ExampleModels
 
     public const string Generator = "gpt-austen";
 
-    /// <summary>The shipped generator's serving version (models/gpt-austen/1), for the examples that pin one.</summary>
-    public const string GeneratorVersion = "1";
+    /// <summary>The shipped generator's serving version (models/gpt-austen/2, the newest, which the server serves), for the examples that pin one.</summary>
+    public const string GeneratorVersion = "2";
 
     public const string ImageClassifier = "digits-vit";
 

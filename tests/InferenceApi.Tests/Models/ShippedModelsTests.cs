@@ -137,6 +137,8 @@ public sealed class ShippedModelsTests(ShippedModelsServer server) : IClassFixtu
         using var first = await _client.PostJsonAsync("/v1/generate", request);
         using var second = await _client.PostJsonAsync("/v1/generate", request);
 
+        // The newest version serves: the Llama-style version 2, not the GPT of version 1.
+        Assert.Equal("2", first.Headers.GetValues("x-model-version").Single());
         var body = await first.ReadJsonAsync();
         var text = body.GetProperty("generated_text").GetString()!;
         Assert.Equal(text, (await second.ReadJsonAsync()).GetProperty("generated_text").GetString());

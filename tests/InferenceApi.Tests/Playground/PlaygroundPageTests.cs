@@ -104,7 +104,7 @@ public sealed class PlaygroundPageTests(PlaygroundServer server) : IClassFixture
         using var api = await server.Client.PostJsonAsync("/v1/generate", new { model = "gpt-austen", prompt = Prompt, max_new_tokens = 40, temperature = 0.0, top_p = 0.95, repetition_penalty = 1.2 });
         Assert.Equal((await api.ReadJsonAsync()).GetProperty("generated_text").GetString(), text);
         Assert.Equal("200", await Header(page, "status"));
-        Assert.Equal("1", await Header(page, "x-model-version"));
+        Assert.Equal("2", await Header(page, "x-model-version"));
         // A model without labels leaves no stray text in its card.
         Assert.Equal(0, await page.Locator("#card").EvaluateAsync<int>("card => [...card.childNodes].filter(n => n.nodeType === Node.TEXT_NODE).length"));
         await SaveScreenshotAsync(page, "generate.png");
