@@ -313,16 +313,24 @@ public sealed partial class BatchSchedulerTests : IDisposable
         Assert.All(runner.Batches, b => Assert.Equal(0, b.Instance));
     }
 
-    [Fact]
-    public async Task DrainAsync_WorkAlreadyQueued_RunsItWithoutWaitingForTheDelayThenRefusesNewWork()
+    /// <summary>A scheduler whose one instance runs [a1, a2] (held at the gate) with "b" queued behind it.</summary>
+    private async Task<(BatchScheduler<string, string> Scheduler, RecordingRunner Runner, WorkItem<string, string>[] Busy, WorkItem<string, string> Queued)> OneBatchRunningOneQueuedAsync()
     {
         var runner = new RecordingRunner(gated: true);
-        await using var scheduler = Create(runner, Limits(maxBatchSize: 2, delay: TimeSpan.FromHours(1)));
+        var scheduler = Create(runner, Limits(maxBatchSize: 2, delay: TimeSpan.FromHours(1)));
         WorkItem<string, string>[] busy = [Item("a1"), Item("a2")];
         Assert.Null(scheduler.TryEnqueue(busy));
         await runner.WaitForEnteredAsync();
         var queued = Item("b");
         Assert.Null(scheduler.TryEnqueue([queued]));
+        return (scheduler, runner, busy, queued);
+    }
+
+    [Fact]
+    public async Task DrainAsync_WorkAlreadyQueued_RunsItWithoutWaitingForTheDelayThenRefusesNewWork()
+    {
+        var (scheduler, runner, _, queued) = await OneBatchRunningOneQueuedAsync();
+        await using var disposing = scheduler;
 
         var drain = scheduler.DrainAsync();
         var refused = scheduler.TryEnqueue([Item("c")]);
@@ -340,13 +348,8 @@ public sealed partial class BatchSchedulerTests : IDisposable
     [Fact]
     public async Task CutOff_EndsQueuedWorkWithDraining_WhileTheRunningBatchFinishes()
     {
-        var runner = new RecordingRunner(gated: true);
-        await using var scheduler = Create(runner, Limits(maxBatchSize: 2, delay: TimeSpan.FromHours(1)));
-        WorkItem<string, string>[] busy = [Item("a1"), Item("a2")];
-        Assert.Null(scheduler.TryEnqueue(busy));
-        await runner.WaitForEnteredAsync();
-        var queued = Item("b");
-        Assert.Null(scheduler.TryEnqueue([queued]));
+        var (scheduler, runner, busy, queued) = await OneBatchRunningOneQueuedAsync();
+        await using var disposing = scheduler;
 
         scheduler.CutOff();
         var refused = scheduler.TryEnqueue([Item("c")]);
