@@ -2,6 +2,7 @@ using System.Diagnostics;
 using InferenceApi.Core.Diagnostics;
 using InferenceApi.Hosting;
 using InferenceApi.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
@@ -182,14 +183,24 @@ public sealed class TracingTests
         Assert.Null(factory.Services.GetService<TracerProvider>());
     }
 
+    /// <remarks>
+    /// A plain web host with the server's tracing registration, not <see cref="InferenceApiFactory"/>: when start fails,
+    /// WebApplicationFactory's deferred host can read the already disposed provider and throw ObjectDisposedException
+    /// instead of the validation error (dotnet/aspnetcore#33494).
+    /// </remarks>
     [Fact]
-    public void Start_SampleRatioAboveOne_FailsNamingTheSetting()
+    public async Task Start_SampleRatioAboveOne_FailsNamingTheSetting()
     {
-        using var factory = new InferenceApiFactory().With("Tracing:SampleRatio", "1.5");
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseTestServer();
+        builder.Configuration.AddInMemoryCollection([KeyValuePair.Create("Tracing:SampleRatio", (string?)"1.5")]);
+        builder.AddInferenceTracing();
+        await using var app = builder.Build();
 
-        var error = Assert.Throws<OptionsValidationException>(() => factory.Services.GetService<TracerProvider>());
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 
         Assert.Contains("Tracing:SampleRatio", error.Message, StringComparison.Ordinal);
+        Assert.Contains("1.5", error.Message, StringComparison.Ordinal);
     }
 
     /// <summary>
