@@ -32,7 +32,7 @@ public sealed class InferenceMetrics
         _batchSize = meter.CreateHistogram<int>("inference_batch_size", description: "Requests per batch run.");
         _batchTokens = meter.CreateHistogram<int>("inference_batch_tokens", description: "Padded tokens per batch run (batch size x longest sequence).");
         _computeDuration = meter.CreateHistogram<double>("inference_compute_duration", "s", "Time one batch took in the runtime.");
-        _dropped = meter.CreateCounter<long>("inference_dropped", description: "Queued requests that left before running, by reason (cancelled, expired).");
+        _dropped = meter.CreateCounter<long>("inference_dropped", description: "Queued requests that left before running, by reason (cancelled, expired, queue_time).");
         meter.CreateObservableGauge("inference_queue_depth", ObserveQueues, description: "Requests admitted to a model's queue and not yet running.");
         _timeToFirstToken = meter.CreateHistogram<double>("inference_time_to_first_token", "s", "From a generation request's admission to its first token.");
         _interTokenLatency = meter.CreateHistogram<double>("inference_inter_token_latency", "s", "Between consecutive tokens of one generation.");
@@ -67,7 +67,14 @@ public sealed class InferenceMetrics
         _queueDuration.Record(waited.TotalSeconds, new KeyValuePair<string, object?>("model", label.Model));
 
     public void RecordDropped(SchedulerLabel label, DropReason reason) =>
-        _dropped.Add(1, new("model", label.Model), new("reason", reason == DropReason.Cancelled ? "cancelled" : "expired"));
+        _dropped.Add(1, new("model", label.Model), new("reason", ReasonLabel(reason)));
+
+    private static string ReasonLabel(DropReason reason) => reason switch
+    {
+        DropReason.Cancelled => "cancelled",
+        DropReason.QueueTimeExceeded => "queue_time",
+        _ => "expired",
+    };
 
     public void TrackQueue(SchedulerLabel label, Func<int> depth) => _queues[label] = depth;
 

@@ -145,8 +145,8 @@ public sealed class ContinuousBatchScheduler : IAsyncDisposable
 
             var joining = Admit(reader);
             var now = _time.GetUtcNow();
-            _running.RemoveAll(sequence => Leaves(sequence, now));
-            joining.RemoveAll(sequence => Leaves(sequence, now));
+            _running.RemoveAll(sequence => Leaves(sequence, now, maxQueueTime: null));
+            joining.RemoveAll(sequence => Leaves(sequence, now, Limits.MaxQueueTime));
             if (_running.Count + joining.Count == 0)
             {
                 continue;
@@ -220,10 +220,13 @@ public sealed class ContinuousBatchScheduler : IAsyncDisposable
         }
     }
 
-    /// <summary>Fails and counts a sequence whose client left, or whose deadline passed before it started.</summary>
-    private bool Leaves(IGeneratingSequence sequence, DateTimeOffset now)
+    /// <summary>
+    /// Fails and counts a sequence whose client left or whose deadline passed, or (joining only: <paramref name="maxQueueTime"/>
+    /// given) that waited longer than the model's queue time allows.
+    /// </summary>
+    private bool Leaves(IGeneratingSequence sequence, DateTimeOffset now, TimeSpan? maxQueueTime)
     {
-        if (Admission.Drop(sequence, now) is not { } reason)
+        if (Admission.Drop(sequence, now, maxQueueTime) is not { } reason)
         {
             return false;
         }

@@ -44,8 +44,9 @@ public sealed record ServingSettings
     /// <summary>
     /// The longest wait in the queue a request is admitted to, in ms. Default 1000. At admission the queue estimates the
     /// wait from its depth and measured service rate; a request that would wait longer (or past its deadline) gets 429
-    /// with Retry-After at once, so under overload admitted requests are answered within about this plus one batch's
-    /// compute and the rest can go elsewhere. Higher absorbs longer bursts at the cost of latency under load.
+    /// with Retry-After at once, and one that still waits longer (the machine ran slower than measured) gets 429 before it
+    /// runs, so under overload admitted requests are answered within this plus one batch's compute and the rest can go
+    /// elsewhere. Higher absorbs longer bursts at the cost of latency under load.
     /// </summary>
     [Range(1, 3_600_000)]
     public int MaxQueueTimeMs { get; set; } = 1000;

@@ -16,13 +16,26 @@ internal static class Admission
     /// when its cancellation also fired: the samples of one generation request share a deadline, and when the first of
     /// them expires the request ends the others, which would otherwise count as cancelled by a client that never left.
     /// </summary>
-    public static DropReason? Drop(IQueuedRequest request, DateTimeOffset now) =>
-        now >= request.Deadline ? DropReason.Expired : request.IsCancelled ? DropReason.Cancelled : null;
+    /// <param name="maxQueueTime">
+    /// The model's <c>MaxQueueTimeMs</c>, or null where it does not apply (a generation already running has left the queue).
+    /// It holds for every admitted request, so that a machine slower than the rate admission was priced at cannot make
+    /// admitted requests wait without bound; the deadline and cancellation still come first.
+    /// </param>
+    public static DropReason? Drop(IQueuedRequest request, DateTimeOffset now, TimeSpan? maxQueueTime = null) =>
+        now >= request.Deadline ? DropReason.Expired
+        : request.IsCancelled ? DropReason.Cancelled
+        : maxQueueTime is { } most && now - request.EnqueuedAt > most ? DropReason.QueueTimeExceeded
+        : null;
 
     /// <summary>The error a dropped request ends with; <paramref name="waited"/> is how long it was queued.</summary>
     public static InferenceError Dropped(DropReason reason, string model, TimeSpan waited) => reason switch
     {
         DropReason.Cancelled => new InferenceError(ErrorKind.Cancelled, "The client cancelled the request."),
+        DropReason.QueueTimeExceeded => new InferenceError(ErrorKind.Overloaded, $"Model '{model}' is overloaded: this request waited {waited.TotalMilliseconds:0} ms in its queue, longer than the model's MaxQueueTimeMs, and was not run.")
+        {
+            // The queue it waited in is the one a retry would join: at least as long as that wait to drain.
+            RetryAfter = WaitEstimator.RetryAfter(waited),
+        },
         _ => new InferenceError(ErrorKind.DeadlineExceeded, $"The request's deadline passed after {waited.TotalMilliseconds:0} ms in model '{model}''s queue, before it ran."),
     };
 

@@ -10,7 +10,8 @@ namespace InferenceApi.Core.Scheduling;
 /// <param name="Instances">How many batches run at once, each on its own session.</param>
 /// <param name="MaxQueueTime">
 /// The longest wait a request is admitted to: one whose expected wait (queue depth over the measured service rate) is
-/// longer, or longer than its deadline allows, is refused at once with 429. Null: only the deadline bounds it.
+/// longer, or longer than its deadline allows, is refused at once with 429; one that still waits longer than this (the
+/// machine ran slower than measured) leaves with 429 before it runs. Null: only the deadline bounds it.
 /// </param>
 public sealed record BatchLimits(int MaxBatchSize, int MaxBatchTokens, TimeSpan MaxQueueDelay, int QueueCapacity, int Instances, TimeSpan? MaxQueueTime = null)
 {
@@ -30,6 +31,11 @@ public sealed record BatchLimits(int MaxBatchSize, int MaxBatchTokens, TimeSpan 
         if (MaxQueueDelay < TimeSpan.Zero)
         {
             return $"maxQueueDelayMs must not be negative. Given: {MaxQueueDelay.TotalMilliseconds}";
+        }
+
+        if (MaxQueueTime is { } most && MaxQueueDelay >= most)
+        {
+            return $"maxQueueDelayMs ({MaxQueueDelay.TotalMilliseconds}) must be below maxQueueTimeMs ({most.TotalMilliseconds}): a request waiting that long for company would leave the queue unserved";
         }
 
         if (QueueCapacity < 1)

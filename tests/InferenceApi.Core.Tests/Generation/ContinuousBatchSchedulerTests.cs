@@ -164,6 +164,30 @@ public sealed class ContinuousBatchSchedulerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WaitingSequence_StillWaitingPastMaxQueueTime_LeavesWith429CountedAsQueueTime_WhileTheRunningOneFinishes()
+    {
+        using var dropped = new InstrumentRecorder(_meters, "inference_dropped");
+        await using var scheduler = Create(new ContinuousBatchLimits(MaxRunning: 1, MaxBatchTokens: 64, QueueCapacity: 2, MaxQueueTime: TimeSpan.FromSeconds(2)));
+        var running = new ScriptedSequence([1], tokensToGenerate: 2) { EnqueuedAt = _time.GetUtcNow() };
+        Assert.Null(scheduler.TryEnqueue(running));
+        await _session.StepAsync();
+        var waiting = new ScriptedSequence([1], 1) { EnqueuedAt = _time.GetUtcNow() };
+        Assert.Null(scheduler.TryEnqueue(waiting));
+
+        // The running generation holds its seat 3 s: longer than the queue time, which only binds those still waiting.
+        _time.Advance(TimeSpan.FromSeconds(3));
+        await _session.StepAsync();
+
+        var error = await waiting.Done.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(ErrorKind.Overloaded, error?.Kind);
+        Assert.Equal(TimeSpan.FromSeconds(3), error?.RetryAfter);
+        Assert.Equal(0, waiting.Advances);
+        Assert.Null(await running.Done.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(2, running.Advances);
+        Assert.Equal(["queue_time"], dropped.Tag("reason"));
+    }
+
+    [Fact]
     public async Task CancelledSequences_LeaveBeforeTheirNextStep()
     {
         using var dropped = new InstrumentRecorder(_meters, "inference_dropped");
@@ -256,10 +280,10 @@ public sealed class ContinuousBatchSchedulerTests : IAsyncLifetime
     /// </summary>
     private async Task TenSecondGenerationOnRecordAsync(ContinuousBatchScheduler scheduler)
     {
-        Assert.Null(scheduler.TryEnqueue(new ScriptedSequence([1], tokensToGenerate: 2)));
+        Assert.Null(scheduler.TryEnqueue(new ScriptedSequence([1], tokensToGenerate: 2) { EnqueuedAt = _time.GetUtcNow() }));
         await _session.StepAsync();
         _time.Advance(TimeSpan.FromSeconds(10));
-        Assert.Null(scheduler.TryEnqueue(new ScriptedSequence([1], tokensToGenerate: 50)));
+        Assert.Null(scheduler.TryEnqueue(new ScriptedSequence([1], tokensToGenerate: 50) { EnqueuedAt = _time.GetUtcNow() }));
         await _session.StepAsync();
         await _session.StepAsync();
     }

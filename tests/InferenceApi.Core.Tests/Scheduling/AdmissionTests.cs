@@ -22,6 +22,28 @@ public sealed class AdmissionTests
         Assert.Equal(expected, Admission.Drop(request, Now));
     }
 
+    [Theory]
+    [InlineData(false, 1, 2999, DropReason.QueueTimeExceeded)]
+    [InlineData(false, 1, 3000, null)]
+    [InlineData(true, 1, 2000, DropReason.Cancelled)]
+    [InlineData(false, 0, 2000, DropReason.Expired)]
+    public void Drop_WaitedLongerThanTheMaxQueueTime_LeavesUnlessTheDeadlineOrTheClientSaidSoFirst(bool cancelled, int deadlineInSeconds, int maxQueueTimeMs, DropReason? expected)
+    {
+        var request = new Waiting(Now.AddSeconds(-3), Now.AddSeconds(deadlineInSeconds), cancelled);
+
+        Assert.Equal(expected, Admission.Drop(request, Now, TimeSpan.FromMilliseconds(maxQueueTimeMs)));
+    }
+
+    [Fact]
+    public void Dropped_QueueTimeExceeded_Is429WithARetryAfterAsLongAsTheWait()
+    {
+        var error = Admission.Dropped(DropReason.QueueTimeExceeded, "bert", TimeSpan.FromMilliseconds(1234));
+
+        Assert.Equal(ErrorKind.Overloaded, error.Kind);
+        Assert.Equal(TimeSpan.FromSeconds(2), error.RetryAfter);
+        Assert.Equal("Model 'bert' is overloaded: this request waited 1234 ms in its queue, longer than the model's MaxQueueTimeMs, and was not run.", error.Message);
+    }
+
     [Fact]
     public void Dropped_Expired_Is504NamingTheModelAndTheWait()
     {

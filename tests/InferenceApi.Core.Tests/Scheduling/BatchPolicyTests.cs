@@ -200,6 +200,15 @@ public sealed class BatchPolicyTests
     }
 
     [Fact]
+    public void BatchLimitsCheck_QueueDelayNotBelowMaxQueueTime_NamesBoth()
+    {
+        var problem = new BatchLimits(8, 512, TimeSpan.FromMilliseconds(1000), 10, 1, TimeSpan.FromMilliseconds(1000)).Check(maxSequenceLength: 128);
+
+        Assert.StartsWith("maxQueueDelayMs (1000) must be below maxQueueTimeMs (1000)", problem, StringComparison.Ordinal);
+        Assert.Null(new BatchLimits(8, 512, TimeSpan.FromMilliseconds(999), 10, 1, TimeSpan.FromMilliseconds(1000)).Check(maxSequenceLength: 128));
+    }
+
+    [Fact]
     public void BatchLimitsCheck_ConsistentSettings_ReturnsNull()
     {
         Assert.Null(new BatchLimits(8, 128, TimeSpan.Zero, 1, 1).Check(maxSequenceLength: 128));

@@ -14,7 +14,7 @@ public sealed class ExpectedWaitAdmissionTests : SingleModelServer
     private readonly FakeTimeProvider _clock = new();
 
     public ExpectedWaitAdmissionTests()
-        : base(("Models:Defaults:MaxQueueTimeMs", "40"), ("Models:Defaults:MaxQueueDelayMs", "1500"), ("Models:Defaults:MaxBatchSize", "4"), ("Cache:Enabled", "false")) =>
+        : base(("Models:Defaults:MaxQueueTimeMs", "40"), ("Models:Defaults:MaxQueueDelayMs", "30"), ("Models:Defaults:MaxBatchSize", "4"), ("Cache:Enabled", "false")) =>
         Factory.WithClock(_clock);
 
     [Fact]
@@ -33,7 +33,7 @@ public sealed class ExpectedWaitAdmissionTests : SingleModelServer
         Assert.Equal(50, problem.GetProperty("received").GetInt32());
         Assert.Equal("1", refused.Header("Retry-After"));
 
-        _clock.Advance(TimeSpan.FromMilliseconds(1500));
+        _clock.Advance(TimeSpan.FromMilliseconds(30));
         using var filled = await filling;
         await filled.ReadJsonAsync();
         Assert.Equal("2", filled.Header("x-batch-size"));

@@ -15,7 +15,7 @@ public sealed class OverloadTests : SingleModelServer
     private readonly FakeTimeProvider _clock = new();
 
     public OverloadTests()
-        : base(("Models:Defaults:QueueCapacity", "2"), ("Models:Defaults:MaxQueueDelayMs", "1500"), ("Models:Defaults:MaxBatchSize", "64"), ("Cache:Enabled", "false")) =>
+        : base(("Models:Defaults:QueueCapacity", "2"), ("Models:Defaults:MaxQueueDelayMs", "1500"), ("Models:Defaults:MaxQueueTimeMs", "10000"), ("Models:Defaults:MaxBatchSize", "64"), ("Cache:Enabled", "false")) =>
         Factory.WithClock(_clock);
 
     [Fact]

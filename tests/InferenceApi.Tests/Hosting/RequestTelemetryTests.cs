@@ -27,6 +27,7 @@ public sealed class RequestTelemetryTests : SingleModelServer
     public RequestTelemetryTests()
         : base(
             ("Models:Defaults:MaxQueueDelayMs", "1500"),
+            ("Models:Defaults:MaxQueueTimeMs", "10000"),
             ("Models:Defaults:MaxBatchSize", "64"),
             ("Cache:Enabled", "false"),
             ("Logging:SlowRequestMs", "1000"),

@@ -15,7 +15,7 @@ public sealed class KServeRepositoryTests : IAsyncLifetime
     {
         TensorModels.WriteConvNet(Path.Combine(_factory.Models.Path, "convnet"));
         TensorModels.WriteConvNet(Path.Combine(_factory.Models.Path, "slow"));
-        File.WriteAllText(Path.Combine(_factory.Models.Path, "slow", "inference.json"), """{ "maxBatchSize": 2, "maxQueueDelayMs": 1000 }""");
+        File.WriteAllText(Path.Combine(_factory.Models.Path, "slow", "inference.json"), """{ "maxBatchSize": 2, "maxQueueDelayMs": 1000, "maxQueueTimeMs": 10000 }""");
         _client = await _factory.StartAsync();
     }
 

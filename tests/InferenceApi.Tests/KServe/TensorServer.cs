@@ -46,7 +46,7 @@ public sealed class TensorServer : IAsyncLifetime
         var models = Factory.Models.Path;
         TensorModels.WriteConvNet(Path.Combine(models, "convnet"));
         TensorModels.WriteConvNet(Path.Combine(models, "convnet-batched"));
-        File.WriteAllText(Path.Combine(models, "convnet-batched", "inference.json"), $$"""{ "maxBatchSize": {{BatchedRows}}, "maxQueueDelayMs": 5000 }""");
+        File.WriteAllText(Path.Combine(models, "convnet-batched", "inference.json"), $$"""{ "maxBatchSize": {{BatchedRows}}, "maxQueueDelayMs": 5000, "maxQueueTimeMs": 60000 }""");
         TensorModels.WriteConvNet(Path.Combine(models, "convnet-single"));
         File.WriteAllText(Path.Combine(models, "convnet-single", "inference.json"), """{ "maxBatchSize": 0 }""");
         TensorModels.WriteIdentity(Path.Combine(models, "identity"));
