@@ -28,13 +28,15 @@ public sealed class OnnxRuntimeOptions
     public int IntraOpThreads { get; set; }
 
     /// <summary>
-    /// Whether idle pool threads spin a while before sleeping (ONNX Runtime's <c>allow_spinning</c>). Default true, as
-    /// in ONNX Runtime: a batched Run hands each operator's work to the pool, and threads that slept between operators
-    /// are woken late. Measured on 2 shared cores (loadtests/README.md), spinning off made batching slower than no
-    /// batching at 32 clients (0.36–0.71× in four runs, 1.08–1.81× with it on). Turn it off when the cores are
-    /// shared with other work that matters more than this server's throughput.
+    /// Whether idle pool threads spin a while before sleeping (ONNX Runtime's <c>allow_spinning</c>). Default false.
+    /// Spinning makes one Run on an otherwise idle machine faster (operators hand work to threads that are awake), but
+    /// a server's cores also carry HTTP, JSON and tokenization, and threads spinning between Runs take them: on 2 cores,
+    /// 32 clients got 698–1,304 req/s with it on (bimodal from run to run) against 1,205–1,216 with it off, and the
+    /// benchmark's BERT-mini 281 against 365–378 req/s (loadtests/README.md). Turn it on for a machine with cores to
+    /// spare and latency of single requests as the goal; a model on its own pool (<c>IntraOpThreads</c> above 0) then
+    /// spins only within its Runs.
     /// </summary>
-    public bool AllowSpinning { get; set; } = true;
+    public bool AllowSpinning { get; set; }
 
     /// <summary>The intra-op thread count this resolves to.</summary>
     public int ResolvedIntraOpThreads => IntraOpThreads > 0 ? IntraOpThreads : Environment.ProcessorCount;
