@@ -260,7 +260,10 @@ public sealed partial class ModelRepository : IAsyncDisposable
         {
             var version = new ModelVersion(found, ++_generation);
             _versions.Add(version);
-            started.Add((version, Task.Run(() => LoadAsync(version), CancellationToken.None)));
+            // A thread of its own: session creation and warm-up block for a second or more, and on a pool thread that
+            // is a thread the requests being served need (on 2 cores, half the pool's minimum).
+            var load = Task.Factory.StartNew(() => LoadAsync(version), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+            started.Add((version, load));
         }
 
         _background.AddRange(started.Select(s => s.Item2));

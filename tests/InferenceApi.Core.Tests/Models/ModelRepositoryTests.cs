@@ -26,6 +26,19 @@ public sealed class ModelRepositoryTests
     }
 
     [Fact]
+    public async Task ScanAsync_Load_RunsOnAThreadOfItsOwnNotOneThePoolServesRequestsWith()
+    {
+        // Session creation and warm-up block for a second or more: on a pool thread, on 2 cores, that stalled the
+        // requests being served at every published version.
+        await using var harness = new RepositoryHarness();
+        harness.Write("m", 1);
+
+        await harness.ScanAsync();
+
+        Assert.Equal([false], harness.Loader.StartedOnPoolThread);
+    }
+
+    [Fact]
     public async Task ScanAsync_NewVersion_LoadsAtTheSecondIdenticalScanAndTheOldServesUntilItIsReady()
     {
         await using var harness = new RepositoryHarness();

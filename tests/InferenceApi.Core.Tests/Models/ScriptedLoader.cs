@@ -16,11 +16,15 @@ internal sealed class ScriptedLoader : IModelLoader
     private readonly ConcurrentDictionary<(string, long), TaskCompletionSource> _started = new();
     private readonly ConcurrentQueue<FakeRuntime> _runtimes = new();
     private readonly ConcurrentQueue<(string Name, long Version)> _starts = new();
+    private readonly ConcurrentQueue<bool> _startedOnPoolThread = new();
 
     public IReadOnlyList<FakeRuntime> Runtimes => [.. _runtimes];
 
     /// <summary>Every load begun, in order.</summary>
     public IReadOnlyList<(string Name, long Version)> Starts => [.. _starts];
+
+    /// <summary>For every load begun, whether it began on a thread of the .NET thread pool.</summary>
+    public IReadOnlyList<bool> StartedOnPoolThread => [.. _startedOnPoolThread];
 
     public void Hold(string name, long version) => _held[(name, version)] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -38,6 +42,7 @@ internal sealed class ScriptedLoader : IModelLoader
     public async Task<IModelRuntime> LoadAsync(ModelLoadContext context, CancellationToken cancellationToken)
     {
         var key = (context.Source.Name, context.Source.Version);
+        _startedOnPoolThread.Enqueue(Thread.CurrentThread.IsThreadPoolThread);
         _starts.Enqueue(key);
         Started(key).TrySetResult();
         if (_held.TryGetValue(key, out var gate))
