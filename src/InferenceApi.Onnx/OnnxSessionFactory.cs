@@ -17,6 +17,7 @@ public sealed partial class OnnxSessionFactory(ILogger<OnnxSessionFactory> logge
     private const string CudaProvider = "CUDAExecutionProvider";
     private const string CpuPackageReason = "this build uses the CPU package of ONNX Runtime; publish with -p:UseGpu=true for CUDA";
     private const string AllowSpinning = "session.intra_op.allow_spinning";
+    private const string InterOpAllowSpinning = "session.inter_op.allow_spinning";
     private const string ForceSpinningStop = "session.force_spinning_stop";
     private readonly OnnxRuntimeOptions _runtime = runtimeOptions?.Value ?? new();
     private readonly bool _sharedPool = OnnxEnvironment.EnsureCreated(runtimeOptions?.Value ?? new());
@@ -129,6 +130,7 @@ public sealed partial class OnnxSessionFactory(ILogger<OnnxSessionFactory> logge
         {
             options.IntraOpNumThreads = settings.IntraOpThreads > 0 ? settings.IntraOpThreads : _runtime.ResolvedIntraOpThreads;
             options.AddSessionConfigEntry(AllowSpinning, _runtime.AllowSpinning ? "1" : "0");
+            options.AddSessionConfigEntry(InterOpAllowSpinning, _runtime.AllowSpinning ? "1" : "0");
             if (_runtime.AllowSpinning)
             {
                 // Spinning speeds the hand-offs between a Run's operators; after the Run the request's HTTP work needs

@@ -8,7 +8,6 @@ namespace InferenceApi.Core.Generation;
 /// <param name="QueueCapacity">Most sequences waiting to join; one more gets 429.</param>
 /// <param name="MaxQueueTime">
 /// The longest wait for a seat a sequence is admitted to (expected from the waiting line and how long generations take);
-/// longer is refused at once with 429, and one that still waits longer before it joins leaves with 429 then. Null: only
-/// the request's deadline bounds it.
+/// longer is refused at once with 429. Null: only the request's deadline bounds it.
 /// </param>
 public sealed record ContinuousBatchLimits(int MaxRunning, int MaxBatchTokens, int QueueCapacity, TimeSpan? MaxQueueTime = null);

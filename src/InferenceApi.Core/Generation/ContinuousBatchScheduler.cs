@@ -145,8 +145,8 @@ public sealed class ContinuousBatchScheduler : IAsyncDisposable
 
             var joining = Admit(reader);
             var now = _time.GetUtcNow();
-            _running.RemoveAll(sequence => Leaves(sequence, now, maxQueueTime: null));
-            joining.RemoveAll(sequence => Leaves(sequence, now, Limits.MaxQueueTime));
+            _running.RemoveAll(sequence => Leaves(sequence, now));
+            joining.RemoveAll(sequence => Leaves(sequence, now));
             if (_running.Count + joining.Count == 0)
             {
                 continue;
@@ -221,12 +221,13 @@ public sealed class ContinuousBatchScheduler : IAsyncDisposable
     }
 
     /// <summary>
-    /// Fails and counts a sequence whose client left or whose deadline passed, or (joining only: <paramref name="maxQueueTime"/>
-    /// given) that waited longer than the model's queue time allows.
+    /// Fails and counts a sequence whose client left, or whose deadline passed before it started. The max queue time is
+    /// applied at admission only: a request's samples start together and a seat frees only when a whole generation ends,
+    /// so a later sample waits a generation by design, and dropping it there would fail requests that are served.
     /// </summary>
-    private bool Leaves(IGeneratingSequence sequence, DateTimeOffset now, TimeSpan? maxQueueTime)
+    private bool Leaves(IGeneratingSequence sequence, DateTimeOffset now)
     {
-        if (Admission.Drop(sequence, now, maxQueueTime) is not { } reason)
+        if (Admission.Drop(sequence, now) is not { } reason)
         {
             return false;
         }

@@ -28,7 +28,7 @@ public sealed record ServingSettings
     /// How long the oldest request waits for company before a partial batch runs, in ms. Default 0: a batch
     /// takes whatever queued while the instance was busy, so batches grow with load and an idle server adds
     /// no delay. Above 0 fills batches under moderate load at the cost of latency (timers on virtual machines
-    /// often fire 2–4 ms late, so small values cost more than they say).
+    /// often fire 2–4 ms late, so small values cost more than they say). Must stay below <see cref="MaxQueueTimeMs"/>.
     /// </summary>
     [Range(0, 10_000)]
     public int MaxQueueDelayMs { get; set; }
@@ -44,9 +44,11 @@ public sealed record ServingSettings
     /// <summary>
     /// The longest wait in the queue a request is admitted to, in ms. Default 1000. At admission the queue estimates the
     /// wait from its depth and measured service rate; a request that would wait longer (or past its deadline) gets 429
-    /// with Retry-After at once, and one that still waits longer (the machine ran slower than measured) gets 429 before it
-    /// runs, so under overload admitted requests are answered within this plus one batch's compute and the rest can go
-    /// elsewhere. Higher absorbs longer bursts at the cost of latency under load.
+    /// with Retry-After at once, and one that has still not started when this passes (the machine ran slower than
+    /// measured) gets 429 before it runs, so under overload admitted requests start within this plus the batch running
+    /// then, and the rest can go elsewhere. A request's own later inputs, and a shutdown drain, are exempt; generation
+    /// applies it at admission only (a request's samples wait for seats together). Higher absorbs longer bursts at the
+    /// cost of latency under load.
     /// </summary>
     [Range(1, 3_600_000)]
     public int MaxQueueTimeMs { get; set; } = 1000;

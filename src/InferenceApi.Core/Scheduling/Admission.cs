@@ -17,14 +17,16 @@ internal static class Admission
     /// them expires the request ends the others, which would otherwise count as cancelled by a client that never left.
     /// </summary>
     /// <param name="maxQueueTime">
-    /// The model's <c>MaxQueueTimeMs</c>, or null where it does not apply (a generation already running has left the queue).
-    /// It holds for every admitted request, so that a machine slower than the rate admission was priced at cannot make
-    /// admitted requests wait without bound; the deadline and cancellation still come first.
+    /// The model's <c>MaxQueueTimeMs</c>, or null where it does not apply (a shutdown drain runs what it admitted). It
+    /// bounds every admitted request's wait to start, so that a machine slower than the rate admission was priced at
+    /// cannot make admitted requests wait without bound; a part of a request that already started is exempt
+    /// (<see cref="IQueuedRequest.RequestStarted"/>). Like the deadline it comes before cancellation: the other parts of
+    /// a request dropped for it are cancelled by that request, not by a client that left.
     /// </param>
     public static DropReason? Drop(IQueuedRequest request, DateTimeOffset now, TimeSpan? maxQueueTime = null) =>
         now >= request.Deadline ? DropReason.Expired
+        : maxQueueTime is { } most && now - request.EnqueuedAt > most && !request.RequestStarted ? DropReason.QueueTimeExceeded
         : request.IsCancelled ? DropReason.Cancelled
-        : maxQueueTime is { } most && now - request.EnqueuedAt > most ? DropReason.QueueTimeExceeded
         : null;
 
     /// <summary>The error a dropped request ends with; <paramref name="waited"/> is how long it was queued.</summary>

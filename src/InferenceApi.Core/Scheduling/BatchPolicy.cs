@@ -29,7 +29,7 @@ public sealed class BatchPolicy(BatchLimits limits)
         for (var i = 0; i < pending.Count; i++)
         {
             var item = pending[i];
-            if (Admission.Drop(item, now, Limits.MaxQueueTime) is { } r)
+            if (Admission.Drop(item, now, flush ? null : Limits.MaxQueueTime) is { } r)
             {
                 (dropped ??= []).Add((i, r));
             }

@@ -111,9 +111,11 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
             }
         }
 
+        var start = items.Count > 1 ? new RequestStart() : null;
         foreach (var item in items)
         {
             item.EnqueuedAt = now;
+            item.Start = start;
 
             // Cannot fail: _queued never exceeds the channel's capacity, and the writer completes only after draining is set.
             if (!_channel.Writer.TryWrite(item))
@@ -265,7 +267,8 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
                 return;
             }
 
-            var plan = _policy.Plan(_pending, _time.GetUtcNow(), flush: !channelOpen);
+            // Draining flushes from the first plan after DrainAsync, not only once the loop has seen the channel close.
+            var plan = _policy.Plan(_pending, _time.GetUtcNow(), flush: !channelOpen || Volatile.Read(ref _draining) != 0);
             var batch = new WorkItem<TInput, TOutput>[plan.Batch.Count];
             for (var i = 0; i < batch.Length; i++)
             {
@@ -416,6 +419,7 @@ public sealed class BatchScheduler<TInput, TOutput> : IAsyncDisposable
             var tokens = 0;
             for (var i = 0; i < batch.Length; i++)
             {
+                batch[i].Start?.Mark();
                 inputs[i] = batch[i].Input;
                 tokens = Math.Max(tokens, batch[i].Tokens);
                 InferenceTracing.RecordQueued(batch[i], _label, started);

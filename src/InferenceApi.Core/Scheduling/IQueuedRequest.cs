@@ -14,6 +14,12 @@ public interface IQueuedRequest
     /// <summary>True once the client has gone away.</summary>
     bool IsCancelled { get; }
 
+    /// <summary>
+    /// True once another part of the same request has started running: the max queue time bounds a request's wait to
+    /// start, not its own later parts' wait behind its earlier ones.
+    /// </summary>
+    bool RequestStarted => false;
+
     /// <summary>The span of the request that queued it (none when nothing traces), for its queue span and the batch's links.</summary>
     ActivityContext TraceContext => default;
 }

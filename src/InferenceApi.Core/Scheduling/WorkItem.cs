@@ -34,6 +34,11 @@ public sealed class WorkItem<TInput, TOutput> : IBatchCandidate
 
     public bool IsCancelled => Cancellation.IsCancellationRequested;
 
+    public bool RequestStarted => Start?.HasStarted == true;
+
+    /// <summary>Shared with the other inputs of the same request when it has several; null for a request of one.</summary>
+    internal RequestStart? Start { get; set; }
+
     public ActivityContext TraceContext { get; }
 
     /// <summary>Completes when the item ran, was dropped, or failed; never faults.</summary>

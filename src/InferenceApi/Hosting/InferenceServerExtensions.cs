@@ -28,6 +28,7 @@ public static class InferenceServerExtensions
         services.AddOptions<ModelRepositoryOptions>().BindConfiguration(ModelRepositoryOptions.Section).ValidateOnStart()
             .PostConfigure<IHostEnvironment>((options, host) => options.Path = Path.GetFullPath(options.Path, host.ContentRootPath));
         services.AddSingleton<IValidateOptions<ModelRepositoryOptions>>(new SectionValidator<ModelRepositoryOptions>(ModelRepositoryOptions.Section));
+        services.AddSingleton<IValidateOptions<ModelRepositoryOptions>, ServingDefaultsValidator>();
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ApiOptions>>(new SectionValidator<ApiOptions>(ApiOptions.Section));
         services.AddOptions<LogOptions>().BindConfiguration(LogOptions.Section).ValidateOnStart();

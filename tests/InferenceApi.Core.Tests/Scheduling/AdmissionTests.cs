@@ -25,13 +25,22 @@ public sealed class AdmissionTests
     [Theory]
     [InlineData(false, 1, 2999, DropReason.QueueTimeExceeded)]
     [InlineData(false, 1, 3000, null)]
-    [InlineData(true, 1, 2000, DropReason.Cancelled)]
+    [InlineData(true, 1, 2000, DropReason.QueueTimeExceeded)]
+    [InlineData(true, 1, 3000, DropReason.Cancelled)]
     [InlineData(false, 0, 2000, DropReason.Expired)]
-    public void Drop_WaitedLongerThanTheMaxQueueTime_LeavesUnlessTheDeadlineOrTheClientSaidSoFirst(bool cancelled, int deadlineInSeconds, int maxQueueTimeMs, DropReason? expected)
+    public void Drop_WaitedLongerThanTheMaxQueueTime_LeavesUnlessTheDeadlineSaidSoFirst(bool cancelled, int deadlineInSeconds, int maxQueueTimeMs, DropReason? expected)
     {
         var request = new Waiting(Now.AddSeconds(-3), Now.AddSeconds(deadlineInSeconds), cancelled);
 
         Assert.Equal(expected, Admission.Drop(request, Now, TimeSpan.FromMilliseconds(maxQueueTimeMs)));
+    }
+
+    [Fact]
+    public void Drop_PartOfARequestThatAlreadyStarted_IsNotBoundByTheMaxQueueTime()
+    {
+        var request = new Waiting(Now.AddSeconds(-3), Now.AddSeconds(1), IsCancelled: false) { RequestStarted = true };
+
+        Assert.Null(Admission.Drop(request, Now, TimeSpan.FromSeconds(1)));
     }
 
     [Fact]
@@ -70,5 +79,8 @@ public sealed class AdmissionTests
         Assert.Equal("Model 'bert' is overloaded: its queue holds 64 requests and is full. Retry after 3 s.", error.Message);
     }
 
-    private sealed record Waiting(DateTimeOffset EnqueuedAt, DateTimeOffset Deadline, bool IsCancelled) : IQueuedRequest;
+    private sealed record Waiting(DateTimeOffset EnqueuedAt, DateTimeOffset Deadline, bool IsCancelled) : IQueuedRequest
+    {
+        public bool RequestStarted { get; init; }
+    }
 }

@@ -287,6 +287,45 @@ public sealed partial class BatchSchedulerTests : IDisposable
     }
 
     [Fact]
+    public async Task TryEnqueue_RequestOfMoreInputsThanABatch_ItsLaterInputsRunPastMaxQueueTimeOnceItStarted()
+    {
+        // One input a batch at 600 ms each: the third starts 1,200 ms after the request was admitted. The max queue time
+        // bounds the request's wait to start, not its own inputs' wait behind each other.
+        var runner = new RecordingRunner(clock: _clock, computeTime: TimeSpan.FromMilliseconds(600));
+        await using var scheduler = Create(runner, Limits(maxBatchSize: 1, maxQueueTime: TimeSpan.FromSeconds(1)));
+        WorkItem<string, string>[] inputs = [Item("a"), Item("b"), Item("c")];
+
+        Assert.Null(scheduler.TryEnqueue(inputs));
+
+        foreach (var input in inputs)
+        {
+            Assert.True((await Complete(input)).IsSuccess);
+        }
+
+        Assert.Equal(TimeSpan.FromMilliseconds(1200), (await Complete(inputs[2])).Value.QueueTime);
+        Assert.Equal(["a", "b", "c"], runner.AllInputs);
+    }
+
+    [Fact]
+    public async Task DrainAsync_ItemQueuedPastMaxQueueTime_StillRunsWhatWasAdmitted()
+    {
+        var runner = new RecordingRunner(gated: true);
+        var scheduler = Create(runner, Limits(delay: TimeSpan.Zero, maxQueueTime: TimeSpan.FromSeconds(1)));
+        Assert.Null(scheduler.TryEnqueue([Item("running")]));
+        await runner.WaitForEnteredAsync();
+        var queued = Item("queued");
+        Assert.Null(scheduler.TryEnqueue([queued]));
+        _clock.Advance(TimeSpan.FromSeconds(2));
+
+        var draining = scheduler.DrainAsync();
+        runner.OpenGate();
+        await draining.WaitAsync(SafetyTimeout);
+
+        Assert.True((await Complete(queued)).IsSuccess);
+        await scheduler.DisposeAsync();
+    }
+
+    [Fact]
     public async Task TryEnqueue_RunnerThrows_EveryItemOfThatBatchFailsAsBackendAndLaterRequestsStillRun()
     {
         var runner = new RecordingRunner();

@@ -18,6 +18,7 @@ public sealed class SettingsValidationTests
     [InlineData("Models:Defaults:Instances", "65")]
     [InlineData("Models:Defaults:RequestTimeoutMs", "0")]
     [InlineData("Models:Defaults:MaxQueueDelayMs", "-1")]
+    [InlineData("Models:Defaults:MaxQueueDelayMs", "1000")]
     [InlineData("Models:Defaults:MaxSequenceLength", "0")]
     [InlineData("Models:PollIntervalMs", "10")]
     [InlineData("Models:VersionsToServe", "0")]
