@@ -36,7 +36,8 @@ public sealed class ContinuousBatchSchedulerTests : IAsyncLifetime
         await _session.StepAsync();
         await _session.StepAsync();
 
-        // The loop has already assembled its third step (it waits at the gate), so the short one joins the fourth.
+        // Once the loop has assembled its third step (it waits at the gate), the short one can only join the fourth.
+        await _session.WaitUntilAtGateAsync();
         Assert.Null(_scheduler.TryEnqueue(shortOne));
         for (var step = 0; step < 4; step++)
         {
@@ -196,7 +197,8 @@ public sealed class ContinuousBatchSchedulerTests : IAsyncLifetime
         Assert.Null(_scheduler.TryEnqueue(leaves));
         await _session.StepAsync();
 
-        // The second step is already assembled (waiting at the gate); the sequence leaves before the third.
+        // Once the second step is assembled (waiting at the gate), the sequence leaves before the third.
+        await _session.WaitUntilAtGateAsync();
         leaves.IsCancelled = true;
         await _session.StepAsync();
         await _session.StepAsync();
@@ -249,7 +251,8 @@ public sealed class ContinuousBatchSchedulerTests : IAsyncLifetime
         Assert.Null(scheduler.TryEnqueue(waiting));
         await _session.StepAsync();
 
-        // The second step is assembled (waiting at the gate); the cut-off ends everyone once it is done.
+        // Once the second step is assembled (waiting at the gate), the cut-off ends everyone when it is done.
+        await _session.WaitUntilAtGateAsync();
         scheduler.CutOff();
         Assert.Equal(ErrorKind.Draining, scheduler.TryEnqueue(new ScriptedSequence([1], 1))?.Kind);
         await _session.StepAsync();

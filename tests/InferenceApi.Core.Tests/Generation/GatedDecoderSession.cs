@@ -11,6 +11,7 @@ internal sealed class GatedDecoderSession : IDecoderSession
     private readonly SemaphoreSlim _gate = new(0);
     private readonly SemaphoreSlim _stepped = new(0);
     private volatile bool _free;
+    private int _atGate;
 
     public string Placement => "test";
 
@@ -24,7 +25,9 @@ internal sealed class GatedDecoderSession : IDecoderSession
     {
         if (!_free)
         {
+            Interlocked.Increment(ref _atGate);
             _gate.Wait(TimeSpan.FromSeconds(10));
+            Interlocked.Decrement(ref _atGate);
         }
 
         try
@@ -53,6 +56,20 @@ internal sealed class GatedDecoderSession : IDecoderSession
     {
         _gate.Release();
         Assert.True(await _stepped.WaitAsync(TimeSpan.FromSeconds(10)), "The scheduler did not run a step.");
+    }
+
+    /// <summary>
+    /// Waits until the scheduler has assembled its next step and waits at the gate with it, so whatever the test queues
+    /// now can only join a later step.
+    /// </summary>
+    public async Task WaitUntilAtGateAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Volatile.Read(ref _atGate) == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The scheduler never reached its next step.");
+            await Task.Delay(1);
+        }
     }
 
     /// <summary>Lets every further step run at once, so a test can end with work still queued.</summary>
