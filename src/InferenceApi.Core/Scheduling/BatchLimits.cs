@@ -15,6 +15,9 @@ namespace InferenceApi.Core.Scheduling;
 /// </param>
 public sealed record BatchLimits(int MaxBatchSize, int MaxBatchTokens, TimeSpan MaxQueueDelay, int QueueCapacity, int Instances, TimeSpan? MaxQueueTime = null)
 {
+    /// <summary>A lone request would wait for company until the max queue time sends it away unserved.</summary>
+    public bool QueueDelayReachesMaxQueueTime => MaxQueueTime is { } most && MaxQueueDelay >= most;
+
     /// <summary>Checks the limits against each other and the model's longest input; null when they are consistent.</summary>
     public string? Check(int maxSequenceLength)
     {
@@ -33,9 +36,9 @@ public sealed record BatchLimits(int MaxBatchSize, int MaxBatchTokens, TimeSpan 
             return $"maxQueueDelayMs must not be negative. Given: {MaxQueueDelay.TotalMilliseconds}";
         }
 
-        if (MaxQueueTime is { } most && MaxQueueDelay >= most)
+        if (QueueDelayReachesMaxQueueTime)
         {
-            return $"maxQueueDelayMs ({MaxQueueDelay.TotalMilliseconds}) must be below maxQueueTimeMs ({most.TotalMilliseconds}): a request waiting that long for company would leave the queue unserved";
+            return $"maxQueueDelayMs ({MaxQueueDelay.TotalMilliseconds}) must be below maxQueueTimeMs ({MaxQueueTime!.Value.TotalMilliseconds}): a request waiting that long for company would leave the queue unserved";
         }
 
         if (QueueCapacity < 1)

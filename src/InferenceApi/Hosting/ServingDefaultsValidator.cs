@@ -16,7 +16,7 @@ internal sealed class ServingDefaultsValidator : IValidateOptions<ModelRepositor
     public ValidateOptionsResult Validate(string? name, ModelRepositoryOptions options)
     {
         var defaults = options.Defaults;
-        return defaults.MaxQueueDelayMs >= defaults.MaxQueueTimeMs
+        return defaults.ToBatchLimits().QueueDelayReachesMaxQueueTime
             ? ValidateOptionsResult.Fail(string.Create(
                 CultureInfo.InvariantCulture,
                 $"{Defaults}:{nameof(ServingSettings.MaxQueueDelayMs)} must be below {Defaults}:{nameof(ServingSettings.MaxQueueTimeMs)} ({defaults.MaxQueueTimeMs}): a request waiting that long for company would leave the queue unserved. Given: {defaults.MaxQueueDelayMs}."))
