@@ -86,7 +86,10 @@ public sealed class GenerationSequence : IGeneratingSequence
 
     public bool Advance(Span<float> logits)
     {
-        var token = _sampler.Next(logits, CollectionsMarshal.AsSpan(_history), out var logprob);
+        var logprob = float.NaN;
+        var token = Parameters.ReturnLogprobs
+            ? _sampler.Next(logits, CollectionsMarshal.AsSpan(_history), out logprob)
+            : _sampler.Next(logits, CollectionsMarshal.AsSpan(_history));
         _history.Add(token);
         _generated++;
         RecordTiming();

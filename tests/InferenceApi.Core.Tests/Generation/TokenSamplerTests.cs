@@ -55,6 +55,66 @@ public sealed class TokenSamplerTests
         Assert.Equal(-0.4076059644, logprob, 1e-6);
     }
 
+    [Theory]
+    [InlineData(50_257, 1)]
+    [InlineData(50_257, 2)]
+    [InlineData(37, 3)]
+    [InlineData(3, 4)]
+    public void ArgMax_AnyLength_AgreesWithAScalarScan(int vocabulary, int seed)
+    {
+        var random = new Random(seed);
+        var logits = Enumerable.Range(0, vocabulary).Select(_ => (float)random.NextDouble() * 10).ToArray();
+
+        Assert.Equal(ScalarArgMax(logits), TokenSampler.ArgMax(logits));
+
+        // The maximum in the tail after the last whole vector, then tied with an earlier one: the earlier id wins.
+        logits[^1] = 20f;
+        Assert.Equal(vocabulary - 1, TokenSampler.ArgMax(logits));
+        logits[vocabulary / 2] = 20f;
+        Assert.Equal(vocabulary / 2, TokenSampler.ArgMax(logits));
+    }
+
+    [Fact]
+    public void ArgMax_NaNsAndInfinities_BehaveAsAScalarScan()
+    {
+        var logits = Enumerable.Repeat(float.NegativeInfinity, 1000).ToArray();
+        Assert.Equal(0, TokenSampler.ArgMax(logits));
+
+        logits[500] = float.NaN;
+        logits[700] = -3f;
+        Assert.Equal(700, TokenSampler.ArgMax(logits));
+
+        logits[0] = float.NaN;
+        Assert.Equal(ScalarArgMax(logits), TokenSampler.ArgMax(logits));
+    }
+
+    [Theory]
+    [InlineData(0f)]
+    [InlineData(0.8f)]
+    public void Next_WithoutLogprob_ChoosesTheSameTokens(float temperature)
+    {
+        var random = new Random(5);
+        var rows = Enumerable.Range(0, 50).Select(_ => Enumerable.Range(0, 2_000).Select(_ => (float)random.NextDouble() * 8).ToArray()).ToArray();
+        var reporting = new TokenSampler(Params(temperature: temperature, seed: 9));
+        var silent = new TokenSampler(Params(temperature: temperature, seed: 9));
+
+        foreach (var row in rows)
+        {
+            Assert.Equal(reporting.Next(row.ToArray(), [], out _), silent.Next(row.ToArray(), []));
+        }
+    }
+
+    private static int ScalarArgMax(float[] logits)
+    {
+        var best = 0;
+        for (var i = 1; i < logits.Length; i++)
+        {
+            best = logits[i] > logits[best] ? i : best;
+        }
+
+        return best;
+    }
+
     [Fact]
     public void Next_GreedyIgnoresSeedAndTopFilters()
     {
