@@ -14,9 +14,17 @@ internal sealed class RawClassifier : IDisposable
     private readonly RunOptions _runOptions = new();
     private readonly bool _tokenTypes;
 
-    public RawClassifier(string modelFile)
+    /// <param name="modelFile">The model.</param>
+    /// <param name="spinning">ONNX Runtime's default (pool threads spin between operators and a while after each Run); false
+    /// is the server's default (<c>OnnxRuntime:AllowSpinning</c>).</param>
+    public RawClassifier(string modelFile, bool spinning = true)
     {
         using var options = new SessionOptions { IntraOpNumThreads = Environment.ProcessorCount, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        if (!spinning)
+        {
+            options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        }
+
         _session = new InferenceSession(modelFile, options);
         _tokenTypes = _session.InputMetadata.ContainsKey(OptimumLayout.TokenTypeIds);
     }

@@ -38,7 +38,7 @@ public sealed partial class BenchScriptTests
 
     [GeneratedRegex(
         "^RATIOS classify P1 (?<p1>" + Number + @")x \(HTTP@32 (?<served>" + Number + @") ÷ raw best (?<rawBest>" + Number + @") at batch (?<bestBatch>[0-9]+)\); "
-        + "P2 (?<p2>" + Number + @") ms \(idle p50 (?<idle>" + Number + ") − raw Run (?<raw>" + Number + @"); − raw Run after 1 ms idle (?<rawIdle>" + Number + @"): (?<p2Idle>" + Number + @") ms\); "
+        + "P2 (?<p2>" + Number + @") ms \(idle p50 (?<idle>" + Number + ") − raw Run (?<raw>" + Number + @"); − raw Run after 1 ms idle, spinning off (?<rawIdle>" + Number + @"): (?<p2Idle>" + Number + @") ms\); "
         + "P3 (?<p3>" + Number + @") \(batching on/off (?<onOff>" + Number + @")x ÷ raw best/batch-1 (?<rawGain>" + Number + @")x\); "
         + "P5 cache-hit p50 (?<hit>" + Number + @") ms server-side \((?<hitClient>" + Number + @") ms at the client\)$")]
     private static partial Regex RatiosLine();
