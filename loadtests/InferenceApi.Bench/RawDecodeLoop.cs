@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using InferenceApi.Core.Backends;
+using InferenceApi.Core.Generation;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -11,7 +12,8 @@ namespace InferenceApi.Bench;
 /// written for speed. Every row decodes the same prompt in lockstep. Inputs and outputs go through an
 /// <see cref="OrtIoBinding"/> over pinned buffers allocated once for the longest sequence: the presents of step t are
 /// written into one set of key/value buffers and bound as the pasts of step t + 1 while the next presents go to the
-/// other set (ping-pong), so no key or value is copied by the loop; only the logits are read, in place.
+/// other set (ping-pong), so no key or value is copied by the loop; only the logits are read, in place, each row's next
+/// token by the server's own vectorised argmax (<see cref="TokenSampler.ArgMax"/>).
 /// </summary>
 internal sealed class RawDecodeLoop : IDisposable
 {
@@ -108,7 +110,7 @@ internal sealed class RawDecodeLoop : IDisposable
             for (var b = 0; b < batch; b++)
             {
                 var last = logits.AsSpan((((b * fresh) + fresh - 1) * _vocabulary), _vocabulary);
-                ids[b] = ArgMax(last);
+                ids[b] = TokenSampler.ArgMax(last);
                 positions[b] = total;
             }
 
@@ -131,16 +133,5 @@ internal sealed class RawDecodeLoop : IDisposable
         {
             binding.BindOutput(name, value);
         }
-    }
-
-    private static int ArgMax(ReadOnlySpan<float> values)
-    {
-        var best = 0;
-        for (var v = 1; v < values.Length; v++)
-        {
-            best = values[v] > values[best] ? v : best;
-        }
-
-        return best;
     }
 }

@@ -63,7 +63,7 @@ public sealed class TokenSampler
     /// Index of the largest logit; ties go to the lowest id, and a NaN never wins (a NaN first logit stays the answer,
     /// as a scalar scan from it would leave it). Vectorised: it reads the whole vocabulary for every greedy token.
     /// </summary>
-    internal static int ArgMax(ReadOnlySpan<float> logits)
+    public static int ArgMax(ReadOnlySpan<float> logits)
     {
         var max = logits[0];
         if (float.IsNaN(max))
