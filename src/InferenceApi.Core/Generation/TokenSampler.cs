@@ -50,14 +50,16 @@ public sealed class TokenSampler
     /// Picks the next token. <paramref name="logits"/> (one row, vocabulary-sized) is modified in place by the
     /// repetition penalty. <paramref name="previousTokens"/> is the whole sequence so far, prompt and generated.
     /// </summary>
-    public int Next(Span<float> logits, ReadOnlySpan<int> previousTokens, out float logprob) => Choose(logits, previousTokens, greedyLogprob: true, out logprob);
+    public int Next(Span<float> logits, ReadOnlySpan<int> previousTokens, out float logprob) =>
+        Choose(logits, previousTokens, greedyLogprob: true, out logprob);
 
     /// <summary>
     /// <see cref="Next(Span{float}, ReadOnlySpan{int}, out float)"/> for a caller that does not report the logprob: a greedy
     /// choice then skips the log-sum-exp over the whole vocabulary, which on a 50,257-token GPT was most of a 16-row decode
     /// step's sampling time, spent on the decode loop's thread while the runtime's threads wait.
     /// </summary>
-    public int Next(Span<float> logits, ReadOnlySpan<int> previousTokens) => Choose(logits, previousTokens, greedyLogprob: false, out _);
+    public int Next(Span<float> logits, ReadOnlySpan<int> previousTokens) =>
+        Choose(logits, previousTokens, greedyLogprob: false, out _);
 
     /// <summary>
     /// Index of the largest logit; ties go to the lowest id, and a NaN never wins (a NaN first logit stays the answer,
@@ -65,6 +67,11 @@ public sealed class TokenSampler
     /// </summary>
     public static int ArgMax(ReadOnlySpan<float> logits)
     {
+        if (logits.IsEmpty)
+        {
+            throw new ArgumentException("The logits row is empty.", nameof(logits));
+        }
+
         var max = logits[0];
         if (float.IsNaN(max))
         {

@@ -88,6 +88,12 @@ public sealed class TokenSamplerTests
         Assert.Equal(ScalarArgMax(logits), TokenSampler.ArgMax(logits));
     }
 
+    [Fact]
+    public void ArgMax_Empty_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => TokenSampler.ArgMax([]));
+    }
+
     [Theory]
     [InlineData(0f)]
     [InlineData(0.8f)]
