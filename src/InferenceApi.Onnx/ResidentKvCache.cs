@@ -30,10 +30,8 @@ internal sealed class ResidentKvCache
     /// <summary>What zero-length pasts are bound over.</summary>
     private readonly byte[][] _noPast;
 
-    /// <summary>The largest batch × length a run needed in the current window of runs and in the one before.</summary>
-    private int _windowPeak;
-    private int _lastWindowPeak;
-    private int _windowRuns;
+    /// <summary>The largest batch × length runs needed lately.</summary>
+    private readonly RecentPeak _positions = new(ShrinkWindow);
 
     public ResidentKvCache(DecoderShape shape)
     {
@@ -53,7 +51,7 @@ internal sealed class ResidentKvCache
     /// </summary>
     public (byte[][] Past, byte[][] Present) Prepare(DecoderStep step)
     {
-        Observe(step.Batch * step.TotalLength);
+        _positions.Observe(step.Batch * step.TotalLength);
         byte[][] past;
         if (step.PastLength == 0)
         {
@@ -207,15 +205,6 @@ internal sealed class ResidentKvCache
 
     private byte[][] Rent() => _free.Count > 0 ? _free.Pop() : Enumerable.Range(0, _shape.KvTensors.Count).Select(_ => Pinned(1)).ToArray();
 
-    private void Observe(int positions)
-    {
-        _windowPeak = Math.Max(_windowPeak, positions);
-        if (++_windowRuns == ShrinkWindow)
-        {
-            (_lastWindowPeak, _windowPeak, _windowRuns) = (_windowPeak, 0, 0);
-        }
-    }
-
     /// <summary>
     /// Gives <paramref name="set"/>[<paramref name="tensor"/>] room for <paramref name="bytes"/>: growing straight to what
     /// recent runs needed (at least half again), or shrinking to twice that when it is under a quarter of the buffer.
@@ -223,7 +212,7 @@ internal sealed class ResidentKvCache
     private void Fit(byte[][] set, int tensor, int bytes)
     {
         var length = set[tensor].Length;
-        var recent = Math.Max(bytes, Bytes(1, tensor, Math.Max(_windowPeak, _lastWindowPeak)));
+        var recent = Math.Max(bytes, Bytes(1, tensor, _positions.Value));
         if (bytes > length)
         {
             set[tensor] = Pinned(Math.Max(recent, length + (length / 2)));
