@@ -24,8 +24,12 @@ internal sealed class OnnxDecoderSession : IDecoderSession
     private readonly bool[] _useCache = new bool[1];
 
     /// <summary>The logits output of each part of a step (see <see cref="SplitJoining"/>): float32 read in place by the sampler, or float16 widened from <see cref="_halfLogits"/>.</summary>
+    private const int LogitsWindow = 256;
     private readonly float[][] _logits = [Pinned<float>(), Pinned<float>()];
     private readonly Half[][] _halfLogits = [Pinned<Half>(), Pinned<Half>()];
+
+    /// <summary>The most logits each part's buffer held lately (<see cref="ResidentKvCache"/> keeps its sets the same way).</summary>
+    private readonly RecentPeak[] _logitsPeak = [new(LogitsWindow), new(LogitsWindow)];
 
     public OnnxDecoderSession(InferenceSession session, string placement, DecoderShape shape)
     {
@@ -127,9 +131,11 @@ internal sealed class OnnxDecoderSession : IDecoderSession
 
             long[] logitsShape = [part.Batch, part.NewTokens, Shape.VocabularySize];
             var logitsCount = part.Batch * part.NewTokens * Shape.VocabularySize;
+            _logitsPeak[slot].Observe(logitsCount);
+            var recent = _logitsPeak[slot].Value;
             BindOutput(values, OptimumLayout.Logits, Shape.LogitsElement == TensorElement.Float16
-                ? Over(Fit(ref _halfLogits[slot], logitsCount), logitsCount * 2, TensorElementType.Float16, logitsShape)
-                : Over(Fit(ref _logits[slot], logitsCount), logitsCount * sizeof(float), TensorElementType.Float, logitsShape));
+                ? Over(Fit(ref _halfLogits[slot], logitsCount, recent), logitsCount * 2, TensorElementType.Float16, logitsShape)
+                : Over(Fit(ref _logits[slot], logitsCount, recent), logitsCount * sizeof(float), TensorElementType.Float, logitsShape));
             if (Shape.HasPast)
             {
                 (past, present) = _kv.Prepare(part);
@@ -167,12 +173,16 @@ internal sealed class OnnxDecoderSession : IDecoderSession
     private static OrtValue Over<T>(T[] buffer, int bytes, TensorElementType type, long[] shape) =>
         OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, type, shape, Marshal.UnsafeAddrOfPinnedArrayElement(buffer, 0), bytes);
 
-    /// <summary>A pinned buffer of at least <paramref name="count"/> elements: grown when a step needs more, shrunk when a long prefill's is four times what steps need now.</summary>
-    private static T[] Fit<T>(ref T[] buffer, int count)
+    /// <summary>
+    /// A pinned buffer of at least <paramref name="count"/> elements: grown to what recent runs needed when a step needs
+    /// more, shrunk only when that is under a quarter of it. A 16-row prefill's logits are 16 times a decode step's; a
+    /// buffer shrunk after each prefill was regrown at the next one, on fresh pages, every generation.
+    /// </summary>
+    private static T[] Fit<T>(ref T[] buffer, int count, int recent)
     {
-        if (buffer.Length < count || (buffer.Length > 1 << 20 && count < buffer.Length / 4))
+        if (buffer.Length < count || (buffer.Length > 1 << 20 && recent < buffer.Length / 4))
         {
-            buffer = GC.AllocateUninitializedArray<T>(Math.Max(1, count), pinned: true);
+            buffer = GC.AllocateUninitializedArray<T>(Math.Max(1, recent), pinned: true);
         }
 
         return buffer;
