@@ -11,7 +11,8 @@ namespace InferenceApi.Bench;
 /// tokens/s at 1, 4 and 16 concurrent streams with continuous batching on (up to 32 running). Every request is the same
 /// 16-token prompt and 100 greedy tokens, as every raw row is. (Batching off is not measured here: at this size, four
 /// streams through one seat already wait longer than the queue allows and get 429.)
-/// P4: one stream ÷ raw batch 1 (goal ≥ 0.95), 16 streams ÷ raw batch 16 (goal ≥ 0.9).
+/// P4: one stream ÷ raw batch 1 (goal ≥ 0.95), 16 streams ÷ raw batch 16 (goal ≥ 0.9); then 16 streams once more on a
+/// server with <c>OnnxRuntime:DecoderSpinning</c>, the setting for a server that only generates.
 /// </summary>
 internal static class GenerationBenchmark
 {
@@ -28,34 +29,26 @@ internal static class GenerationBenchmark
         Copy(gpt.Folder, Path.Combine(models, "gpt"));
         var server = new Dictionary<int, double>();
         var raw = new Dictionary<int, double>();
+        double spinning, spinningRaw;
         try
         {
-            await using var process = await ServerProcess.StartAsync(serverDll, new Dictionary<string, string>
-            {
-                ["Models__Path"] = models,
-                ["Models__Defaults__MaxBatchSize"] = "32",
-                ["Cache__Enabled"] = "false",
-            });
-            using var client = new HttpClient { BaseAddress = process.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
             using var loop = new RawDecodeLoop(Path.Combine(gpt.Folder, "model.onnx"), gpt.Layers);
-            await GenerateAsync(client);
-            foreach (var count in Streams)
+            await using (var process = await StartAsync(serverDll, models, decoderSpinning: false))
             {
-                // The raw loop runs just before and just after the server phase it is compared with (the server idle):
-                // on a shared machine the load drifts within minutes, and the mean of both brackets the phase.
-                var before = count == 4 ? 0 : loop.TokensPerSecond(gpt.PromptIds, Tokens, batch: count);
-                var steps = await StepTotalsAsync(client);
-                server[count] = await StreamsAsync(client, count, seconds);
-                steps = (await StepTotalsAsync(client)).Minus(steps);
-                if (count != 4)
+                using var client = new HttpClient { BaseAddress = process.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
+                await GenerateAsync(client);
+                foreach (var count in Streams)
                 {
-                    var after = loop.TokensPerSecond(gpt.PromptIds, Tokens, batch: count);
-                    raw[count] = (before + after) / 2;
-                    Console.WriteLine($"generate  raw ONNX Runtime KV-cache loop (IOBinding, presents bound as pasts), batch {count,2}: {raw[count],8:0} tokens/s ({before:0} before, {after:0} after)");
+                    (server[count], raw[count]) = await PhaseAsync(client, loop, gpt.PromptIds, count, seconds, "");
                 }
+            }
 
-                Console.WriteLine($"generate  server, continuous batching, {count,2} streams:                           {server[count],8:0} tokens/s "
-                    + $"({steps.Count:0} steps: mean batch {steps.Rows / steps.Count:0.0}, padded tokens {steps.Tokens / steps.Count:0}, {1000 * steps.Seconds / steps.Count:0.0} ms each)");
+            // The opt-in for a server that only generates: the decoder's own pool, spinning within each step.
+            await using (var process = await StartAsync(serverDll, models, decoderSpinning: true))
+            {
+                using var client = new HttpClient { BaseAddress = process.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
+                await GenerateAsync(client);
+                (spinning, spinningRaw) = await PhaseAsync(client, loop, gpt.PromptIds, 16, seconds, ", OnnxRuntime:DecoderSpinning");
             }
         }
         finally
@@ -65,7 +58,41 @@ internal static class GenerationBenchmark
 
         var (single, sixteen) = (server[1], server[16]);
         return $"generate P4 {single / raw[1]:0.00}x single (server {single:0} ÷ raw b1 {raw[1]:0} tokens/s), {sixteen / raw[16]:0.00}x 16 streams (server {sixteen:0} ÷ raw b16 {raw[16]:0}); "
-            + $"server 16 streams ÷ one stream {sixteen / single:0.00}x";
+            + $"server 16 streams ÷ one stream {sixteen / single:0.00}x; 16 streams with DecoderSpinning {spinning / spinningRaw:0.00}x (server {spinning:0} ÷ raw b16 {spinningRaw:0})";
+    }
+
+    private static Task<ServerProcess> StartAsync(string serverDll, string models, bool decoderSpinning) =>
+        ServerProcess.StartAsync(serverDll, new Dictionary<string, string>
+        {
+            ["Models__Path"] = models,
+            ["Models__Defaults__MaxBatchSize"] = "32",
+            ["Cache__Enabled"] = "false",
+            ["OnnxRuntime__DecoderSpinning"] = decoderSpinning ? "true" : "false",
+        });
+
+    /// <summary>
+    /// The server's tokens/s at <paramref name="count"/> streams, and raw ONNX Runtime's at that batch size (none for 4).
+    /// The raw loop runs just before and just after the server phase it is compared with (the server idle): on a
+    /// shared machine the load drifts within minutes, and the mean of both brackets the phase.
+    /// </summary>
+    private static async Task<(double Server, double Raw)> PhaseAsync(HttpClient client, RawDecodeLoop loop, long[] prompt, int count, double seconds, string label)
+    {
+        var bracketed = count != 4;
+        var before = bracketed ? loop.TokensPerSecond(prompt, Tokens, batch: count) : 0;
+        var steps = await StepTotalsAsync(client);
+        var server = await StreamsAsync(client, count, seconds);
+        steps = (await StepTotalsAsync(client)).Minus(steps);
+        var raw = 0.0;
+        if (bracketed)
+        {
+            var after = loop.TokensPerSecond(prompt, Tokens, batch: count);
+            raw = (before + after) / 2;
+            Console.WriteLine($"generate  raw ONNX Runtime KV-cache loop (IOBinding, presents bound as pasts), batch {count,2}: {raw,8:0} tokens/s ({before:0} before, {after:0} after)");
+        }
+
+        Console.WriteLine($"generate  server, continuous batching, {count,2} streams{label}: {server,8:0} tokens/s "
+            + $"({steps.Count:0} steps: mean batch {steps.Rows / steps.Count:0.0}, padded tokens {steps.Tokens / steps.Count:0}, {1000 * steps.Seconds / steps.Count:0.0} ms each)");
+        return (server, raw);
     }
 
     /// <summary>The server's decode-step totals so far, from its Prometheus endpoint: steps, rows, padded tokens, seconds in the runtime.</summary>

@@ -27,7 +27,7 @@ public sealed class OnnxBackend(OnnxSessionFactory sessions) : IInferenceBackend
 
     public IDecoderSession OpenDecoder(string modelFile, DecoderShape shape, SessionSettings settings)
     {
-        var (session, placement) = sessions.Open(modelFile, settings);
+        var (session, placement) = sessions.Open(modelFile, settings, SessionRole.DecodeLoop);
         return new OnnxDecoderSession(session, placement, shape);
     }
 }

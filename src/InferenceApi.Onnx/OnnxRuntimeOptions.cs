@@ -38,6 +38,18 @@ public sealed class OnnxRuntimeOptions
     /// </summary>
     public bool AllowSpinning { get; set; }
 
+    /// <summary>
+    /// Whether a generation model's decode loop gets a pool of its own whose threads spin within each step's Run and
+    /// sleep between them (<c>session.force_spinning_stop</c>; the shared pool cannot stop after a Run). Default false.
+    /// A decode loop runs step after step from one thread, each step a hundred or more operators handing work to the
+    /// pool, and threads that sleep between operators wake late: with only generation running, 16 streams on the
+    /// benchmark's GPT got 5–6 % more tokens/s with it on 2 cores. But its pool then competes with the shared one, and
+    /// spinning threads waste a core whenever the other pool needs it: with a classifier busy at the same time,
+    /// generation got a fifth fewer tokens/s and classification 5 % fewer requests (loadtests/README.md). Turn it on
+    /// for a server that only generates.
+    /// </summary>
+    public bool DecoderSpinning { get; set; }
+
     /// <summary>The intra-op thread count this resolves to.</summary>
     public int ResolvedIntraOpThreads => IntraOpThreads > 0 ? IntraOpThreads : Environment.ProcessorCount;
 }

@@ -9,23 +9,20 @@ namespace InferenceApi.Onnx;
 /// Opens ONNX Runtime sessions on the configured provider. CUDA is tried only when this build has it
 /// (the GPU package, <c>-p:UseGpu=true</c>); any failure falls back to the CPU with the reason logged
 /// and kept in the session's placement, so a model never fails to load just because a GPU is missing.
-/// Sessions share ONNX Runtime's process-wide intra-op pool unless their settings ask for their own threads
-/// (<see cref="OnnxRuntimeOptions"/>).
+/// Sessions share ONNX Runtime's process-wide intra-op pool unless their settings ask for their own threads or they run
+/// a decode loop (<see cref="SessionThreading"/>).
 /// </summary>
 public sealed partial class OnnxSessionFactory(ILogger<OnnxSessionFactory> logger, IOptions<OnnxRuntimeOptions>? runtimeOptions = null)
 {
     private const string CudaProvider = "CUDAExecutionProvider";
     private const string CpuPackageReason = "this build uses the CPU package of ONNX Runtime; publish with -p:UseGpu=true for CUDA";
-    private const string AllowSpinning = "session.intra_op.allow_spinning";
-    private const string InterOpAllowSpinning = "session.inter_op.allow_spinning";
-    private const string ForceSpinningStop = "session.force_spinning_stop";
     private readonly OnnxRuntimeOptions _runtime = runtimeOptions?.Value ?? new();
     private readonly bool _sharedPool = OnnxEnvironment.EnsureCreated(runtimeOptions?.Value ?? new());
 
     private int _autoFallbackReported;
 
     /// <summary>Opens a session and says where it runs ("CPU", "CUDA:0", or "CPU (CUDA unavailable: …)").</summary>
-    public (InferenceSession Session, string Placement) Open(string modelFile, SessionSettings settings)
+    public (InferenceSession Session, string Placement) Open(string modelFile, SessionSettings settings, SessionRole role = SessionRole.Batch)
     {
         if (settings.Provider != ExecutionProvider.Cpu)
         {
@@ -34,7 +31,7 @@ public sealed partial class OnnxSessionFactory(ILogger<OnnxSessionFactory> logge
             {
                 try
                 {
-                    using var cudaOptions = CreateOptions(settings);
+                    using var cudaOptions = CreateOptions(settings, role);
                     cudaOptions.AppendExecutionProvider_CUDA(settings.CudaDeviceId);
                     return (new InferenceSession(modelFile, cudaOptions), $"CUDA:{settings.CudaDeviceId}");
                 }
@@ -45,13 +42,13 @@ public sealed partial class OnnxSessionFactory(ILogger<OnnxSessionFactory> logge
             }
 
             ReportCpuFallback(settings.Provider, modelFile, reason);
-            using var cpuOptions = CreateOptions(settings);
+            using var cpuOptions = CreateOptions(settings, role);
             // Auto on the CPU build expects nothing else; on the CUDA build the fallback is news, so the placement says why.
             var quiet = settings.Provider == ExecutionProvider.Auto && reason == CpuPackageReason;
             return (OpenCpu(modelFile, cpuOptions), quiet ? "CPU" : $"CPU (CUDA unavailable: {reason})");
         }
 
-        using var options = CreateOptions(settings);
+        using var options = CreateOptions(settings, role);
         return (OpenCpu(modelFile, options), "CPU");
     }
 
@@ -113,7 +110,7 @@ public sealed partial class OnnxSessionFactory(ILogger<OnnxSessionFactory> logge
         }
     }
 
-    private SessionOptions CreateOptions(SessionSettings settings)
+    private SessionOptions CreateOptions(SessionSettings settings, SessionRole role)
     {
         var options = new SessionOptions
         {
@@ -122,24 +119,7 @@ public sealed partial class OnnxSessionFactory(ILogger<OnnxSessionFactory> logge
             InterOpNumThreads = settings.InterOpThreads,
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
-        if (_sharedPool && settings.IntraOpThreads == 0 && settings.InterOpThreads <= 1)
-        {
-            options.DisablePerSessionThreads();
-        }
-        else
-        {
-            options.IntraOpNumThreads = settings.IntraOpThreads > 0 ? settings.IntraOpThreads : _runtime.ResolvedIntraOpThreads;
-            options.AddSessionConfigEntry(AllowSpinning, _runtime.AllowSpinning ? "1" : "0");
-            options.AddSessionConfigEntry(InterOpAllowSpinning, _runtime.AllowSpinning ? "1" : "0");
-            if (_runtime.AllowSpinning)
-            {
-                // Spinning speeds the hand-offs between a Run's operators; after the Run the request's HTTP work needs
-                // the cores. With a session pool spinning on past its Runs, 32 clients got 700–735 req/s on 2 cores
-                // against 1,317 with this stop (the shared pool has no such switch).
-                options.AddSessionConfigEntry(ForceSpinningStop, "1");
-            }
-        }
-
+        SessionThreading.For(settings, role, _runtime, _sharedPool).ApplyTo(options);
         return options;
     }
 
