@@ -9,8 +9,8 @@ namespace InferenceApi.Onnx;
 /// Opens ONNX Runtime sessions on the configured provider. CUDA is tried only when this build has it
 /// (the GPU package, <c>-p:UseGpu=true</c>); any failure falls back to the CPU with the reason logged
 /// and kept in the session's placement, so a model never fails to load just because a GPU is missing.
-/// Sessions share ONNX Runtime's process-wide intra-op pool unless their settings ask for their own threads or they run
-/// a decode loop (<see cref="SessionThreading"/>).
+/// Sessions share ONNX Runtime's process-wide intra-op pool unless their settings ask for their own threads, or they run
+/// a decode loop and <c>OnnxRuntime:DecoderSpinning</c> is on (<see cref="SessionThreading"/>).
 /// </summary>
 public sealed partial class OnnxSessionFactory(ILogger<OnnxSessionFactory> logger, IOptions<OnnxRuntimeOptions>? runtimeOptions = null)
 {

@@ -16,7 +16,7 @@ internal readonly record struct SessionThreading(bool SharedPool, int IntraOpThr
     public static SessionThreading For(SessionSettings settings, SessionRole role, OnnxRuntimeOptions runtime, bool sharedPoolExists)
     {
         // The shared pool cannot stop spinning after a Run (ONNX Runtime only does that for a session's own pool), so a
-        // decode loop that should spin within its steps and sleep between generations needs a pool of its own.
+        // decode loop that should spin within its steps and sleep after each needs a pool of its own.
         var spinsWhileDecoding = role == SessionRole.DecodeLoop && runtime.DecoderSpinning;
         if (sharedPoolExists && !spinsWhileDecoding && settings.IntraOpThreads == 0 && settings.InterOpThreads <= 1)
         {
