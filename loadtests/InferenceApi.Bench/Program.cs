@@ -54,7 +54,7 @@ foreach (var scenario in scenarios.Where(s => only is null || s.Name == only))
         var m = results[label];
         Console.WriteLine($"{scenario.Name,-9} {label,-13} idle p50 {m.P50,7:0.000} ms  p99 {m.P99,7:0.000} ms  |  {scenario.Clients} clients: {m.Throughput,8:0} req/s, mean batch {m.MeanBatch:0.0}");
         Console.WriteLine($"{"",-9} {"",-13} idle server compute p50 {m.IdleCompute,7:0.000} ms, queue p50 {m.IdleQueue:0.000} ms  |  "
-            + $"loaded: compute {m.LoadedComputePerBatch:0.00} ms per batch, {m.LoadedBusy:P0} of the time busy");
+            + $"loaded: compute {m.LoadedComputePerBatch:0.00} ms per batch, {m.LoadedBusy:P0} of the time busy; cores used: server {m.ServerCores:0.00}, clients {m.ClientCores:0.00}");
     }
 
     var on = results["batching on"];
@@ -126,6 +126,11 @@ static async Task<Measurement> MeasureAsync(Scenario scenario, string serverDll,
         double computeShare = 0;
         var stopAt = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
         var loadStarted = Stopwatch.GetTimestamp();
+
+        // The cores each side used under load: on one machine the clients' share is not there for the server's Runs,
+        // while raw ONNX Runtime, measured alone, had every core (the figure that bounds P1 here).
+        var clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var serverCpu = server.CpuTime;
         await Task.WhenAll(Enumerable.Range(0, scenario.Clients).Select(async worker =>
         {
             var i = worker;
@@ -143,6 +148,8 @@ static async Task<Measurement> MeasureAsync(Scenario scenario, string serverDll,
             }
         }));
         var loaded = Stopwatch.GetElapsedTime(loadStarted).TotalMilliseconds;
+        clientCpu = Process.GetCurrentProcess().TotalProcessorTime - clientCpu;
+        serverCpu = server.CpuTime - serverCpu;
         var meanBatch = batchSum / (double)Math.Max(1, count);
         return new Measurement(Percentile(latencies, 0.50), Percentile(latencies, 0.99), count / seconds, meanBatch)
         {
@@ -150,6 +157,8 @@ static async Task<Measurement> MeasureAsync(Scenario scenario, string serverDll,
             IdleQueue = Percentile(queues, 0.50),
             LoadedComputePerBatch = computeShare * meanBatch / Math.Max(1, count),
             LoadedBusy = computeShare / loaded,
+            ClientCores = clientCpu.TotalMilliseconds / loaded,
+            ServerCores = serverCpu.TotalMilliseconds / loaded,
         };
     }
     finally
@@ -188,7 +197,7 @@ static async Task<string> ClassifyBaselinesAsync(Scenario scenario, string serve
     var models = Path.Combine(Path.GetTempPath(), "inferenceapi-bench-" + Guid.NewGuid().ToString("N"));
     var model = Path.GetFileName(scenario.ModelFolder.TrimEnd('/'));
     CopyDirectory(scenario.ModelFolder, Path.Combine(models, model));
-    double hitP50, hitServerP50;
+    double hitP50, hitServerP50, hitCpu, hitRate;
     try
     {
         await using var server = await ServerProcess.StartAsync(serverDll, new Dictionary<string, string> { ["Models__Path"] = models });
@@ -208,6 +217,23 @@ static async Task<string> ClassifyBaselinesAsync(Scenario scenario, string serve
                 : double.NaN);
         }
 
+        // A hit is a request's HTTP, JSON and cache work without tokenizing or a Run: under load, what each request takes
+        // from the cores a Run could have had. Measured at the clients' concurrency, where the server's threads stay busy.
+        long hits = 0;
+        var cpuBefore = server.CpuTime;
+        var hitStarted = Stopwatch.GetTimestamp();
+        var hitUntil = hitStarted + (long)(Math.Max(1, seconds / 2) * Stopwatch.Frequency);
+        await Task.WhenAll(Enumerable.Range(0, scenario.Clients).Select(async _ =>
+        {
+            while (Stopwatch.GetTimestamp() < hitUntil)
+            {
+                using var response = await client.PostAsync(scenario.Path, scenario.Request(model, 0));
+                response.EnsureSuccessStatusCode();
+                Interlocked.Increment(ref hits);
+            }
+        }));
+        hitCpu = (server.CpuTime - cpuBefore).TotalMilliseconds / hits;
+        hitRate = hits / Stopwatch.GetElapsedTime(hitStarted).TotalSeconds;
         latencies.RemoveAt(0);
         latencies.Sort();
         serverTimes.RemoveAt(0);
@@ -220,8 +246,10 @@ static async Task<string> ClassifyBaselinesAsync(Scenario scenario, string serve
         Directory.Delete(models, recursive: true);
     }
 
-    Console.WriteLine($"classify  cache hit (same text, in-process cache) p50 {hitP50,7:0.000} ms at the client, {hitServerP50:0.000} ms in the server (Server-Timing)");
-    return $"classify P1 {on.Throughput / best.Value:0.00}x (HTTP@{scenario.Clients} {on.Throughput:0} ÷ raw best {best.Value:0} at batch {best.Key}); "
+    Console.WriteLine($"classify  cache hit (same text, in-process cache) p50 {hitP50,7:0.000} ms at the client, {hitServerP50:0.000} ms in the server (Server-Timing); "
+        + $"at {scenario.Clients} clients {hitRate:0} req/s, {hitCpu:0.000} ms of the server's CPU each ({on.Throughput * hitCpu / 1000:0.00} cores at the classify load's {on.Throughput:0} req/s)");
+    return $"classify P1 {on.Throughput / best.Value:0.00}x (HTTP@{scenario.Clients} {on.Throughput:0} ÷ raw best {best.Value:0} at batch {best.Key}; "
+        + $"the clients used {on.ClientCores:0.00} of {Environment.ProcessorCount} cores, the server {on.ServerCores:0.00}); "
         + $"P2 {on.P50 - rawP50:0.000} ms (idle p50 {on.P50:0.000} − raw Run {rawP50:0.000}; − raw Run after 1 ms idle, spinning off {rawIdleP50:0.000}: {on.P50 - rawIdleP50:0.000} ms); "
         + $"P3 {on.Throughput / off.Throughput / rawGain:0.00} (batching on/off {on.Throughput / off.Throughput:0.00}x ÷ raw best/batch-1 {rawGain:0.00}x); P5 cache-hit p50 {hitServerP50:0.000} ms server-side ({hitP50:0.000} ms at the client)";
 }
@@ -274,6 +302,12 @@ internal sealed record Measurement(double P50, double P99, double Throughput, do
 
     /// <summary>Under load: the share of the phase the model spent computing (1 = a batch always running).</summary>
     public double LoadedBusy { get; init; }
+
+    /// <summary>Under load: the cores the benchmark's own clients used on average (this process's CPU time ÷ the phase).</summary>
+    public double ClientCores { get; init; }
+
+    /// <summary>Under load: the cores the server process used on average.</summary>
+    public double ServerCores { get; init; }
 }
 
 /// <summary>What one request's response said: the batch it joined, its compute and queue time (ms).</summary>

@@ -24,7 +24,7 @@ public sealed partial class BenchScriptTests
         var line = Assert.Single(ratios);
         var match = RatiosLine().Match(line);
         Assert.True(match.Success, $"RATIOS line not in the expected shape:\n{line}");
-        foreach (var name in new[] { "p1", "served", "rawBest", "bestBatch", "p2", "idle", "raw", "rawIdle", "p2Idle", "p3", "onOff", "rawGain", "hit", "hitClient" })
+        foreach (var name in new[] { "p1", "served", "rawBest", "bestBatch", "clientCores", "cores", "serverCores", "p2", "idle", "raw", "rawIdle", "p2Idle", "p3", "onOff", "rawGain", "hit", "hitClient" })
         {
             var value = double.Parse(match.Groups[name].Value, CultureInfo.InvariantCulture);
             Assert.True(double.IsFinite(value), $"{name} is {value} in:\n{line}");
@@ -32,12 +32,15 @@ public sealed partial class BenchScriptTests
 
         Assert.True(double.Parse(match.Groups["served"].Value, CultureInfo.InvariantCulture) > 0, $"the server answered nothing under load:\n{line}");
         Assert.True(double.Parse(match.Groups["rawBest"].Value, CultureInfo.InvariantCulture) > 0, $"raw ONNX Runtime ran nothing:\n{line}");
+        Assert.True(double.Parse(match.Groups["clientCores"].Value, CultureInfo.InvariantCulture) > 0, $"the clients' CPU was not measured:\n{line}");
+        Assert.True(double.Parse(match.Groups["serverCores"].Value, CultureInfo.InvariantCulture) > 0, $"the server's CPU was not measured:\n{line}");
     }
 
     private const string Number = @"-?[0-9]+(?:\.[0-9]+)?";
 
     [GeneratedRegex(
-        "^RATIOS classify P1 (?<p1>" + Number + @")x \(HTTP@32 (?<served>" + Number + @") ÷ raw best (?<rawBest>" + Number + @") at batch (?<bestBatch>[0-9]+)\); "
+        "^RATIOS classify P1 (?<p1>" + Number + @")x \(HTTP@32 (?<served>" + Number + @") ÷ raw best (?<rawBest>" + Number + @") at batch (?<bestBatch>[0-9]+); "
+        + "the clients used (?<clientCores>" + Number + ") of (?<cores>[0-9]+) cores, the server (?<serverCores>" + Number + @")\); "
         + "P2 (?<p2>" + Number + @") ms \(idle p50 (?<idle>" + Number + ") − raw Run (?<raw>" + Number + @"); − raw Run after 1 ms idle, spinning off (?<rawIdle>" + Number + @"): (?<p2Idle>" + Number + @") ms\); "
         + "P3 (?<p3>" + Number + @") \(batching on/off (?<onOff>" + Number + @")x ÷ raw best/batch-1 (?<rawGain>" + Number + @")x\); "
         + "P5 cache-hit p50 (?<hit>" + Number + @") ms server-side \((?<hitClient>" + Number + @") ms at the client\)$")]
