@@ -127,8 +127,8 @@ static async Task<Measurement> MeasureAsync(Scenario scenario, string serverDll,
         var stopAt = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
         var loadStarted = Stopwatch.GetTimestamp();
 
-        // The cores each side used under load: on one machine the clients' share is not there for the server's Runs,
-        // while raw ONNX Runtime, measured alone, had every core (the figure that bounds P1 here).
+        // The cores each side used under load: on one machine, what the clients and the server's own HTTP work take is
+        // not there for the server's Runs, while raw ONNX Runtime, measured alone, had every core.
         var clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
         var serverCpu = server.CpuTime;
         await Task.WhenAll(Enumerable.Range(0, scenario.Clients).Select(async worker =>
