@@ -24,9 +24,11 @@ internal sealed class OnnxDecoderSession : IDecoderSession
     private readonly bool[] _useCache = new bool[1];
 
     /// <summary>The logits output of each part of a step (see <see cref="SplitJoining"/>): float32 read in place by the sampler, or float16 widened from <see cref="_halfLogits"/>.</summary>
-    private const int LogitsWindow = 256;
     private readonly float[][] _logits = [Pinned<float>(), Pinned<float>()];
     private readonly Half[][] _halfLogits = [Pinned<Half>(), Pinned<Half>()];
+
+    /// <summary>Runs in each window of <see cref="_logitsPeak"/>.</summary>
+    private const int LogitsWindow = 256;
 
     /// <summary>The most logits each part's buffer held lately (<see cref="ResidentKvCache"/> keeps its sets the same way).</summary>
     private readonly RecentPeak[] _logitsPeak = [new(LogitsWindow), new(LogitsWindow)];
