@@ -6,6 +6,12 @@ using InferenceApi.Bench;
 // Usage: dotnet run -c Release --project loadtests/InferenceApi.Bench -- [seconds per phase] [classify|image|access|generate|int8|tensor]
 // For each scenario, starts the real server (a child process on loopback) twice, batching on and off, with the
 // cache off, and measures the idle latency of one request and the throughput of N concurrent clients.
+if (args.Length > 0 && args[0] == HttpFloor.Command)
+{
+    await HttpFloor.ServeAsync(args[1..]);
+    return;
+}
+
 var repositoryRoot = FindRepositoryRoot();
 var fixtures = Path.GetFullPath(Path.Combine(repositoryRoot, "..", "shared", "fixtures", "onnx"));
 var seconds = args.Length > 0 && args[0].Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 10;
@@ -194,6 +200,15 @@ static async Task<string> ClassifyBaselinesAsync(Scenario scenario, string serve
     Console.WriteLine($"classify  side by side ({BertMiniFolder.Tokens} tokens): raw batch-1 p50 {rawP50:0.000} ms vs server idle p50 {on.P50:0.000} ms  |  "
         + $"raw best {best.Value:0} seq/s vs server {scenario.Clients} clients {on.Throughput:0} req/s (batching off {off.Throughput:0})");
 
+    // Where P2 goes, from the same Run behind a bare endpoint (HttpFloor), once with raw's threading and once with the
+    // server's: each figure is a difference within one process and one period, which the VM's swings between the
+    // benchmark's phases (a raw Run of 3.0 ms in one, 3.7 in the next) would otherwise drown.
+    var modelFile = Path.Combine(scenario.ModelFolder, "model.onnx");
+    var floor = await HttpFloor.MeasureAsync(modelFile, ids, serverThreading: false, i => scenario.Request("floor", i), seconds);
+    var floorShared = await HttpFloor.MeasureAsync(modelFile, ids, serverThreading: true, i => scenario.Request("floor", i), seconds);
+    Console.WriteLine($"classify  HTTP floor (a bare ASP.NET Core endpoint around the same Run, the same client): p50 {floor.P50,7:0.000} ms around a Run of {floor.RunP50:0.000} with raw's threading, "
+        + $"{floorShared.P50:0.000} ms around {floorShared.RunP50:0.000} with the server's (the shared pool, no spinning)");
+
     var models = Path.Combine(Path.GetTempPath(), "inferenceapi-bench-" + Guid.NewGuid().ToString("N"));
     var model = Path.GetFileName(scenario.ModelFolder.TrimEnd('/'));
     CopyDirectory(scenario.ModelFolder, Path.Combine(models, model));
@@ -250,7 +265,9 @@ static async Task<string> ClassifyBaselinesAsync(Scenario scenario, string serve
         + $"at {scenario.Clients} clients {hitRate:0} req/s, {hitCpu:0.000} ms of the server's CPU each ({on.Throughput * hitCpu / 1000:0.00} cores at the classify load's {on.Throughput:0} req/s)");
     return $"classify P1 {on.Throughput / best.Value:0.00}x (HTTP@{scenario.Clients} {on.Throughput:0} ÷ raw best {best.Value:0} at batch {best.Key}; "
         + $"the clients used {on.ClientCores:0.00} of {Environment.ProcessorCount} cores, the server {on.ServerCores:0.00}); "
-        + $"P2 {on.P50 - rawP50:0.000} ms (idle p50 {on.P50:0.000} − raw Run {rawP50:0.000}; − raw Run after 1 ms idle, spinning off {rawIdleP50:0.000}: {on.P50 - rawIdleP50:0.000} ms); "
+        + $"P2 {on.P50 - rawP50:0.000} ms (idle p50 {on.P50:0.000} − raw Run {rawP50:0.000}; − raw Run after 1 ms idle, spinning off {rawIdleP50:0.000}: {on.P50 - rawIdleP50:0.000} ms; "
+        + $"HTTP alone {floor.P50 - floor.RunP50:0.000} ms with raw's threading, {floorShared.P50 - floorShared.RunP50:0.000} with the server's (a bare endpoint's p50 − its Run), "
+        + $"the server's threading {floorShared.RunP50 - floor.RunP50:0.000} ms (the Run there − with raw's), the server's own work {on.P50 - floorShared.P50:0.000} ms (its idle p50 − that endpoint's with its threading)); "
         + $"P3 {on.Throughput / off.Throughput / rawGain:0.00} (batching on/off {on.Throughput / off.Throughput:0.00}x ÷ raw best/batch-1 {rawGain:0.00}x); P5 cache-hit p50 {hitServerP50:0.000} ms server-side ({hitP50:0.000} ms at the client)";
 }
 

@@ -17,10 +17,16 @@ internal sealed class RawClassifier : IDisposable
     /// <param name="modelFile">The model.</param>
     /// <param name="spinning">ONNX Runtime's default (pool threads spin between operators and a while after each Run); false
     /// is the server's default (<c>OnnxRuntime:AllowSpinning</c>).</param>
-    public RawClassifier(string modelFile, bool spinning = true)
+    /// <param name="sharedPool">The process's shared pool instead of one of the session's own, as the server's sessions
+    /// (the caller has created the environment with it; <paramref name="spinning"/> is then the pool's business).</param>
+    public RawClassifier(string modelFile, bool spinning = true, bool sharedPool = false)
     {
         using var options = new SessionOptions { IntraOpNumThreads = Environment.ProcessorCount, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-        if (!spinning)
+        if (sharedPool)
+        {
+            options.DisablePerSessionThreads();
+        }
+        else if (!spinning)
         {
             options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         }
@@ -53,6 +59,14 @@ internal sealed class RawClassifier : IDisposable
 
         samples.Sort();
         return samples[samples.Count / 2];
+    }
+
+    /// <summary>One batch-1 run of <paramref name="ids"/>, timed: ms.</summary>
+    public double TimedRun(long[] ids)
+    {
+        var started = Stopwatch.GetTimestamp();
+        Run(ids, 1);
+        return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
     }
 
     /// <summary>Sequences/s at each batch size 1..64, each measured for <paramref name="seconds"/>.</summary>

@@ -27,10 +27,13 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServerProcess> StartAsync(string serverDll, IReadOnlyDictionary<string, string> settings)
+    /// <param name="serverDll">The server's assembly, run with <c>dotnet</c>.</param>
+    /// <param name="settings">Environment variables for the child.</param>
+    /// <param name="command">Arguments before <c>--urls</c>: this benchmark's own assembly serves its HTTP floor that way.</param>
+    public static async Task<ServerProcess> StartAsync(string serverDll, IReadOnlyDictionary<string, string> settings, params string[] command)
     {
         var port = FreePort();
-        var info = new ProcessStartInfo("dotnet", [serverDll, "--urls", $"http://127.0.0.1:{port}"])
+        var info = new ProcessStartInfo("dotnet", [serverDll, .. command, "--urls", $"http://127.0.0.1:{port}"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
