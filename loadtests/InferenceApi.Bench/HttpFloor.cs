@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -10,7 +9,7 @@ namespace InferenceApi.Bench;
 /// <summary>
 /// P2's floor: the thinnest HTTP server around the raw <c>Run</c>, a bare ASP.NET Core endpoint that reads the body and
 /// runs the benchmark's fixed token ids (no JSON, tokenizer, scheduler or answer to build), as a child process that the
-/// same client calls one request at a time. Its p50 over the raw <c>Run</c> is what HTTP and the idle gap between two
+/// same client calls one request at a time (<see cref="IdleComparison"/>). Its p50 over the raw <c>Run</c> is what HTTP and the idle gap between two
 /// requests cost on this machine before any server's own work; with the server's threading (the shared pool, no
 /// spinning) it also shows what waking the runtime's threads after that gap costs.
 /// </summary>
@@ -24,7 +23,7 @@ internal static class HttpFloor
     private const string ThreadingVariable = "BENCH_FLOOR_THREADING";
     private const string RunTimeHeader = "x-run-time";
 
-    /// <summary>Serves the floor until killed: <c>POST /v1/classify</c> and <c>GET /health/ready</c>.</summary>
+    /// <summary>Serves the floor until killed: <c>POST /v1/classify</c>, <c>POST /raw-runs?count=N</c> and <c>GET /health/ready</c>.</summary>
     public static async Task ServeAsync(string[] args)
     {
         var serverThreading = Environment.GetEnvironmentVariable(ThreadingVariable) == "server";
@@ -37,7 +36,7 @@ internal static class HttpFloor
         }
 
         var ids = Environment.GetEnvironmentVariable(IdsVariable)!.Split(',').Select(id => long.Parse(id, CultureInfo.InvariantCulture)).ToArray();
-        using var raw = new RawClassifier(Environment.GetEnvironmentVariable(ModelVariable)!, spinning: !serverThreading, sharedPool: serverThreading);
+        using var raw = new RawClassifier(Environment.GetEnvironmentVariable(ModelVariable)!, sharedPool: serverThreading);
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.Logging.ClearProviders();
         await using var app = builder.Build();
@@ -49,43 +48,31 @@ internal static class HttpFloor
             context.Response.Headers[RunTimeHeader] = run.ToString("0.000", CultureInfo.InvariantCulture);
             return TypedResults.Text("""{"label":"LABEL_0","score":0.5}""", "application/json");
         });
+        // Raw's baseline in the same kind of process, away from the benchmark's own HTTP clients: runs back to back.
+        app.MapPost("/raw-runs", (int count) => string.Join(',', Enumerable.Range(0, Math.Clamp(count, 1, 1000))
+            .Select(_ => raw.TimedRun(ids).ToString("0.000", CultureInfo.InvariantCulture))));
         await app.RunAsync();
     }
 
-    /// <summary>
-    /// Starts the floor with raw's threading or the server's, and measures it as the benchmark measures the server's idle
-    /// latency: one client, one request at a time, after a warm-up.
-    /// </summary>
-    public static async Task<FloorMeasurement> MeasureAsync(string modelFile, long[] ids, bool serverThreading, Func<int, HttpContent> request, double seconds)
-    {
-        await using var floor = await ServerProcess.StartAsync(typeof(HttpFloor).Assembly.Location, new Dictionary<string, string>
+    /// <summary>Starts the floor as a child process, with raw's threading or the server's.</summary>
+    public static Task<ServerProcess> StartAsync(string modelFile, long[] ids, bool serverThreading) =>
+        ServerProcess.StartAsync(typeof(HttpFloor).Assembly.Location, new Dictionary<string, string>
         {
             [ModelVariable] = modelFile,
             [IdsVariable] = string.Join(',', ids.Select(id => id.ToString(CultureInfo.InvariantCulture))),
             [ThreadingVariable] = serverThreading ? "server" : "raw",
         }, Command);
-        using var client = new HttpClient { BaseAddress = floor.BaseAddress };
-        for (var i = 0; i < 50; i++)
-        {
-            await SendAsync(client, request(i));
-        }
 
-        var latencies = new List<double>();
-        var runs = new List<double>();
-        var measuring = Stopwatch.StartNew();
-        while (measuring.Elapsed.TotalSeconds < Math.Min(5, seconds / 2) || latencies.Count < 50)
-        {
-            var started = Stopwatch.GetTimestamp();
-            runs.Add(await SendAsync(client, request(latencies.Count)));
-            latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        }
-
-        latencies.Sort();
-        runs.Sort();
-        return new FloorMeasurement(latencies[latencies.Count / 2], runs[runs.Count / 2]);
+    /// <summary><paramref name="count"/> batch-1 <c>Run</c>s back to back in a floor's process, with its threading: their times, ms.</summary>
+    public static async Task<double[]> RawRunsAsync(HttpClient client, int count)
+    {
+        using var response = await client.PostAsync($"/raw-runs?count={count}", content: null);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadAsStringAsync()).Split(',').Select(run => double.Parse(run, CultureInfo.InvariantCulture)).ToArray();
     }
 
-    private static async Task<double> SendAsync(HttpClient client, HttpContent content)
+    /// <summary>One request to a floor: the <c>Run</c> time it reported, ms.</summary>
+    public static async Task<double> SendAsync(HttpClient client, HttpContent content)
     {
         using var response = await client.PostAsync("/v1/classify", content);
         response.EnsureSuccessStatusCode();

@@ -84,33 +84,12 @@ Console.WriteLine($"RATIOS {string.Join("; ", ratios)}");
 
 static async Task<Measurement> MeasureAsync(Scenario scenario, string serverDll, string maxBatch, double seconds)
 {
-    var models = Path.Combine(Path.GetTempPath(), "inferenceapi-bench-" + Guid.NewGuid().ToString("N"));
-    var model = Path.GetFileName(scenario.ModelFolder.TrimEnd('/'));
-    CopyDirectory(scenario.ModelFolder, Path.Combine(models, model));
+    var (models, model) = CopyModel(scenario);
     try
     {
-        await using var server = await ServerProcess.StartAsync(serverDll, new Dictionary<string, string>
-        {
-            ["Models__Path"] = models,
-            ["Models__Defaults__MaxBatchSize"] = maxBatch,
-            ["Models__Defaults__MaxQueueDelayMs"] = Environment.GetEnvironmentVariable("BENCH_DELAY_MS") ?? "0",
-            ["Cache__Enabled"] = "false",
-
-            // Throughput, not admission, is measured: on a loaded machine the expected-wait estimate refuses (429) at 32 clients.
-            ["Models__Defaults__MaxQueueTimeMs"] = "60000",
-        });
+        await using var server = await ServerProcess.StartAsync(serverDll, ServerSettings(models, maxBatch));
         using var client = new HttpClient { BaseAddress = server.BaseAddress };
-
-        // Steady state is measured: without a loaded warm-up the JIT's tier-1 recompilation of the hot path still ran
-        // during the phases below (a fifth of the server's CPU under load in a perf profile), in the server and here.
-        var warmUntil = Stopwatch.GetTimestamp() + (long)(Math.Min(3, seconds / 2) * Stopwatch.Frequency);
-        await Task.WhenAll(Enumerable.Range(0, scenario.Clients).Select(async worker =>
-        {
-            for (var i = worker; Stopwatch.GetTimestamp() < warmUntil; i++)
-            {
-                await SendAsync(client, scenario, model, i);
-            }
-        }));
+        await WarmUpAsync(client, scenario, model, seconds);
 
         var latencies = new List<double>();
         var computes = new List<double>();
@@ -174,44 +153,50 @@ static async Task<Measurement> MeasureAsync(Scenario scenario, string serverDll,
 }
 
 // Raw in-process ONNX Runtime on the same ids the server feeds, side by side with the server's figures, and a cache-hit phase.
-// P1: server throughput at 32 clients ÷ raw at its best batch; P2: server idle p50 − one raw batch-1 Run p50;
+// P1: server throughput at 32 clients ÷ raw at its best batch; P2: server idle p50 − one raw batch-1 Run p50, in turns;
 // P3: the server's batching gain (on ÷ off) ÷ the gain raw batching offers (best batch ÷ batch 1).
 static async Task<string> ClassifyBaselinesAsync(Scenario scenario, string serverDll, long[] ids, Measurement on, Measurement off, double seconds)
 {
-    double rawP50, rawIdleP50;
+    var modelFile = Path.Combine(scenario.ModelFolder, "model.onnx");
     IReadOnlyDictionary<int, double> rates;
-    using (var raw = new RawClassifier(Path.Combine(scenario.ModelFolder, "model.onnx")))
+    using (var raw = new RawClassifier(modelFile))
     {
-        rawP50 = raw.SingleRunP50(ids, seconds);
         rates = raw.Throughputs(ids, seconds);
-    }
-
-    // The same Run with the server's threading (no spinning) after the 1 ms a server thread sits idle between one client's
-    // requests: what P2's raw figure, back to back with the runtime's threads spinning awake, leaves out.
-    using (var raw = new RawClassifier(Path.Combine(scenario.ModelFolder, "model.onnx"), spinning: false))
-    {
-        rawIdleP50 = raw.SingleRunP50(ids, seconds, idleMs: 1);
     }
 
     var best = rates.MaxBy(r => r.Value);
     var rawGain = best.Value / rates[1];
-    Console.WriteLine($"classify  raw ONNX Runtime in process: one Run p50 {rawP50,7:0.000} ms back to back; {rawIdleP50:0.000} ms spinning off, after 1 ms idle  |  best {best.Value,8:0} seq/s at batch {best.Key}; "
-        + string.Join(", ", rates.Select(r => $"b{r.Key} {r.Value:0}")));
-    Console.WriteLine($"classify  side by side ({BertMiniFolder.Tokens} tokens): raw batch-1 p50 {rawP50:0.000} ms vs server idle p50 {on.P50:0.000} ms  |  "
-        + $"raw best {best.Value:0} seq/s vs server {scenario.Clients} clients {on.Throughput:0} req/s (batching off {off.Throughput:0})");
+    Console.WriteLine($"classify  raw ONNX Runtime in process: best {best.Value,8:0} seq/s at batch {best.Key}; " + string.Join(", ", rates.Select(r => $"b{r.Key} {r.Value:0}")));
 
-    // Where P2 goes, from the same Run behind a bare endpoint (HttpFloor), once with raw's threading and once with the
-    // server's: each figure is a difference within one process and one period, which the VM's swings between the
-    // benchmark's phases (a raw Run of 3.0 ms in one, 3.7 in the next) would otherwise drown.
-    var modelFile = Path.Combine(scenario.ModelFolder, "model.onnx");
-    var floor = await HttpFloor.MeasureAsync(modelFile, ids, serverThreading: false, i => scenario.Request("floor", i), seconds);
-    var floorShared = await HttpFloor.MeasureAsync(modelFile, ids, serverThreading: true, i => scenario.Request("floor", i), seconds);
-    Console.WriteLine($"classify  HTTP floor (a bare ASP.NET Core endpoint around the same Run, the same client): p50 {floor.P50,7:0.000} ms around a Run of {floor.RunP50:0.000} with raw's threading, "
-        + $"{floorShared.P50:0.000} ms around {floorShared.RunP50:0.000} with the server's (the shared pool, no spinning)");
+    // P2 side by side (IdleComparison): a server as the one measured above (batching on, cache off), the raw Run, and the
+    // bare endpoint with raw's threading and with the server's (HttpFloor), all alive at once and taking turns.
+    IdleFigures idle;
+    var (idleModels, idleModel) = CopyModel(scenario);
+    try
+    {
+        await using var server = await ServerProcess.StartAsync(serverDll, ServerSettings(idleModels, "32"));
+        await using var floor = await HttpFloor.StartAsync(modelFile, ids, serverThreading: false);
+        await using var floorShared = await HttpFloor.StartAsync(modelFile, ids, serverThreading: true);
+        using var serverClient = new HttpClient { BaseAddress = server.BaseAddress };
+        using var floorClient = new HttpClient { BaseAddress = floor.BaseAddress };
+        using var floorSharedClient = new HttpClient { BaseAddress = floorShared.BaseAddress };
+        await WarmUpAsync(serverClient, scenario, idleModel, seconds);
+        await WarmUpAsync(floorClient, scenario, "floor", seconds);
+        await WarmUpAsync(floorSharedClient, scenario, "floor", seconds);
+        idle = await IdleComparison.MeasureAsync(
+            (serverClient, i => scenario.Request(idleModel, i), scenario.Path), floorClient, floorSharedClient, i => scenario.Request("floor", i), seconds);
+    }
+    finally
+    {
+        Directory.Delete(idleModels, recursive: true);
+    }
 
-    var models = Path.Combine(Path.GetTempPath(), "inferenceapi-bench-" + Guid.NewGuid().ToString("N"));
-    var model = Path.GetFileName(scenario.ModelFolder.TrimEnd('/'));
-    CopyDirectory(scenario.ModelFolder, Path.Combine(models, model));
+    Console.WriteLine($"classify  idle, one request at a time, in turns ({BertMiniFolder.Tokens} tokens): raw batch-1 Run p50 {idle.RawRun:0.000} ms, server p50 {idle.Server:0.000} ms; "
+        + $"a bare ASP.NET Core endpoint around the same Run, the same client: {idle.Floor:0.000} ms around a Run of {idle.FloorRun:0.000} with raw's threading, "
+        + $"{idle.FloorShared:0.000} around {idle.FloorSharedRun:0.000} with the server's (the shared pool, no spinning)");
+    Console.WriteLine($"classify  side by side: raw best {best.Value:0} seq/s vs server {scenario.Clients} clients {on.Throughput:0} req/s (batching off {off.Throughput:0})");
+
+    var (models, model) = CopyModel(scenario);
     double hitP50, hitServerP50, hitCpu, hitRate;
     try
     {
@@ -232,8 +217,9 @@ static async Task<string> ClassifyBaselinesAsync(Scenario scenario, string serve
                 : double.NaN);
         }
 
-        // A hit is a request's HTTP, JSON and cache work without tokenizing or a Run: under load, what each request takes
-        // from the cores a Run could have had. Measured at the clients' concurrency, where the server's threads stay busy.
+        // A hit is a request's HTTP, JSON, tokenizing and cache work without a Run (its key is a hash of the token ids):
+        // under load, what each request takes from the cores a Run could have had. Measured at the clients' concurrency,
+        // where the server's threads stay busy.
         long hits = 0;
         var cpuBefore = server.CpuTime;
         var hitStarted = Stopwatch.GetTimestamp();
@@ -265,9 +251,9 @@ static async Task<string> ClassifyBaselinesAsync(Scenario scenario, string serve
         + $"at {scenario.Clients} clients {hitRate:0} req/s, {hitCpu:0.000} ms of the server's CPU each ({on.Throughput * hitCpu / 1000:0.00} cores at the classify load's {on.Throughput:0} req/s)");
     return $"classify P1 {on.Throughput / best.Value:0.00}x (HTTP@{scenario.Clients} {on.Throughput:0} ÷ raw best {best.Value:0} at batch {best.Key}; "
         + $"the clients used {on.ClientCores:0.00} of {Environment.ProcessorCount} cores, the server {on.ServerCores:0.00}); "
-        + $"P2 {on.P50 - rawP50:0.000} ms (idle p50 {on.P50:0.000} − raw Run {rawP50:0.000}; − raw Run after 1 ms idle, spinning off {rawIdleP50:0.000}: {on.P50 - rawIdleP50:0.000} ms; "
-        + $"HTTP alone {floor.P50 - floor.RunP50:0.000} ms with raw's threading, {floorShared.P50 - floorShared.RunP50:0.000} with the server's (a bare endpoint's p50 − its Run), "
-        + $"the server's threading {floorShared.RunP50 - floor.RunP50:0.000} ms (the Run there − with raw's), the server's own work {on.P50 - floorShared.P50:0.000} ms (its idle p50 − that endpoint's with its threading)); "
+        + $"P2 {idle.P2:0.000} ms (idle p50 {idle.Server:0.000} − raw Run {idle.RawRun:0.000}, in turns; "
+        + $"HTTP alone {idle.Http:0.000} ms with raw's threading, {idle.HttpShared:0.000} with the server's (a bare endpoint's p50 − its Run), "
+        + $"the server's threading {idle.Threading:0.000} ms (the Run there − with raw's), the server's own work {idle.Own:0.000} ms (its idle p50 − that endpoint's with its threading)); "
         + $"P3 {on.Throughput / off.Throughput / rawGain:0.00} (batching on/off {on.Throughput / off.Throughput:0.00}x ÷ raw best/batch-1 {rawGain:0.00}x); P5 cache-hit p50 {hitServerP50:0.000} ms server-side ({hitP50:0.000} ms at the client)";
 }
 
@@ -279,6 +265,42 @@ static async Task<Sent> SendAsync(HttpClient client, Scenario scenario, string m
         int.Parse(response.Headers.GetValues("x-batch-size").First(), CultureInfo.InvariantCulture),
         double.Parse(response.Headers.GetValues("x-inference-time").First(), CultureInfo.InvariantCulture),
         double.Parse(response.Headers.GetValues("x-queue-time").First(), CultureInfo.InvariantCulture));
+}
+
+// The settings of every cache-off server the classify and image scenarios measure.
+static Dictionary<string, string> ServerSettings(string models, string maxBatch) => new()
+{
+    ["Models__Path"] = models,
+    ["Models__Defaults__MaxBatchSize"] = maxBatch,
+    ["Models__Defaults__MaxQueueDelayMs"] = Environment.GetEnvironmentVariable("BENCH_DELAY_MS") ?? "0",
+    ["Cache__Enabled"] = "false",
+
+    // Throughput, not admission, is measured: on a loaded machine the expected-wait estimate refuses (429) at 32 clients.
+    ["Models__Defaults__MaxQueueTimeMs"] = "60000",
+};
+
+// Steady state is measured: without a loaded warm-up the JIT's tier-1 recompilation of the hot path still ran during the
+// phases after it (a fifth of the server's CPU under load in a perf profile), in the server and here.
+static async Task WarmUpAsync(HttpClient client, Scenario scenario, string model, double seconds)
+{
+    var warmUntil = Stopwatch.GetTimestamp() + (long)(Math.Min(3, seconds / 2) * Stopwatch.Frequency);
+    await Task.WhenAll(Enumerable.Range(0, scenario.Clients).Select(async worker =>
+    {
+        for (var i = worker; Stopwatch.GetTimestamp() < warmUntil; i++)
+        {
+            using var response = await client.PostAsync(scenario.Path, scenario.Request(model, i));
+            response.EnsureSuccessStatusCode();
+        }
+    }));
+}
+
+// A temp models folder with a copy of the scenario's model, and the model's name; the caller deletes the folder.
+static (string Models, string Model) CopyModel(Scenario scenario)
+{
+    var models = Path.Combine(Path.GetTempPath(), "inferenceapi-bench-" + Guid.NewGuid().ToString("N"));
+    var model = Path.GetFileName(scenario.ModelFolder.TrimEnd('/'));
+    CopyDirectory(scenario.ModelFolder, Path.Combine(models, model));
+    return (models, model);
 }
 
 static double Percentile(List<double> sorted, double q) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];

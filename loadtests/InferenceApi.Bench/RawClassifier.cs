@@ -6,7 +6,8 @@ namespace InferenceApi.Bench;
 
 /// <summary>
 /// The classification baselines: ONNX Runtime in process with no server, on the same model and token ids
-/// the server would feed: the latency of one batch-1 <c>Run</c>, and the best sequences/s over batch sizes.
+/// the server would feed: one timed batch-1 <c>Run</c> (<see cref="IdleComparison"/> takes its p50), and the best
+/// sequences/s over batch sizes.
 /// </summary>
 internal sealed class RawClassifier : IDisposable
 {
@@ -15,50 +16,19 @@ internal sealed class RawClassifier : IDisposable
     private readonly bool _tokenTypes;
 
     /// <param name="modelFile">The model.</param>
-    /// <param name="spinning">ONNX Runtime's default (pool threads spin between operators and a while after each Run); false
-    /// is the server's default (<c>OnnxRuntime:AllowSpinning</c>).</param>
-    /// <param name="sharedPool">The process's shared pool instead of one of the session's own, as the server's sessions
-    /// (the caller has created the environment with it; <paramref name="spinning"/> is then the pool's business).</param>
-    public RawClassifier(string modelFile, bool spinning = true, bool sharedPool = false)
+    /// <param name="sharedPool">The process's shared pool (no spinning, as the server's sessions: the caller has created
+    /// the environment with it) instead of raw's own, a pool for the session whose threads spin between operators and a
+    /// while after each Run (ONNX Runtime's default).</param>
+    public RawClassifier(string modelFile, bool sharedPool = false)
     {
         using var options = new SessionOptions { IntraOpNumThreads = Environment.ProcessorCount, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         if (sharedPool)
         {
             options.DisablePerSessionThreads();
         }
-        else if (!spinning)
-        {
-            options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        }
 
         _session = new InferenceSession(modelFile, options);
         _tokenTypes = _session.InputMetadata.ContainsKey(OptimumLayout.TokenTypeIds);
-    }
-
-    /// <summary>
-    /// Median latency of one batch-1 run of <paramref name="ids"/>, in ms: up to 2000 runs or <paramref name="seconds"/>, at
-    /// least 50. Back to back by default; with <paramref name="idleMs"/>, the thread sleeps that long before each run, as a
-    /// server's threads do between one client's requests, so the runtime's pool threads have gone to sleep when it starts.
-    /// </summary>
-    public double SingleRunP50(long[] ids, double seconds, int idleMs = 0)
-    {
-        var samples = new List<double>();
-        Run(ids, 1);
-        var started = Stopwatch.GetTimestamp();
-        while (samples.Count < 2000 && (samples.Count < 50 || Stopwatch.GetElapsedTime(started).TotalSeconds < seconds))
-        {
-            if (idleMs > 0)
-            {
-                Thread.Sleep(idleMs);
-            }
-
-            var run = Stopwatch.GetTimestamp();
-            Run(ids, 1);
-            samples.Add(Stopwatch.GetElapsedTime(run).TotalMilliseconds);
-        }
-
-        samples.Sort();
-        return samples[samples.Count / 2];
     }
 
     /// <summary>One batch-1 run of <paramref name="ids"/>, timed: ms.</summary>

@@ -24,7 +24,7 @@ public sealed partial class BenchScriptTests
         var line = Assert.Single(ratios);
         var match = RatiosLine().Match(line);
         Assert.True(match.Success, $"RATIOS line not in the expected shape:\n{line}");
-        foreach (var name in new[] { "p1", "served", "rawBest", "bestBatch", "clientCores", "cores", "serverCores", "p2", "idle", "raw", "rawIdle", "p2Idle", "http", "httpShared", "threading", "own", "p3", "onOff", "rawGain", "hit", "hitClient" })
+        foreach (var name in new[] { "p1", "served", "rawBest", "bestBatch", "clientCores", "cores", "serverCores", "p2", "idle", "raw", "http", "httpShared", "threading", "own", "p3", "onOff", "rawGain", "hit", "hitClient" })
         {
             var value = double.Parse(match.Groups[name].Value, CultureInfo.InvariantCulture);
             Assert.True(double.IsFinite(value), $"{name} is {value} in:\n{line}");
@@ -45,7 +45,7 @@ public sealed partial class BenchScriptTests
     [GeneratedRegex(
         "^RATIOS classify P1 (?<p1>" + Number + @")x \(HTTP@32 (?<served>" + Number + @") ÷ raw best (?<rawBest>" + Number + @") at batch (?<bestBatch>[0-9]+); "
         + "the clients used (?<clientCores>" + Number + ") of (?<cores>[0-9]+) cores, the server (?<serverCores>" + Number + @")\); "
-        + "P2 (?<p2>" + Number + @") ms \(idle p50 (?<idle>" + Number + ") − raw Run (?<raw>" + Number + @"); − raw Run after 1 ms idle, spinning off (?<rawIdle>" + Number + @"): (?<p2Idle>" + Number + @") ms; "
+        + "P2 (?<p2>" + Number + @") ms \(idle p50 (?<idle>" + Number + ") − raw Run (?<raw>" + Number + @"), in turns; "
         + "HTTP alone (?<http>" + Number + @") ms with raw's threading, (?<httpShared>" + Number + @") with the server's \(a bare endpoint's p50 − its Run\), "
         + "the server's threading (?<threading>" + Number + @") ms \(the Run there − with raw's\), the server's own work (?<own>" + Number + @") ms \(its idle p50 − that endpoint's with its threading\)\); "
         + "P3 (?<p3>" + Number + @") \(batching on/off (?<onOff>" + Number + @")x ÷ raw best/batch-1 (?<rawGain>" + Number + @")x\); "
