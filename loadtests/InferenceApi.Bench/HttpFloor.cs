@@ -9,9 +9,9 @@ namespace InferenceApi.Bench;
 /// <summary>
 /// P2's floor: the thinnest HTTP server around the raw <c>Run</c>, a bare ASP.NET Core endpoint that reads the body and
 /// runs the benchmark's fixed token ids (no JSON, tokenizer, scheduler or answer to build), as a child process that the
-/// same client calls one request at a time (<see cref="IdleComparison"/>). Its p50 over the raw <c>Run</c> is what HTTP and the idle gap between two
-/// requests cost on this machine before any server's own work; with the server's threading (the shared pool, no
-/// spinning) it also shows what waking the runtime's threads after that gap costs.
+/// same client calls one request at a time (<see cref="IdleComparison"/>). Its p50 over the raw <c>Run</c> is what HTTP
+/// and the idle gap between two requests cost on this machine before any server's own work; with the server's threading
+/// (the shared pool, no spinning) it also shows what waking the runtime's threads after that gap costs.
 /// </summary>
 internal static class HttpFloor
 {

@@ -5,18 +5,20 @@ namespace InferenceApi.Bench;
 /// <summary>
 /// P2 and where it goes, measured side by side: one request at a time, in short blocks that take turns between the raw
 /// <c>Run</c> back to back, the server, and the bare endpoint (<see cref="HttpFloor"/>) with raw's threading and with
-/// the server's, for <see cref="Rounds"/> rounds after <see cref="SettlingRounds"/>. This VM's speed swings from one minute to the next (a raw batch-1
-/// <c>Run</c> of 3.0 ms in one phase, 3.7 in the next, 4.9 in a third); taking turns, each swing falls on all four alike,
-/// so their differences hold where figures from separate phases did not. The raw <c>Run</c>s run in the process of the
-/// endpoint with raw's threading: in this process, among the clients' threads, they read up to twice as slow in some runs.
+/// the server's, for <see cref="Rounds"/> rounds after <see cref="SettlingRounds"/>. This VM's speed swings from one
+/// minute to the next (a raw batch-1 <c>Run</c> of 3.0 ms in one phase, 3.7 in the next, 4.9 in a third); taking turns,
+/// each swing falls on all four alike, so their differences hold where figures from separate phases did not. The raw
+/// <c>Run</c>s run in the process of the endpoint with raw's threading: in this process, among the clients' threads,
+/// they read up to twice as slow in some runs.
 /// </summary>
 internal static class IdleComparison
 {
     private const int Rounds = 4;
 
     /// <summary>
-    /// Rounds run first and not counted: after the warm-ups' load, the first two rounds ran 30–200 % slower than the
-    /// rest in every target (each process's background work settling: tiered compilation, the GC, the thread pool).
+    /// Rounds run first and not counted: after the warm-ups' load, a run printed block by block had its first two rounds
+    /// 1.2–3 times as slow as its last two in every target (each process's background work settling, most likely tiered
+    /// compilation).
     /// </summary>
     private const int SettlingRounds = 2;
 
@@ -73,7 +75,8 @@ internal static class IdleComparison
     }
 
     /// <summary>One target's block: requests one at a time for <paramref name="length"/> (at least 10 counted).</summary>
-    /// <param name="send">Sends request i (or runs raw's <c>Run</c>) and returns the <c>Run</c> time it reported (NaN when none).</param>
+    /// <param name="send">Sends request i (or runs raw's <c>Run</c>) and returns the <c>Run</c> time it reported (NaN
+    /// when none).</param>
     private static async Task BlockAsync(Samples samples, TimeSpan length, Func<int, Task<double>> send)
     {
         for (var i = 0; i < SettlingRequests; i++)

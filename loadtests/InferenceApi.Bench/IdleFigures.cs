@@ -1,8 +1,8 @@
 namespace InferenceApi.Bench;
 
 /// <summary>
-/// The p50s (ms) of <see cref="IdleComparison"/>: the raw batch-1 <c>Run</c>; the server's idle request; the bare endpoint
-/// with raw's threading and the <c>Run</c> inside it; the same with the server's threading.
+/// The p50s (ms) of <see cref="IdleComparison"/>: the raw batch-1 <c>Run</c>; the server's idle request; the bare
+/// endpoint with raw's threading and the <c>Run</c> inside it; the same with the server's threading.
 /// </summary>
 internal sealed record IdleFigures(double RawRun, double Server, double Floor, double FloorRun, double FloorShared, double FloorSharedRun)
 {
