@@ -48,6 +48,7 @@ internal static class HttpFloor
             context.Response.Headers[RunTimeHeader] = run.ToString("0.000", CultureInfo.InvariantCulture);
             return TypedResults.Text("""{"label":"LABEL_0","score":0.5}""", "application/json");
         });
+
         // Raw's baseline in the same kind of process, away from the benchmark's own HTTP clients: runs back to back.
         app.MapPost("/raw-runs", (int count) => string.Join(',', Enumerable.Range(0, Math.Clamp(count, 1, 1000))
             .Select(_ => raw.TimedRun(ids).ToString("0.000", CultureInfo.InvariantCulture))));

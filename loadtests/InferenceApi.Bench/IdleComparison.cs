@@ -75,8 +75,7 @@ internal static class IdleComparison
     }
 
     /// <summary>One target's block: requests one at a time for <paramref name="length"/> (at least 10 counted).</summary>
-    /// <param name="send">Sends request i (or runs raw's <c>Run</c>) and returns the <c>Run</c> time it reported (NaN
-    /// when none).</param>
+    /// <param name="send">Sends request i and returns the <c>Run</c> time the answer reported (NaN when none).</param>
     private static async Task BlockAsync(Samples samples, TimeSpan length, Func<int, Task<double>> send)
     {
         for (var i = 0; i < SettlingRequests; i++)

@@ -6,8 +6,8 @@ namespace InferenceApi.Bench;
 
 /// <summary>
 /// The classification baselines: ONNX Runtime in process with no server, on the same model and token ids
-/// the server would feed: one timed batch-1 <c>Run</c> (<see cref="IdleComparison"/> takes its p50), and the best
-/// sequences/s over batch sizes.
+/// the server would feed: one timed batch-1 <c>Run</c> (the HTTP floor's process runs it for P2, <see cref="HttpFloor"/>),
+/// and the best sequences/s over batch sizes.
 /// </summary>
 internal sealed class RawClassifier : IDisposable
 {

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 
 namespace InferenceApi.Bench;
 
-/// <summary>The real server as a child process on a free loopback port, configured through environment variables.</summary>
+/// <summary>The real server (or the benchmark's HTTP floor) as a child process on a free loopback port, configured through environment variables.</summary>
 internal sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -27,7 +27,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    /// <param name="serverDll">The server's assembly, run with <c>dotnet</c>.</param>
+    /// <param name="serverDll">The assembly to run with <c>dotnet</c>: the server's, or this benchmark's for its HTTP floor.</param>
     /// <param name="settings">Environment variables for the child.</param>
     /// <param name="command">Arguments before <c>--urls</c>: this benchmark's own assembly serves its HTTP floor that way.</param>
     public static async Task<ServerProcess> StartAsync(string serverDll, IReadOnlyDictionary<string, string> settings, params string[] command)
