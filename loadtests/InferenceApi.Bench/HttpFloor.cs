@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Microsoft.ML.OnnxRuntime;
 
 namespace InferenceApi.Bench;
 
@@ -26,17 +25,11 @@ internal static class HttpFloor
     /// <summary>Serves the floor until killed: <c>POST /v1/classify</c>, <c>POST /raw-runs?count=N</c> and <c>GET /health/ready</c>.</summary>
     public static async Task ServeAsync(string[] args)
     {
-        var serverThreading = Environment.GetEnvironmentVariable(ThreadingVariable) == "server";
-        if (serverThreading)
-        {
-            // As the server's OnnxEnvironment does with its defaults: one pool of as many threads as cores, no spinning.
-            using var threading = new OrtThreadingOptions { GlobalIntraOpNumThreads = Environment.ProcessorCount, GlobalInterOpNumThreads = 1, GlobalSpinControl = false };
-            var creation = new EnvironmentCreationOptions { threadOptions = threading, logLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING };
-            OrtEnv.CreateInstanceWithOptions(ref creation);
-        }
-
         var ids = Environment.GetEnvironmentVariable(IdsVariable)!.Split(',').Select(id => long.Parse(id, CultureInfo.InvariantCulture)).ToArray();
-        using var raw = new RawClassifier(Environment.GetEnvironmentVariable(ModelVariable)!, sharedPool: serverThreading);
+        var modelFile = Environment.GetEnvironmentVariable(ModelVariable)!;
+        using var raw = Environment.GetEnvironmentVariable(ThreadingVariable) == "server"
+            ? RawClassifier.WithServerThreading(modelFile)
+            : new RawClassifier(modelFile);
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.Logging.ClearProviders();
         await using var app = builder.Build();

@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using InferenceApi.Core.Backends;
+using InferenceApi.Core.Models;
+using InferenceApi.Onnx;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
 
 namespace InferenceApi.Bench;
@@ -15,21 +18,26 @@ internal sealed class RawClassifier : IDisposable
     private readonly RunOptions _runOptions = new();
     private readonly bool _tokenTypes;
 
-    /// <param name="modelFile">The model.</param>
-    /// <param name="sharedPool">The process's shared pool (no spinning, as the server's sessions: the caller has created
-    /// the environment with it) instead of raw's own, a pool for the session whose threads spin between operators and a
-    /// while after each Run (ONNX Runtime's default).</param>
-    public RawClassifier(string modelFile, bool sharedPool = false)
+    /// <summary>Raw's own session: a pool for the session whose threads spin between operators and a while after each
+    /// Run (ONNX Runtime's defaults), as many intra-op threads as cores.</summary>
+    public RawClassifier(string modelFile)
+        : this(OpenRaw(modelFile))
     {
-        using var options = new SessionOptions { IntraOpNumThreads = Environment.ProcessorCount, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-        if (sharedPool)
-        {
-            options.DisablePerSessionThreads();
-        }
+    }
 
-        _session = new InferenceSession(modelFile, options);
+    private RawClassifier(InferenceSession session)
+    {
+        _session = session;
         _tokenTypes = _session.InputMetadata.ContainsKey(OptimumLayout.TokenTypeIds);
     }
+
+    /// <summary>
+    /// The same model opened as the server opens it, by the server's own session factory with default settings: its
+    /// threading (ONNX Runtime's shared pool, no spinning) is the server's by construction, not a copy of it. The first
+    /// session of a process decides its environment, so this is for a process of its own (the HTTP floor's).
+    /// </summary>
+    public static RawClassifier WithServerThreading(string modelFile) =>
+        new(new OnnxSessionFactory(NullLogger<OnnxSessionFactory>.Instance).Open(modelFile, new ServingSettings().ToSessionSettings()).Session);
 
     /// <summary>One batch-1 run of <paramref name="ids"/>, timed: ms.</summary>
     public double TimedRun(long[] ids)
@@ -59,6 +67,12 @@ internal sealed class RawClassifier : IDisposable
         }
 
         return rates;
+    }
+
+    private static InferenceSession OpenRaw(string modelFile)
+    {
+        using var options = new SessionOptions { IntraOpNumThreads = Environment.ProcessorCount, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        return new InferenceSession(modelFile, options);
     }
 
     public void Dispose()
