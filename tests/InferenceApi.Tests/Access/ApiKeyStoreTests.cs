@@ -30,7 +30,7 @@ public sealed class ApiKeyStoreTests : IDisposable
 
         Write(_new, _other);
         var reloads = Reloads(store);
-        _time.Advance(Poll);
+        AdvancePollUntil(reloads, 1);
 
         Assert.True(Assert.Single(reloads).Applied);
         Assert.False(authenticator.Authenticate("Bearer " + _old.Key, null).IsSuccess);
@@ -44,9 +44,10 @@ public sealed class ApiKeyStoreTests : IDisposable
     {
         Write(_old);
         using var store = Store();
+        var reloads = Reloads(store);
         File.WriteAllText(KeysFile, "[]");
 
-        _time.Advance(Poll);
+        AdvancePollUntil(reloads, 1);
 
         Assert.True(store.Enabled);
         Assert.Empty(store.Keys);
@@ -63,7 +64,7 @@ public sealed class ApiKeyStoreTests : IDisposable
         var reloads = Reloads(store);
         File.WriteAllText(KeysFile, broken);
 
-        _time.Advance(Poll);
+        AdvancePollUntil(reloads, 1);
 
         var reload = Assert.Single(reloads);
         Assert.False(reload.Applied);
@@ -77,7 +78,7 @@ public sealed class ApiKeyStoreTests : IDisposable
         _time.Advance(Poll);
         Assert.Single(reloads);
         Write(_new);
-        _time.Advance(Poll);
+        AdvancePollUntil(reloads, 2);
         Assert.True(reloads[^1].Applied);
         Assert.True(new ApiKeyAuthenticator(store).Authenticate("Bearer " + _new.Key, null).IsSuccess);
     }
@@ -87,9 +88,10 @@ public sealed class ApiKeyStoreTests : IDisposable
     {
         Write(_old);
         using var store = Store();
+        var reloads = Reloads(store);
         File.Delete(KeysFile);
 
-        _time.Advance(Poll);
+        AdvancePollUntil(reloads, 1);
 
         Assert.Equal("team-a", Assert.Single(store.Keys).Name);
         Assert.Contains(_log.Collector.GetSnapshot(), r => r.Level == LogLevel.Warning && r.Message.Contains("does not exist", StringComparison.Ordinal));
@@ -138,10 +140,39 @@ public sealed class ApiKeyStoreTests : IDisposable
 
     private void Write(params TestKey[] keys) => File.WriteAllText(KeysFile, TestKey.FileJson(keys));
 
+    /// <summary>Every reload the store reports, from whichever thread it ran on (see <see cref="AdvancePollUntil"/>).</summary>
     private static List<ApiKeysReloadedEventArgs> Reloads(ApiKeyStore store)
     {
         var reloads = new List<ApiKeysReloadedEventArgs>();
-        store.Reloaded += (_, e) => reloads.Add(e);
+        store.Reloaded += (_, e) =>
+        {
+            lock (reloads)
+            {
+                reloads.Add(e);
+            }
+        };
         return reloads;
+    }
+
+    /// <summary>
+    /// Advances the fake clock by one poll and waits (5 s at most) until the store has reported <paramref name="count"/>
+    /// reloads in all. The store's real file watcher also sees each write and arms its debounce timer from its own
+    /// thread, and <see cref="FakeTimeProvider"/> runs due timers on whichever thread is already running them: the
+    /// poll's reload can then land on the watcher's thread just after <c>Advance</c> returns, or be skipped by it (1 CI
+    /// run in 13 failed on that). Advancing by zero again runs anything still due once that thread is done.
+    /// </summary>
+    private void AdvancePollUntil(List<ApiKeysReloadedEventArgs> reloads, int count)
+    {
+        _time.Advance(Poll);
+        SpinWait.SpinUntil(
+            () =>
+            {
+                _time.Advance(TimeSpan.Zero);
+                lock (reloads)
+                {
+                    return reloads.Count >= count;
+                }
+            },
+            TimeSpan.FromSeconds(5));
     }
 }
