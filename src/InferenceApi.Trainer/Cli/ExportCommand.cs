@@ -28,7 +28,7 @@ public static class ExportCommand
         var quantize = QuantizeOption();
         var half = new Option<bool>(ITrainerTask.Float16Option)
         {
-            Description = $"Llama-style text generators: float16 weights, key/value cache and logits, checked against a float16 copy (--parity-tolerance then defaults to {LlamaOnnxExporter.Float16Tolerance})",
+            Description = $"Llama-style text generators: float16 weights, key/value cache and logits, checked against the model with its weights rounded to float16 (--parity-tolerance then defaults to {LlamaOnnxExporter.Float16Tolerance})",
         };
         var command = new Command("export", "Export a checkpoint as an ONNX model folder the server loads") { checkpoint, target, data, tolerance, metrics, threads, embeddings, quantize, half };
         foreach (var option in DataOptions.Distinct(tasks))

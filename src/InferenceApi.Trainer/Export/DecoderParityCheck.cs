@@ -23,7 +23,7 @@ public static class DecoderParityCheck
 {
     public const int Steps = 4;
 
-    /// <param name="reference">The TorchSharp model in the export's precision (a float16 copy for a float16 export).</param>
+    /// <param name="reference">The TorchSharp model (for a float16 export, one with its weights rounded to float16: <see cref="LlamaOnnxExporter.Float16WeightsCopy"/>).</param>
     public static DecoderParity Run(CausalDecoder reference, byte[] onnx, IReadOnlyList<int[]> prompts, DecoderPrecision precision)
     {
         var batch = prompts.Where(p => p.Length > 0).Take(8).ToArray();

@@ -123,7 +123,7 @@ public sealed class LlamaOnnxExporterTests(TinyLlamaFixture fixture, ITestOutput
         var model = fixture.Trained;
         var folder = Path.Combine(scratch.Path, $"served-{name}");
         LlamaOnnxExporter.Publish(model, folder, chapter.Directory, chapter.Prompts, chapter.EndOfText, LlamaOnnxExporter.Tolerance(layout), layout);
-        using var reference = layout.Precision == DecoderPrecision.Float16 ? LlamaOnnxExporter.HalfCopy(model) : null;
+        using var reference = layout.Precision == DecoderPrecision.Float16 ? LlamaOnnxExporter.Float16WeightsCopy(model) : null;
         using var session = DecoderReference.OpenServed(folder);
         const int steps = 8;
 

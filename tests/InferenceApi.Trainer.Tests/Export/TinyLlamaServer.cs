@@ -8,7 +8,7 @@ namespace InferenceApi.Trainer.Tests.Export;
 /// The real server (in-process, cache off) serving the tiny Llama-style decoder exported three ways: "tiny-llama"
 /// (float32, optimum ≥ 1.14's layout), "tiny-llama-fp16" (float16 weights, cache and logits) and "tiny-llama-merged"
 /// (float16, no position_ids, a legacy merged decoder under its legacy file name decoder_model_merged.onnx); and the
-/// TorchSharp models they came from (a float16 copy for the float16 ones) for reference greedy ids.
+/// TorchSharp models they came from (its weights rounded to float16 for the float16 ones) for reference greedy ids.
 /// </summary>
 public sealed class TinyLlamaServer : IAsyncLifetime
 {
@@ -26,14 +26,14 @@ public sealed class TinyLlamaServer : IAsyncLifetime
 
     public TinyLlama Model { get; private set; } = null!;
 
-    public TinyLlama HalfModel { get; private set; } = null!;
+    public TinyLlama RoundedModel { get; private set; } = null!;
 
-    public TinyLlama Reference(string model) => model == Float32Model ? Model : HalfModel;
+    public TinyLlama Reference(string model) => model == Float32Model ? Model : RoundedModel;
 
     public async Task InitializeAsync()
     {
         Model = TinyLlamas.Trained(Chapter);
-        HalfModel = LlamaOnnxExporter.HalfCopy(Model);
+        RoundedModel = LlamaOnnxExporter.Float16WeightsCopy(Model);
         LlamaOnnxExporter.Publish(Model, Path.Combine(Factory.Models.Path, Float32Model), Chapter.Directory, Chapter.Prompts, Chapter.EndOfText);
         LlamaOnnxExporter.Publish(Model, Path.Combine(Factory.Models.Path, Float16Model), Chapter.Directory, Chapter.Prompts, Chapter.EndOfText,
             LlamaOnnxExporter.Float16Tolerance, new DecoderGraphLayout(DecoderPrecision.Float16));
@@ -49,7 +49,7 @@ public sealed class TinyLlamaServer : IAsyncLifetime
         Client.Dispose();
         await Factory.DisposeAsync();
         Model.Dispose();
-        HalfModel.Dispose();
+        RoundedModel.Dispose();
         Chapter.Dispose();
     }
 }
