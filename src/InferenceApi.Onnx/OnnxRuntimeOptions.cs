@@ -3,8 +3,9 @@ using System.ComponentModel.DataAnnotations;
 namespace InferenceApi.Onnx;
 
 /// <summary>
-/// ONNX Runtime's threads for the whole process (section <c>OnnxRuntime</c>). ONNX Runtime's environment is created
-/// once per process, so these apply from the first session opened and cannot change while the server runs.
+/// ONNX Runtime's threads for the whole process, and the kernels its int8 models get (section <c>OnnxRuntime</c>). ONNX
+/// Runtime's environment is created once per process, so these apply from the first session opened and cannot change
+/// while the server runs.
 /// </summary>
 public sealed class OnnxRuntimeOptions
 {
@@ -49,6 +50,14 @@ public sealed class OnnxRuntimeOptions
     /// for a server that only generates.
     /// </summary>
     public bool DecoderSpinning { get; set; }
+
+    /// <summary>
+    /// Which kernels multiply an int8 model's activations by its weights. Default <see cref="Onnx.Int8Precision.Auto"/>:
+    /// on an x86 CPU without VNNI, ONNX Runtime's fast kernels saturate and an int8 model answers differently than it
+    /// does elsewhere, so there the sessions use its exact ones (<see cref="Int8Kernels"/>). Float models are unaffected.
+    /// </summary>
+    [EnumDataType(typeof(Int8Precision))]
+    public Int8Precision Int8Precision { get; set; }
 
     /// <summary>The intra-op thread count this resolves to.</summary>
     public int ResolvedIntraOpThreads => IntraOpThreads > 0 ? IntraOpThreads : Environment.ProcessorCount;

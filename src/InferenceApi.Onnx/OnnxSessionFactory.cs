@@ -18,6 +18,7 @@ public sealed partial class OnnxSessionFactory(ILogger<OnnxSessionFactory> logge
     private const string CpuPackageReason = "this build uses the CPU package of ONNX Runtime; publish with -p:UseGpu=true for CUDA";
     private readonly OnnxRuntimeOptions _runtime = runtimeOptions?.Value ?? new();
     private readonly bool _sharedPool = OnnxEnvironment.EnsureCreated(runtimeOptions?.Value ?? new());
+    private readonly bool _exactInt8 = ChooseInt8Kernels(logger, (runtimeOptions?.Value ?? new()).Int8Precision, Int8Kernels.Saturate);
 
     private int _autoFallbackReported;
 
@@ -74,6 +75,31 @@ public sealed partial class OnnxSessionFactory(ILogger<OnnxSessionFactory> logge
     [LoggerMessage(Level = LogLevel.Information, Message = "Models run on the CPU: CUDA is unavailable ({Reason}); the execution provider is Auto, so this is said once, not per model")]
     private static partial void LogAutoOnCpu(ILogger logger, string reason);
 
+    /// <summary>
+    /// Whether sessions use the exact int8 kernels. Said where the fast ones <paramref name="saturate"/>, the news on
+    /// such a CPU; the server has one factory, so once.
+    /// </summary>
+    internal static bool ChooseInt8Kernels(ILogger logger, Int8Precision precision, bool saturate)
+    {
+        var exact = Int8Kernels.UseExact(precision, saturate);
+        if (saturate && exact)
+        {
+            LogExactInt8Kernels(logger, precision);
+        }
+        else if (saturate)
+        {
+            LogSaturatingInt8Kernels(logger);
+        }
+
+        return exact;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "This CPU has no VNNI, so int8 models run on ONNX Runtime's exact uint8 × uint8 kernels (OnnxRuntime:Int8Precision {Precision}): its faster uint8 × int8 ones would saturate")]
+    private static partial void LogExactInt8Kernels(ILogger logger, Int8Precision precision);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "This CPU has no VNNI and OnnxRuntime:Int8Precision is Fast: int8 models run on kernels that saturate, and may answer differently than on other CPUs")]
+    private static partial void LogSaturatingInt8Kernels(ILogger logger);
+
     /// <summary>Reads inputs and outputs with optimisations off: a quick look, not a serving session.</summary>
     public static ModelSignature ReadSignature(string modelFile)
     {
@@ -110,7 +136,7 @@ public sealed partial class OnnxSessionFactory(ILogger<OnnxSessionFactory> logge
         }
     }
 
-    private SessionOptions CreateOptions(SessionSettings settings, SessionRole role)
+    internal SessionOptions CreateOptions(SessionSettings settings, SessionRole role)
     {
         var options = new SessionOptions
         {
@@ -120,6 +146,11 @@ public sealed partial class OnnxSessionFactory(ILogger<OnnxSessionFactory> logge
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
         SessionThreading.For(settings, role, _runtime, _sharedPool).ApplyTo(options);
+        if (_exactInt8)
+        {
+            options.AddSessionConfigEntry(Int8Kernels.ExactConfigKey, "1");
+        }
+
         return options;
     }
 

@@ -26,6 +26,7 @@ public sealed class SettingsValidationTests
     [InlineData("Shutdown:DrainDelaySeconds", "-1")]
     [InlineData("Shutdown:DrainDelaySeconds", "30")]
     [InlineData("OnnxRuntime:IntraOpThreads", "-1")]
+    [InlineData("OnnxRuntime:Int8Precision", "7")]
     [InlineData("Cache:RedisOperationTimeout", "-00:00:01")]
     [InlineData("Cache:RedisRetryAfter", "00:00:00")]
     [InlineData("Cache:Expiration", "-01:00:00")]
@@ -40,6 +41,17 @@ public sealed class SettingsValidationTests
 
         Assert.Contains(setting, error.Message, StringComparison.Ordinal);
         Assert.Contains(value, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_Int8PrecisionNotOneOfItsNames_FailsNamingTheSetting()
+    {
+        using var host = BuildHost(("OnnxRuntime:Int8Precision", "Precise"));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
+
+        Assert.Contains("OnnxRuntime:Int8Precision", error.Message, StringComparison.Ordinal);
+        Assert.Contains(nameof(InferenceApi.Onnx.Int8Precision), error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
