@@ -1,3 +1,5 @@
+using Microsoft.ML.OnnxRuntime;
+
 namespace InferenceApi.Onnx;
 
 /// <summary>
@@ -18,6 +20,22 @@ public static class Int8Kernels
     /// <summary>Whether <paramref name="precision"/> means the exact kernels on a CPU whose fast ones <paramref name="saturate"/> or not.</summary>
     public static bool UseExact(Int8Precision precision, bool saturate) =>
         precision == Int8Precision.Exact || (precision == Int8Precision.Auto && saturate);
+
+    /// <summary>
+    /// Options for a session that checks or measures a model outside the server (the trainer's parity checks and
+    /// evaluations): every optimisation on, and the exact int8 kernels where the fast ones saturate, as the server
+    /// opens it by default, so an int8 graph's figures are the ones it will serve.
+    /// </summary>
+    public static SessionOptions NewSessionOptions()
+    {
+        var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        if (UseExact(Int8Precision.Auto, Saturate))
+        {
+            options.AddSessionConfigEntry(ExactConfigKey, "1");
+        }
+
+        return options;
+    }
 
     /// <summary>Whether MLAS picks a saturating uint8 × int8 kernel on a CPU with <paramref name="cpu"/>.</summary>
     public static bool SaturateOn(X86Int8Features cpu) =>

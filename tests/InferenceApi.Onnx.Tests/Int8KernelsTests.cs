@@ -95,6 +95,16 @@ public sealed class Int8KernelsTests : IDisposable
     }
 
     [Fact]
+    public void NewSessionOptions_RewriteTheWeightsWhereThisCpusFastKernelsSaturate()
+    {
+        using var options = Int8Kernels.NewSessionOptions();
+
+        var graph = Optimized(options, "outside-the-server");
+
+        Assert.Equal(Int8Kernels.Saturate, graph.Initializer.Any(t => t.Name.EndsWith("_s8_2_u8", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void Run_ExactKernels_AnswerAsThisCpusDefaultBitForBit()
     {
         using var exact = Open(Int8Precision.Exact);
@@ -120,11 +130,16 @@ public sealed class Int8KernelsTests : IDisposable
     /// <summary>The graph as the factory's options leave it once ONNX Runtime has optimised it for this CPU.</summary>
     private GraphProto Optimized(Int8Precision precision)
     {
-        var dump = Path.Combine(_scratch.Path, $"{precision}.onnx");
-        using (var options = Factory(precision).CreateOptions(new SessionSettings(ExecutionProvider.Cpu, 1, 1, 0), SessionRole.Batch))
+        using var options = Factory(precision).CreateOptions(new SessionSettings(ExecutionProvider.Cpu, 1, 1, 0), SessionRole.Batch);
+        return Optimized(options, precision.ToString());
+    }
+
+    private GraphProto Optimized(SessionOptions options, string name)
+    {
+        var dump = Path.Combine(_scratch.Path, $"{name}.onnx");
+        options.OptimizedModelFilePath = dump;
+        using (new InferenceSession(Int8Model, options))
         {
-            options.OptimizedModelFilePath = dump;
-            using var session = new InferenceSession(Int8Model, options);
         }
 
         return ModelProto.Parser.ParseFrom(File.ReadAllBytes(dump)).Graph;

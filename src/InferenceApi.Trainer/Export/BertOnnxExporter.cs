@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
 using InferenceApi.Core.Backends;
+using InferenceApi.Onnx;
 using InferenceApi.Onnx.Proto;
 using InferenceApi.Trainer.Data;
 using InferenceApi.Trainer.Models;
@@ -144,7 +145,8 @@ public static class BertOnnxExporter
             expected = forward(tensor(ids, shape), tensor(mask, shape)).data<float>().ToArray();
         }
 
-        using var session = new InferenceSession(onnx);
+        using var options = Int8Kernels.NewSessionOptions();
+        using var session = new InferenceSession(onnx, options);
         var actual = Run(session, ids, mask, shape, output);
         if (actual.Length != expected.Length)
         {

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using InferenceApi.Core.Backends;
+using InferenceApi.Onnx;
 using InferenceApi.Trainer.Models;
 using Microsoft.ML.OnnxRuntime;
 using TensorElementType = Microsoft.ML.OnnxRuntime.Tensors.TensorElementType;
@@ -40,7 +41,8 @@ public static class DecoderParityCheck
         reference.eval();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        using var session = new InferenceSession(onnx);
+        using var options = Int8Kernels.NewSessionOptions();
+        using var session = new InferenceSession(onnx, options);
         var graph = new GraphRunner(session, reference, precision);
         var step = DecodeBatch.Prefill(batch);
         var lastMask = step.Mask;

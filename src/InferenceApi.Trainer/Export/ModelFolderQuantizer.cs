@@ -4,6 +4,7 @@ using Google.Protobuf;
 using InferenceApi.Core.Backends;
 using InferenceApi.Core.Imaging;
 using InferenceApi.Core.Tokenization;
+using InferenceApi.Onnx;
 using InferenceApi.Onnx.Proto;
 using InferenceApi.Trainer.Data;
 using InferenceApi.Trainer.Training;
@@ -123,7 +124,8 @@ public static class ModelFolderQuantizer
     {
         try
         {
-            using var session = new InferenceSession(onnx);
+            using var options = Int8Kernels.NewSessionOptions();
+            using var session = new InferenceSession(onnx, options);
             using var runOptions = new RunOptions();
             using var outputs = session.Run(runOptions, [.. feed.Keys], [.. feed.Values], [OptimumLayout.Logits]);
             return outputs[0].GetTensorDataAsSpan<float>().ToArray();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
 using InferenceApi.Core.Backends;
+using InferenceApi.Onnx;
 using InferenceApi.Onnx.Proto;
 using InferenceApi.Trainer.Data;
 using InferenceApi.Trainer.Models;
@@ -78,7 +79,8 @@ public static class VitOnnxExporter
             expected = model.forward(tensor(rgb, shape)).data<float>().ToArray();
         }
 
-        using var session = new InferenceSession(onnx);
+        using var options = Int8Kernels.NewSessionOptions();
+        using var session = new InferenceSession(onnx, options);
         using var input = OrtValue.CreateTensorValueFromMemory(rgb, shape);
         using var runOptions = new RunOptions();
         using var outputs = session.Run(runOptions, [OptimumLayout.PixelValues], [input], [OptimumLayout.Logits]);

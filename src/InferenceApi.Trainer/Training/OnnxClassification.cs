@@ -1,4 +1,5 @@
 using InferenceApi.Core.Backends;
+using InferenceApi.Onnx;
 using Microsoft.ML.OnnxRuntime;
 
 namespace InferenceApi.Trainer.Training;
@@ -14,7 +15,7 @@ public static class OnnxClassification
     /// <param name="labels">Each example's label index.</param>
     public static Evaluation Run(byte[] onnx, IReadOnlyList<int> labels, int batchSize, Func<int[], IReadOnlyDictionary<string, OrtValue>> inputs)
     {
-        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        using var options = Int8Kernels.NewSessionOptions();
         using var session = new InferenceSession(onnx, options);
         using var runOptions = new RunOptions();
         double lossSum = 0;
