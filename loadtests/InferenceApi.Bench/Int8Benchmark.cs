@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Google.Protobuf;
 using InferenceApi.Core.Backends;
+using InferenceApi.Onnx;
 using InferenceApi.Trainer.Export;
 using Microsoft.ML.OnnxRuntime;
 
@@ -10,7 +11,9 @@ namespace InferenceApi.Bench;
 /// <c>int8</c> mode: raw ONNX Runtime throughput of a float32 graph and its int8 quantization side by side, in one
 /// process, 2 intra-op threads, all graph optimizations. A random-weight BERT-mini (4 layers, hidden 256, 4 heads,
 /// 30,522 tokens) built by the trainer's graph writer at 64 tokens per input, quantized both ways the trainer can
-/// write (integer operators and QDQ); then the shipped sentiment model's two highest versions when both exist.
+/// write (integer operators and QDQ); the integer one again on ONNX Runtime's exact int8 kernels against this CPU's
+/// fast ones (what <c>OnnxRuntime:Int8Precision</c> <c>Exact</c> costs here); then the shipped sentiment model's two
+/// highest versions when both exist.
 /// Each batch size alternates the two sessions in short slices, so a neighbour's load hits both alike.
 /// </summary>
 internal static class Int8Benchmark
@@ -27,6 +30,10 @@ internal static class Int8Benchmark
             Compare("BERT-mini int8", fp32.ToByteArray(), OnnxInt8Quantizer.Quantize(fp32).ToByteArray(), RandomBert.Mini.VocabularySize, seconds),
             Compare("BERT-mini QDQ", fp32.ToByteArray(), OnnxInt8Quantizer.Quantize(fp32, Int8Format.Qdq).ToByteArray(), RandomBert.Mini.VocabularySize, seconds),
         };
+
+        // What OnnxRuntime:Int8Precision Exact costs against this CPU's fast kernels: the same int8 graph both ways.
+        var int8 = OnnxInt8Quantizer.Quantize(fp32).ToByteArray();
+        ratios.Add(Compare("BERT-mini int8 exact ÷ fast kernels", int8, int8, RandomBert.Mini.VocabularySize, seconds, exactCandidate: true));
         var versions = Directory.Exists(Path.Combine(repositoryRoot, "models", "sentiment"))
             ? Directory.GetDirectories(Path.Combine(repositoryRoot, "models", "sentiment")).Where(d => File.Exists(Path.Combine(d, "model.onnx")))
                 .OrderBy(d => int.TryParse(Path.GetFileName(d), out var v) ? v : -1).TakeLast(2).ToArray()
@@ -42,10 +49,11 @@ internal static class Int8Benchmark
     }
 
     /// <summary>Prints sequences/s per batch size for both graphs and returns the batch-1 and best-batch ratios.</summary>
-    private static string Compare(string name, byte[] baseline, byte[] candidate, int vocabulary, double seconds)
+    /// <param name="exactCandidate">Open the candidate on ONNX Runtime's exact int8 kernels (<see cref="Int8Kernels"/>).</param>
+    private static string Compare(string name, byte[] baseline, byte[] candidate, int vocabulary, double seconds, bool exactCandidate = false)
     {
-        using var a = new Runner(baseline, vocabulary);
-        using var b = new Runner(candidate, vocabulary);
+        using var a = new Runner(baseline, vocabulary, exactKernels: false);
+        using var b = new Runner(candidate, vocabulary, exactCandidate);
         Console.WriteLine($"{name}: {baseline.Length / 1e6:0.0} MB vs {candidate.Length / 1e6:0.0} MB, {Tokens} tokens per input, 2 intra-op threads");
         var best = (A: (Batch: 0, Rate: 0.0), B: (Batch: 0, Rate: 0.0));
         double first = 0;
@@ -74,9 +82,14 @@ internal static class Int8Benchmark
         private readonly RunOptions _runOptions = new();
         private readonly long[] _ids;
 
-        public Runner(byte[] model, int vocabulary)
+        public Runner(byte[] model, int vocabulary, bool exactKernels)
         {
             using var options = new SessionOptions { IntraOpNumThreads = 2, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+            if (exactKernels)
+            {
+                options.AddSessionConfigEntry(Int8Kernels.ExactConfigKey, "1");
+            }
+
             _session = new InferenceSession(model, options);
             var random = new Random(7);
             _ids = [.. Enumerable.Range(0, BatchSizes[^1] * Tokens).Select(_ => (long)random.Next(1000, vocabulary))];
