@@ -9,7 +9,10 @@ namespace InferenceApi.Onnx;
 /// <param name="AvxVnni">CPUID leaf 7 sub-leaf 1 EAX bit 4 (the VEX-encoded VNNI of CPUs without AVX-512).</param>
 public readonly record struct X86Int8Features(bool Avx2, bool Avx512Core, bool Avx512Vnni, bool AvxVnni)
 {
-    /// <summary>This process's CPU, as .NET and CPUID report it.</summary>
+    /// <summary>
+    /// This process's CPU, as .NET and CPUID report it. With .NET's use of AVX-512 turned off (its EnableAVX512 settings)
+    /// a VNNI CPU without AVX-VNNI reads as saturating, so the server takes the exact kernels there: slower, never wrong.
+    /// </summary>
     public static X86Int8Features Current { get; } = Read();
 
     private static X86Int8Features Read()

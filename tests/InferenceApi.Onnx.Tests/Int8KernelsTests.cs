@@ -110,7 +110,7 @@ public sealed class Int8KernelsTests : IDisposable
         using var exact = Open(Int8Precision.Exact);
         using var auto = Open(Int8Precision.Auto);
 
-        var (ids, shape) = Inputs(exact, batch: 8, length: 48);
+        var (ids, shape) = Inputs(batch: 8, length: 48);
         var expected = Logits(auto, ids, shape);
         var actual = Logits(exact, ids, shape);
 
@@ -145,8 +145,8 @@ public sealed class Int8KernelsTests : IDisposable
         return ModelProto.Parser.ParseFrom(File.ReadAllBytes(dump)).Graph;
     }
 
-    /// <summary>Token ids spread over the vocabulary (a fixed seed), every position real.</summary>
-    private static (long[] Ids, long[] Shape) Inputs(InferenceSession session, int batch, int length)
+    /// <summary>Token ids spread over the model's 13,486-token vocabulary (a fixed seed), every position real.</summary>
+    private static (long[] Ids, long[] Shape) Inputs(int batch, int length)
     {
         var random = new Random(20261130);
         var ids = new long[batch * length];
@@ -155,7 +155,6 @@ public sealed class Int8KernelsTests : IDisposable
             ids[i] = random.Next(1000, 13000);
         }
 
-        Assert.Contains("input_ids", session.InputMetadata.Keys);
         return (ids, [batch, length]);
     }
 
@@ -167,7 +166,8 @@ public sealed class Int8KernelsTests : IDisposable
             name switch { "input_ids" => ids, "attention_mask" => ones, _ => zeros }, shape));
         try
         {
-            using var outputs = session.Run(new RunOptions(), inputs, session.OutputNames);
+            using var runOptions = new RunOptions();
+            using var outputs = session.Run(runOptions, inputs, session.OutputNames);
             return outputs[0].GetTensorDataAsSpan<float>().ToArray();
         }
         finally
