@@ -87,7 +87,7 @@ internal static class Int8Benchmark
             using var options = new SessionOptions { IntraOpNumThreads = 2, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
             if (exactKernels)
             {
-                options.AddSessionConfigEntry(Int8Kernels.ExactConfigKey, "1");
+                Int8Kernels.AskForExact(options);
             }
 
             _session = new InferenceSession(model, options);

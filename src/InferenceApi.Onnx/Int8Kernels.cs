@@ -12,7 +12,7 @@ namespace InferenceApi.Onnx;
 public static class Int8Kernels
 {
     /// <summary>ONNX Runtime's session entry that rewrites int8 weights to uint8 for its uint8 × uint8 kernels.</summary>
-    public const string ExactConfigKey = "session.x64quantprecision";
+    private const string ExactConfigKey = "session.x64quantprecision";
 
     /// <summary>Whether this process's CPU has the saturating kernels.</summary>
     public static bool Saturate { get; } = SaturateOn(X86Int8Features.Current);
@@ -31,11 +31,14 @@ public static class Int8Kernels
         var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         if (UseExact(Int8Precision.Auto, Saturate))
         {
-            options.AddSessionConfigEntry(ExactConfigKey, "1");
+            AskForExact(options);
         }
 
         return options;
     }
+
+    /// <summary>Asks ONNX Runtime for the exact int8 kernels in sessions opened with <paramref name="options"/>.</summary>
+    public static void AskForExact(SessionOptions options) => options.AddSessionConfigEntry(ExactConfigKey, "1");
 
     /// <summary>Whether MLAS picks a saturating uint8 × int8 kernel on a CPU with <paramref name="cpu"/>.</summary>
     public static bool SaturateOn(X86Int8Features cpu) =>

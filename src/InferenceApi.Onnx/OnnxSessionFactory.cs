@@ -148,7 +148,7 @@ public sealed partial class OnnxSessionFactory(ILogger<OnnxSessionFactory> logge
         SessionThreading.For(settings, role, _runtime, _sharedPool).ApplyTo(options);
         if (_exactInt8)
         {
-            options.AddSessionConfigEntry(Int8Kernels.ExactConfigKey, "1");
+            Int8Kernels.AskForExact(options);
         }
 
         return options;
